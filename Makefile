@@ -1,0 +1,44 @@
+# The README's two commands: `make demo` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test lint typecheck pytest system venv down bench clean
+
+demo: venv system
+	$(BIN)/strangler up --seed
+
+test: venv system lint typecheck pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# System packages (apt-get when root, else the exact command to run) and the Kafka jars (Maven).
+system: venv
+	$(BIN)/python -m cli.stack.prerequisites
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/pytest
+
+down: venv
+	$(BIN)/strangler down
+
+bench: venv system
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""``strangler``: bring the stack up, inspect it, seed it, take it down."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.stack import Stack, StackError, load_settings
+
+app = typer.Typer(help="Migrate a stock WordPress site to Python services, route by route.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _stack(*, create: bool = False) -> Stack:
+    return Stack(load_settings(create=create))
+
+
+def _fail(error: Exception) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {error}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def up(
+    seed: Annotated[bool, typer.Option("--seed", help="load the deterministic demo site after start")] = False,
+    wxr: Annotated[Path | None, typer.Option(help="also import this WXR export (implies seeding)")] = None,
+) -> None:
+    """Start every component (idempotent: what runs healthy is left alone, what is dead restarts)."""
+    began = time.monotonic()
+    try:
+        stack = _stack(create=True)
+        with console.status("starting the stack…") as spinner:
+            report = stack.up(progress=spinner.update)
+    except StackError as error:
+        raise _fail(error) from error
+    if report.installed_packages:
+        console.print("installed: " + ", ".join(report.installed_packages))
+    started = ", ".join(report.started) or "nothing (all healthy)"
+    console.print(f"started: {started} in {time.monotonic() - began:.1f} s")
+    if seed or wxr:
+        _run_seed(stack, wxr, demo=seed)
+    _print_urls(stack)
+
+
+def _print_urls(stack: Stack) -> None:
+    settings = stack.settings
+    console.print(f"site (through the proxy): [link]{settings.public_url}/[/link]")
+    console.print(f"WordPress admin:          {settings.public_url}/wp-admin/  (user {settings.admin_user})")
+    console.print(f"proxy admin/dashboard:    {settings.admin_url}/")
+    console.print("credentials and ports:    strangler status --json")
+
+
+@app.command()
+def down() -> None:
+    """Stop exactly the processes `up` started (by pid)."""
+    try:
+        stack = _stack()
+    except StackError as error:
+        raise _fail(error) from error
+    stopped = stack.down(progress=console.print)
+    console.print("stopped: " + (", ".join(stopped) or "nothing was running"))
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """Health and connection details of every component."""
+    try:
+        components = _stack().status()
+    except StackError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps({"components": components}, indent=2))
+        return
+    table = Table("component", "healthy", "where")
+    for name, details in components.items():
+        where = details.get("url") or details.get("bootstrap") or f"{details.get('host')}:{details.get('port')}"
+        table.add_row(name, "[green]yes[/]" if details["healthy"] else "[red]no[/]", str(where))
+    console.print(table)
+
+
+@app.command()
+def logs(
+    name: Annotated[str, typer.Argument(help="component or process name, e.g. mariadb, nginx, php-fpm")],
+    lines: Annotated[int, typer.Option("-n", help="how many lines from the end")] = 50,
+) -> None:
+    """Show the end of a component's log."""
+    try:
+        stack = _stack()
+        component = stack.component(name)
+    except StackError as error:
+        raise _fail(error) from error
+    except KeyError as error:
+        raise _fail(KeyError(f"no component or process named {name!r}")) from error
+    for process_name in (name,) if name in component.process_names() else component.process_names():
+        path = stack.processes.log_path(process_name)
+        console.rule(str(path))
+        if path.exists():
+            typer.echo("\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
+
+
+@app.command()
+def seed(
+    wxr: Annotated[Path | None, typer.Option(help="import this WXR export instead of the demo site")] = None,
+) -> None:
+    """Load the deterministic demo site (or a WXR export) through WordPress's own APIs."""
+    try:
+        stack = _stack()
+    except StackError as error:
+        raise _fail(error) from error
+    _run_seed(stack, wxr, demo=wxr is None)
+
+
+def _run_seed(stack: Stack, wxr: Path | None, *, demo: bool) -> None:
+    from cli.seeding import seed_demo, seed_wxr
+
+    try:
+        if demo:
+            console.print(seed_demo(stack, console))
+        if wxr is not None:
+            console.print(seed_wxr(stack, wxr, console))
+    except (StackError, ValueError, RuntimeError) as error:
+        raise _fail(error) from error
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,140 @@
+"""Start, find and stop the processes of the stack by pid, never by name.
+
+Each process is started in a session of its own, so its pid is also its process-group id and
+stopping the group takes its workers with it (nginx, PHP-FPM and uvicorn fork). A pid file records
+the pid with the kernel's start time of that process, so a recycled pid is never mistaken for ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ProcessRecord:
+    name: str
+    pid: int
+    started: int
+    argv: list[str]
+    log: str
+
+
+def _start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot, or None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: split after its closing one.
+    fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] == "Z":
+        return None
+    return int(fields[19])
+
+
+class ProcessTable:
+    """The processes one STRANGLER_HOME started, recorded under ``run/<name>.json``."""
+
+    def __init__(self, run_dir: Path, log_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.log_dir = log_dir
+
+    def _record_path(self, name: str) -> Path:
+        return self.run_dir / f"{name}.json"
+
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def record(self, name: str) -> ProcessRecord | None:
+        try:
+            data = json.loads(self._record_path(name).read_text())
+            return ProcessRecord(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def is_running(self, name: str) -> bool:
+        record = self.record(name)
+        return record is not None and _start_time(record.pid) == record.started
+
+    def pid(self, name: str) -> int | None:
+        record = self.record(name)
+        return record.pid if record and self.is_running(name) else None
+
+    def start(self, name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path(name)
+        with log.open("ab") as log_file:
+            log_file.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting {' '.join(argv)}\n".encode())
+            log_file.flush()
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+                cwd=cwd,
+                start_new_session=True,
+            )
+        started = _start_time(process.pid) or 0
+        record = ProcessRecord(name=name, pid=process.pid, started=started, argv=argv, log=str(log))
+        self._record_path(name).write_text(json.dumps(record.__dict__))
+        # The child is deliberately left running after we return; forget it without a ResourceWarning.
+        process.returncode = 0
+        return process.pid
+
+    def exited_early(self, name: str) -> bool:
+        return self.record(name) is not None and not self.is_running(name)
+
+    def stop(self, name: str, *, timeout: float = 20.0) -> bool:
+        """Stop the named process group: SIGTERM, then SIGKILL after ``timeout``. True if one ran."""
+        record = self.record(name)
+        if record is None:
+            return False
+        was_running = self.is_running(name)
+        if was_running:
+            self._signal_group(record.pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and group_alive(record.pid):
+                time.sleep(0.05)
+            if group_alive(record.pid):
+                self._signal_group(record.pid, signal.SIGKILL)
+                while group_alive(record.pid):
+                    time.sleep(0.05)
+        self._record_path(name).unlink(missing_ok=True)
+        return was_running
+
+    def names(self) -> list[str]:
+        if not self.run_dir.exists():
+            return []
+        return sorted(path.stem for path in self.run_dir.glob("*.json"))
+
+    @staticmethod
+    def _signal_group(pgid: int, signum: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signum)
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any live (non-zombie) process still belongs to process group ``pgid``."""
+    # Reap our own direct child if it is one (a zombie would otherwise look alive).
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pgid, os.WNOHANG)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False

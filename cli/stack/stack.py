@@ -1,0 +1,103 @@
+"""The whole local stack: bring it up idempotently, report its status, take it down by pid."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cli.stack.component import Component
+from cli.stack.errors import ComponentFailedError
+from cli.stack.kafka import Kafka
+from cli.stack.mariadb import MariaDB
+from cli.stack.packages import ensure_packages
+from cli.stack.processes import ProcessTable
+from cli.stack.services import Proxy
+from cli.stack.settings import StackSettings
+from cli.stack.wordpress import WordPress
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class UpReport:
+    started: list[str] = field(default_factory=list)
+    already_running: list[str] = field(default_factory=list)
+    installed_packages: list[str] = field(default_factory=list)
+
+
+class Stack:
+    def __init__(self, settings: StackSettings) -> None:
+        self.settings = settings
+        self.processes = ProcessTable(settings.home / "run", settings.home / "logs")
+        self.mariadb = MariaDB(settings, self.processes)
+        self.wordpress = WordPress(settings, self.processes)
+        self.kafka = Kafka(settings, self.processes)
+        self.proxy = Proxy(settings, self.processes)
+        # Components launched together, stage by stage; a stage waits for the one before it.
+        self.stages: list[list[Component]] = [[self.mariadb, self.kafka, self.wordpress, self.proxy]]
+
+    @property
+    def components(self) -> list[Component]:
+        return [component for stage in self.stages for component in stage]
+
+    def component(self, name: str) -> Component:
+        for component in self.components:
+            if component.name == name or name in component.process_names():
+                return component
+        raise KeyError(name)
+
+    def up(self, progress: Progress = lambda message: None) -> UpReport:
+        report = UpReport(installed_packages=ensure_packages())
+        needed = [component for component in self.components if not (component.is_running() and component.is_ready())]
+        for component in needed:
+            component.stop()  # a half-dead component (one process of two, or hung) starts clean
+        for component in needed:
+            component.check_ports_free()
+        started: list[Component] = []
+        try:
+            for stage in self.stages:
+                for component in stage:
+                    if component in needed:
+                        progress(f"starting {component.name}")
+                        component.launch()
+                        started.append(component)
+                for component in stage:
+                    if component in needed:
+                        component.wait_ready()
+                        component.after_ready()
+                        progress(f"{component.name} ready")
+                        report.started.append(component.name)
+                    else:
+                        report.already_running.append(component.name)
+            if not self.wordpress.rest_ready():
+                raise ComponentFailedError(
+                    f"wordpress: the REST API does not answer 200 at {self.settings.wordpress_url}/wp-json/; "
+                    f"see {self.processes.log_path('php-fpm')}"
+                )
+        except BaseException:
+            for component in reversed(started):
+                component.stop()
+            raise
+        return report
+
+    def down(self, progress: Progress = lambda message: None) -> list[str]:
+        stopped = []
+        for component in reversed(self.components):
+            if any(self.processes.record(name) for name in component.process_names()):
+                progress(f"stopping {component.name}")
+                component.stop()
+                stopped.append(component.name)
+        for leftover in self.processes.names():  # anything recorded by an older version of the stack
+            self.processes.stop(leftover)
+            stopped.append(leftover)
+        return stopped
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        components: dict[str, dict[str, Any]] = {}
+        for component in self.components:
+            healthy = component.is_running() and component.is_ready()
+            if component is self.wordpress:
+                healthy = healthy and self.wordpress.rest_ready()
+            components[component.name] = {"healthy": healthy, **component.describe()}
+        return components

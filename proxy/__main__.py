@@ -1,0 +1,82 @@
+"""Routing proxy entry point.
+
+    python -m proxy serve \\
+        --listen 127.0.0.1:8080 \\            # public address visitors use (WP_HOME points here)
+        --admin-listen 127.0.0.1:8081 \\      # admin: GET /healthz, GET /metrics (open), /api/... (bearer)
+        --wordpress http://127.0.0.1:8000 \\  # WordPress (nginx) base URL
+        --routes PATH/routes.yaml \\          # route table; may not exist yet (= everything to WordPress)
+        --store sqlite:///PATH/proxy.db \\    # comparison store, any SQLAlchemy URL
+        --admin-token-file PATH/admin_token \\
+        [--workers N] [--wordpress-timeout SECONDS] [--log-level info]
+
+The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
+SIGTERM/SIGINT: graceful stop, exit status 0. SIGHUP: reload the route table (the file is also
+watched). With --workers N > 1 the parent process supervises the workers: signal the parent.
+Exit status 2: bad arguments, unreadable token file or an invalid route table at startup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from proxy.config import load_table
+from proxy.errors import RouteConfigError
+from proxy.server import ServeOptions, serve
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m proxy", description="wp-strangler routing proxy")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="run the proxy")
+    run.add_argument("--listen", type=_address, required=True)
+    run.add_argument("--admin-listen", type=_address, required=True)
+    run.add_argument("--wordpress", required=True, help="WordPress base URL, e.g. http://127.0.0.1:8000")
+    run.add_argument("--routes", type=Path, required=True)
+    run.add_argument("--store", default="sqlite://", help="SQLAlchemy URL of the comparison store")
+    run.add_argument("--admin-token-file", type=Path, required=True)
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--wordpress-timeout", type=float, default=120.0)
+    run.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        token = args.admin_token_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        print(f"proxy: cannot read admin token file: {exc}", file=sys.stderr)
+        return 2
+    if not token:
+        print(f"proxy: admin token file {args.admin_token_file} is empty", file=sys.stderr)
+        return 2
+    try:
+        load_table(args.routes)
+    except RouteConfigError as exc:
+        print(f"proxy: invalid route table: {exc}", file=sys.stderr)
+        return 2
+    options = ServeOptions(
+        listen=args.listen,
+        admin_listen=args.admin_listen,
+        wordpress=args.wordpress.rstrip("/"),
+        routes=args.routes,
+        store=args.store,
+        admin_token=token,
+        workers=max(1, args.workers),
+        wordpress_timeout=args.wordpress_timeout,
+        log_level=args.log_level,
+    )
+    return serve(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

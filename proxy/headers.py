@@ -1,0 +1,92 @@
+"""Pure header rewriting between the visitor and the upstreams (RFC 9110 section 7.6.1)."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+
+from proxy.types import RawHeaders
+
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"proxy-connection",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+    }
+)
+CREDENTIAL_HEADERS = frozenset({b"cookie", b"authorization"})
+
+
+def _connection_tokens(headers: RawHeaders) -> frozenset[bytes]:
+    tokens: set[bytes] = set()
+    for name, value in headers:
+        if name.lower() == b"connection":
+            tokens.update(t.strip().lower() for t in value.split(b",") if t.strip())
+    return frozenset(tokens)
+
+
+def strip_hop_by_hop(headers: RawHeaders) -> RawHeaders:
+    """Drops hop-by-hop headers and any header the Connection header nominates."""
+    drop = HOP_BY_HOP | _connection_tokens(headers)
+    return [(n, v) for n, v in headers if n.lower() not in drop]
+
+
+def get_header(headers: RawHeaders, name: bytes) -> bytes | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def upstream_request_headers(
+    headers: RawHeaders, client_ip: str | None, scheme: str, strip_credentials: bool = False
+) -> RawHeaders:
+    """Visitor headers as sent upstream: Host kept, X-Forwarded-For appended, -Proto/-Host set."""
+    out: RawHeaders = []
+    forwarded_for: bytes | None = None
+    host: bytes | None = None
+    for name, value in strip_hop_by_hop(headers):
+        lower = name.lower()
+        if lower == b"x-forwarded-for":
+            forwarded_for = value if forwarded_for is None else forwarded_for + b", " + value
+            continue
+        if lower in (b"x-forwarded-proto", b"x-forwarded-host"):
+            continue
+        if strip_credentials and lower in CREDENTIAL_HEADERS:
+            continue
+        if lower == b"host":
+            host = value
+        out.append((name, value))
+    if client_ip:
+        ip = client_ip.encode("latin-1")
+        forwarded_for = ip if forwarded_for is None else forwarded_for + b", " + ip
+    if forwarded_for is not None:
+        out.append((b"x-forwarded-for", forwarded_for))
+    out.append((b"x-forwarded-proto", scheme.encode("latin-1")))
+    if host is not None:
+        out.append((b"x-forwarded-host", host))
+    return out
+
+
+def downstream_response_headers(headers: RawHeaders) -> RawHeaders:
+    """Upstream response headers as sent to the visitor; repeats (Set-Cookie) preserved."""
+    return strip_hop_by_hop(headers)
+
+
+def read_cookie(headers: RawHeaders, cookie_name: str) -> str | None:
+    for name, value in headers:
+        if name.lower() != b"cookie":
+            continue
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(value.decode("latin-1"))
+        except CookieError:
+            continue
+        if cookie_name in jar:
+            return jar[cookie_name].value
+    return None

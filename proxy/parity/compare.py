@@ -1,0 +1,107 @@
+"""Response comparison: status, chosen headers, body (JSON semantically and byte for byte, HTML
+normalised, anything else raw), ignored paths and Diffy-style noise."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+from proxy.parity.html import diff_html
+from proxy.parity.jsondiff import diff_json
+from proxy.parity.paths import generalise, ignored, is_noise
+from proxy.parity.types import Difference, HttpResponse, ParityResult, ParityRules
+
+_NOT_JSON = object()
+SNIPPET = 80
+
+
+def decoded_body(response: HttpResponse) -> bytes:
+    """Body with gzip/deflate content-encoding undone (comparisons are about content)."""
+    encoding = (response.header("content-encoding") or "").strip().lower()
+    try:
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(response.body, 16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return zlib.decompress(response.body)
+    except zlib.error:
+        return response.body
+    return response.body
+
+
+def _media_type(response: HttpResponse) -> str:
+    return (response.header("content-type") or "").split(";")[0].strip().lower()
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _byte_difference(legacy: bytes, candidate: bytes) -> Difference:
+    offset = next(
+        (i for i, (a, b) in enumerate(zip(legacy, candidate, strict=False)) if a != b),
+        min(len(legacy), len(candidate)),
+    )
+    start = max(0, offset - SNIPPET // 2)
+    return Difference(
+        "body",
+        "bytes",
+        {
+            "offset": offset,
+            "length": len(legacy),
+            "near": legacy[start : offset + SNIPPET].decode("utf-8", "replace"),
+        },
+        {
+            "offset": offset,
+            "length": len(candidate),
+            "near": candidate[start : offset + SNIPPET].decode("utf-8", "replace"),
+        },
+    )
+
+
+def _body_differences(
+    legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules
+) -> tuple[list[Difference], int]:
+    left, right = decoded_body(legacy), decoded_body(candidate)
+    if left == right:
+        return [], 0
+    left_json, right_json = _parse_json(left), _parse_json(right)
+    if left_json is not _NOT_JSON and right_json is not _NOT_JSON:
+        found: list[Difference] = []
+        skipped = 0
+        for tokens, difference in diff_json(left_json, right_json):
+            if ignored(rules.ignore, tokens):
+                skipped += 1
+            else:
+                found.append(difference)
+        if not found and not skipped:
+            found.append(_byte_difference(left, right))  # same JSON, different encoding or key order
+        return found, skipped
+    if "html" in _media_type(legacy) and "html" in _media_type(candidate):
+        return diff_html(left.decode("utf-8", "replace"), right.decode("utf-8", "replace")), 0
+    return [_byte_difference(left, right)], 0
+
+
+def compare_responses(legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules | None = None) -> ParityResult:
+    rules = rules or ParityRules()
+    found: list[Difference] = []
+    if legacy.status != candidate.status:
+        found.append(Difference("status", "status", legacy.status, candidate.status))
+    for name in rules.headers:
+        left, right = legacy.header_values(name), candidate.header_values(name)
+        if left != right:
+            found.append(Difference(f"headers.{name.lower()}", "header", left, right))
+    body, skipped = _body_differences(legacy, candidate, rules)
+    found.extend(body)
+    real = tuple(d for d in found if not is_noise(d.path, rules.noise))
+    noise = tuple(d for d in found if is_noise(d.path, rules.noise))
+    return ParityResult(real, noise, skipped)
+
+
+def detect_noise(first: HttpResponse, second: HttpResponse, rules: ParityRules | None = None) -> frozenset[str]:
+    """Generalised paths that differ between two answers of the same system to the same request."""
+    plain = ParityRules(headers=(rules or ParityRules()).headers, ignore=(rules or ParityRules()).ignore)
+    return frozenset(generalise(d.path) for d in compare_responses(first, second, plain).differences)

@@ -1,0 +1,145 @@
+"""Wires one worker's parts together: route table, transports, shadow mirror, store, apps."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proxy.app import ProxyApp, ProxySettings
+from proxy.metrics import RELOADS, TrafficObserver
+from proxy.reload import RouteTableHolder
+from proxy.transport import AiohttpTransport
+from proxy.types import Transport
+
+log = logging.getLogger("proxy")
+
+
+@dataclass
+class RuntimeConfig:
+    wordpress_url: str
+    routes_path: Path
+    store_url: str = "sqlite://"
+    admin_token: str = ""
+    wordpress_timeout: float = 120.0
+    shadow_queue_size: int = 1000
+    shadow_concurrency: int = 8
+    retention_rows: int = 100_000
+    flush_interval: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ProxyRuntime:
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        legacy: Transport | None = None,
+        services: Transport | None = None,
+        shadow_transport: Transport | None = None,
+    ) -> None:
+        from proxy.admin import build_admin_app
+        from proxy.shadow import ShadowMirror
+        from proxy.store import ComparisonStore
+
+        self.config = config
+        self.started_at = time.time()
+        self.routes = RouteTableHolder(
+            config.routes_path, on_reload=lambda ok: RELOADS.labels("ok" if ok else "refused").inc()
+        )
+        self.observer = TrafficObserver()
+        self.legacy: Transport = legacy or AiohttpTransport()
+        self.services: Transport = services or self.legacy
+        self.store = ComparisonStore(config.store_url, retention_rows=config.retention_rows)
+        self.shadow = ShadowMirror(
+            wordpress_url=config.wordpress_url,
+            transport=shadow_transport or self.services,
+            legacy_transport=shadow_transport or self.legacy,
+            store=self.store,
+            observer=self.observer,
+            queue_size=config.shadow_queue_size,
+            concurrency=config.shadow_concurrency,
+        )
+        settings = ProxySettings(config.wordpress_url, wordpress_timeout=config.wordpress_timeout)
+        self.app = ProxyApp(
+            settings, self.routes, self.legacy, self.services, shadow=self.shadow, observer=self.observer
+        )
+        self.admin = build_admin_app(self)
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.flush_interval)
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Moves this worker's traffic counters into the shared store."""
+        pending = self.observer.take()
+        if pending:
+            try:
+                await asyncio.to_thread(self.store.add_traffic, pending)
+            except Exception:
+                log.exception("could not flush traffic counters")
+
+    async def start(self, watch_interval: float = 0.5) -> None:
+        await asyncio.to_thread(self.store.create)
+        self.routes.start(watch_interval)
+        self.shadow.start()
+        self._flusher = asyncio.get_running_loop().create_task(self._flush_loop())
+
+    async def stop(self) -> None:
+        await self.routes.stop()
+        await self.shadow.stop()
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+        await self.flush()
+        await self.legacy.aclose()
+        if self.services is not self.legacy:
+            await self.services.aclose()
+        await self.shadow.aclose()
+        self.store.dispose()
+
+
+class Dispatcher:
+    """ASGI entry of a worker: lifespan starts/stops the runtime; requests go to the public or the
+    admin app depending on which listening socket they arrived on."""
+
+    def __init__(self, runtime: ProxyRuntime, admin_port: int, handle_sighup: bool = False) -> None:
+        self.runtime = runtime
+        self.admin_port = admin_port
+        self.handle_sighup = handle_sighup
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        server = scope.get("server")
+        if server is not None and server[1] == self.admin_port:
+            await self.runtime.admin(scope, receive, send)
+        else:
+            await self.runtime.app(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.runtime.start()
+                except Exception as exc:
+                    log.exception("proxy failed to start")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                if self.handle_sighup:
+                    loop = asyncio.get_running_loop()
+                    loop.add_signal_handler(signal.SIGHUP, self.runtime.routes.try_reload)
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.runtime.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return

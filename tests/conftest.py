@@ -1,0 +1,28 @@
+"""Shared fixtures. ``stack`` is the real stack (MariaDB, WordPress, Kafka, proxy), once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.stack_fixture import CORPUS, StackHandle, native_stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    if os.environ.get("STRANGLER_STACK") == "docker":
+        from tests.stack_docker import docker_stack
+
+        yield from docker_stack(tmp_path_factory)
+        return
+    yield from native_stack(tmp_path_factory.mktemp("strangler-home"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared test corpus is absent ({CORPUS}); it ships beside the repository in CI")
+    return CORPUS

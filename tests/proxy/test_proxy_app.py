@@ -1,0 +1,189 @@
+"""The public app driven in-process: pass-through, cutover, fallback, canary, shadow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+from tests.proxy.fakes import FakeUpstreams, routes_yaml
+
+pytestmark = pytest.mark.anyio
+POSTS = [{"id": 1, "title": {"rendered": "Hello"}}]
+
+
+async def wordpress(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/redirect":
+        return httpx.Response(301, headers={"Location": "/elsewhere"})
+    if request.url.path.startswith("/wp-json/wp/v2/posts"):
+        return httpx.Response(200, json=POSTS, headers={"X-WP-Total": "1"})
+    return httpx.Response(
+        200,
+        content=b"<html>wp</html>",
+        headers=[("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2; Path=/"), ("Content-Type", "text/html")],
+    )
+
+
+async def service(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json=POSTS, headers={"X-WP-Total": "1", "X-Served-By": "service"})
+
+
+async def test_pass_through_keeps_host_headers_and_adds_forwarded(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress)
+    async with make_harness(upstreams) as h:
+        answer = await h.client.post(
+            "/wp-login.php?x=1",
+            content=b"log=admin",
+            headers={"Cookie": "c=1", "X-Forwarded-For": "10.0.0.1"},
+        )
+        redirect = await h.client.get("/redirect")
+    assert answer.status_code == 200 and answer.text == "<html>wp</html>"
+    assert answer.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
+    assert redirect.status_code == 301 and redirect.headers["location"] == "/elsewhere"
+    sent = upstreams.seen["wordpress"][0]
+    assert (sent.method, sent.url.raw_path, sent.content) == ("POST", b"/wp-login.php?x=1", b"log=admin")
+    assert sent.headers["host"] == "site.test" and sent.headers["x-forwarded-host"] == "site.test"
+    assert sent.headers["x-forwarded-for"] == "10.0.0.1, 127.0.0.1"
+    assert sent.headers["x-forwarded-proto"] == "http" and sent.headers["cookie"] == "c=1"
+    assert len(upstreams.seen["wordpress"]) == 2 and not upstreams.seen["service"]
+
+
+async def test_cutover_serves_from_the_service(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    async with make_harness(upstreams, routes_yaml("cutover")) as h:
+        answer = await h.client.get("/wp-json/wp/v2/posts/1", headers={"Cookie": "c=1"})
+        other = await h.client.get("/")
+    assert answer.headers["x-served-by"] == "service" and answer.json() == POSTS
+    assert upstreams.seen["service"][0].headers["cookie"] == "c=1"  # the service answers for real
+    assert other.text == "<html>wp</html>"
+
+
+@pytest.mark.parametrize("failure", ["connect", "5xx", "timeout"])
+async def test_fallback_to_wordpress(make_harness, failure: str) -> None:  # type: ignore[no-untyped-def]
+    async def broken(request: httpx.Request) -> httpx.Response:
+        if failure == "timeout":
+            await asyncio.sleep(5)
+        return httpx.Response(503)
+
+    upstreams = FakeUpstreams(wordpress, None if failure == "connect" else broken)
+    async with make_harness(upstreams, routes_yaml("cutover", timeout=0.2)) as h:
+        answer = await h.client.get("/wp-json/wp/v2/posts")
+        await h.runtime.flush()
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert answer.status_code == 200 and "x-served-by" not in answer.headers
+    assert stats["fallbacks"] == 1 and stats["requests"] == 1
+
+
+async def test_no_fallback_when_disabled(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async with make_harness(FakeUpstreams(wordpress), routes_yaml("cutover", fallback="false")) as h:
+        answer = await h.client.get("/wp-json/wp/v2/posts")
+    assert answer.status_code == 502
+
+
+async def test_wordpress_down_is_a_502(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    async with make_harness(FakeUpstreams(down)) as h:
+        answer = await h.client.get("/")
+    assert answer.status_code == 502
+
+
+async def test_canary_sets_a_sticky_cookie(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    async with make_harness(upstreams, routes_yaml("canary", canary_percent=50)) as h:
+        served = []
+        for _ in range(40):
+            first = await h.client.get("/wp-json/wp/v2/posts")
+            visitor = first.cookies["strangler_visitor"]
+            h.client.cookies.clear()
+            again = await h.client.get("/wp-json/wp/v2/posts", headers={"Cookie": f"strangler_visitor={visitor}"})
+            assert "set-cookie" not in again.headers
+            by_service = "x-served-by" in first.headers
+            assert by_service == ("x-served-by" in again.headers)
+            served.append(by_service)
+    assert 5 < sum(served) < 35
+
+
+async def test_shadow_compares_after_answering(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async def different(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/2"):
+            return httpx.Response(200, json=[{"id": 1, "title": {"rendered": "Other"}}], headers={"X-WP-Total": "1"})
+        return await service(request)
+
+    upstreams = FakeUpstreams(wordpress, different)
+    routes = routes_yaml("shadow", compare="{headers: [content-type, x-wp-total]}")
+    async with make_harness(upstreams, routes) as h:
+        for target in ("/wp-json/wp/v2/posts/1", "/wp-json/wp/v2/posts/2"):
+            answer = await h.client.get(target, headers={"Cookie": "wordpress_logged_in=x", "Authorization": "B x"})
+            assert answer.json() == POSTS and "x-served-by" not in answer.headers
+        await h.runtime.shadow.drain()
+        rows = (await h.admin.get("/api/comparisons", params={"route": "posts"})).json()["comparisons"]
+        mismatches = (await h.admin.get("/api/comparisons", params={"match": "false"})).json()["comparisons"]
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert sorted(r["outcome"] for r in rows) == ["match", "mismatch"]
+    (mismatch,) = mismatches
+    assert mismatch["target"] == "/wp-json/wp/v2/posts/2"
+    assert [d["path"] for d in mismatch["diff"]["differences"]] == ["$[0].title.rendered"]
+    assert stats["match_percent"] == 50.0 and stats["legacy_ms"]["p50"] is not None
+    for sent in upstreams.seen["service"]:
+        assert "cookie" not in sent.headers and "authorization" not in sent.headers
+
+
+async def test_shadow_skips_unsafe_methods(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    routes = routes_yaml("shadow", methods="[GET, POST]")
+    async with make_harness(upstreams, routes) as h:
+        await h.client.post("/wp-json/wp/v2/posts", content=b"{}")
+        await h.client.get("/wp-json/wp/v2/posts?_method=POST")
+        await h.client.get("/wp-json/wp/v2/posts", headers={"X-HTTP-Method-Override": "DELETE"})
+        await h.runtime.shadow.drain()
+    assert upstreams.seen["service"] == [] and len(upstreams.seen["wordpress"]) == 3
+
+
+async def test_shadow_forwards_credentials_when_opted_in(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    async with make_harness(upstreams, routes_yaml("shadow", shadow="{forward_credentials: true}")) as h:
+        await h.client.get("/wp-json/wp/v2/posts", headers={"Cookie": "c=1"})
+        await h.runtime.shadow.drain()
+    assert upstreams.seen["service"][0].headers["cookie"] == "c=1"
+
+
+async def test_full_shadow_queue_drops_and_counts(make_harness) -> None:  # type: ignore[no-untyped-def]
+    gate = asyncio.Event()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await gate.wait()
+        return await service(request)
+
+    upstreams = FakeUpstreams(wordpress, slow)
+    async with make_harness(upstreams, routes_yaml("shadow"), shadow_queue_size=2, shadow_concurrency=1) as h:
+        for _ in range(6):
+            assert (await h.client.get("/wp-json/wp/v2/posts")).status_code == 200
+        dropped = h.runtime.shadow.dropped
+        gate.set()
+        await h.runtime.shadow.drain()
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert 3 <= dropped <= 4 and stats["shadow_dropped"] == dropped
+
+
+async def test_noise_is_learned_and_excluded(make_harness) -> None:  # type: ignore[no-untyped-def]
+    counter = iter(range(1000))
+
+    async def noisy_wordpress(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"id": 1, "nonce": next(counter)})
+
+    async def candidate(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"id": 1, "nonce": -1})
+
+    upstreams = FakeUpstreams(noisy_wordpress, candidate)
+    async with make_harness(upstreams, routes_yaml("shadow", shadow="{noise_sample_percent: 100}")) as h:
+        await h.client.get("/wp-json/wp/v2/posts")
+        await h.runtime.shadow.drain()
+        noise = (await h.admin.get("/api/noise")).json()["noise"]
+        (row,) = (await h.admin.get("/api/comparisons")).json()["comparisons"]
+    assert noise == {"posts": ["$.nonce"]}
+    assert row["outcome"] == "noise" and row["diff"]["noise"][0]["path"] == "$.nonce"
+    assert json.loads(json.dumps(row["diff"]))["differences"] == []

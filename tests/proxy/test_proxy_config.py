@@ -1,0 +1,96 @@
+"""Route table file: schema, validation errors naming file/line/field, round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from proxy.config import load_table, parse_table, table_from_data, table_to_data
+from proxy.errors import RouteConfigError
+from proxy.types import Mode
+
+GOOD = """\
+version: 1
+services:
+  content: http://127.0.0.1:9001/
+routes:
+  - name: posts
+    paths: ["/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/{id:int}"]
+    service: content
+    mode: canary
+    canary_percent: 12.5
+    priority: 10
+    timeout: 2
+    shadow:
+      forward_credentials: true
+    compare:
+      headers: [Content-Type, X-WP-Total]
+      ignore: ["$[*].guid"]
+  - name: users
+    paths: ["/wp-json/wp/v2/users/**"]
+    methods: [get]
+    service: content
+"""
+
+
+def test_good_table_is_parsed_with_defaults() -> None:
+    table = parse_table(GOOD, "routes.yaml")
+    posts, users = table.routes
+    assert posts.mode is Mode.CANARY and posts.canary_percent == 12.5 and posts.priority == 10
+    assert posts.service_url == "http://127.0.0.1:9001"
+    assert posts.shadow.forward_credentials and posts.compare.headers == ("content-type", "x-wp-total")
+    assert posts.line == 5
+    assert users.methods == frozenset({"GET"}) and users.mode is Mode.LEGACY
+    assert users.shadow.methods == frozenset({"GET", "HEAD", "OPTIONS"}) and users.fallback
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "line", "field"),
+    [
+        ("mode: canary", "mode: sideways", 8, "routes[0].mode"),
+        ("canary_percent: 12.5", "canary_percent: 120", 9, "routes[0].canary_percent"),
+        ("    methods: [get]", "    methods: [FETCH]", 19, "routes[1].methods[0]"),
+        ("priority: 10", "priorty: 10", 10, "routes[0].priorty"),
+        ("service: content\n    mode", "service: cms\n    mode", 7, "routes[0].service"),
+        ("/wp-json/wp/v2/users/**", "wp-json/{bad", 18, "routes[1].paths[0]"),
+        ("timeout: 2", "timeout: soon", 11, "routes[0].timeout"),
+        ("- name: users", "- name: posts", 17, "routes[1].name"),
+        ("http://127.0.0.1:9001/", "ftp://x", 3, "services.content"),
+        ("forward_credentials: true", "forward_credentials: 1", 13, "routes[0].shadow.forward_credentials"),
+    ],
+)
+def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str) -> None:
+    assert replace in GOOD
+    with pytest.raises(RouteConfigError) as info:
+        parse_table(GOOD.replace(replace, by, 1), "routes.yaml")
+    assert (info.value.file, info.value.line, info.value.field) == ("routes.yaml", line, field)
+    assert str(info.value).startswith(f"routes.yaml:{line}: {field}: ")
+
+
+def test_missing_required_field_points_at_the_route() -> None:
+    text = "services: {s: 'http://x:1'}\nroutes:\n  - name: a\n    service: s\n"
+    with pytest.raises(RouteConfigError) as info:
+        parse_table(text, "r.yaml")
+    assert info.value.line == 3 and "paths" in info.value.message
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    with pytest.raises(RouteConfigError) as info:
+        parse_table("routes:\n  - name: [unclosed\n", "r.yaml")
+    assert info.value.line is not None and info.value.field == "(syntax)"
+
+
+def test_missing_or_empty_file_is_an_empty_table(tmp_path: Path) -> None:
+    assert load_table(tmp_path / "absent.yaml").routes == ()
+    (tmp_path / "empty.yaml").write_text("")
+    assert load_table(tmp_path / "empty.yaml").routes == ()
+    assert not (tmp_path / "absent.yaml").exists()
+
+
+def test_round_trip_through_plain_data() -> None:
+    table = parse_table(GOOD, "routes.yaml")
+    again = table_from_data(table_to_data(table), "api")
+    assert [(r.name, r.mode, r.canary_percent, r.paths, r.methods) for r in again.routes] == [
+        (r.name, r.mode, r.canary_percent, r.paths, r.methods) for r in table.routes
+    ]
