@@ -120,7 +120,8 @@ class MariaDB(Component):
             # mariadb-install-db also makes password-less root@127.0.0.1, root@::1, root@<hostname> and
             # anonymous users; over TCP they would shadow ours ('%'), so only localhost and '%' remain.
             cursor.execute(
-                "SELECT User, Host FROM mysql.user WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '%'))"
+                "SELECT User, Host FROM mysql.user"
+                " WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '%'))"
             )
             statements += [f"DROP USER '{user}'@'{host}'" for user, host in cursor.fetchall()]
             for statement in statements:
