@@ -11,7 +11,8 @@
 
 The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
 SIGTERM/SIGINT: graceful stop, exit status 0. SIGHUP: reload the route table (the file is also
-watched). With --workers N > 1 the parent process supervises the workers: signal the parent.
+watched). With --workers N > 1 the parent process supervises the workers: signal the parent. The
+parent also starts one shadow process (replays shadow copies and compares) and stops it on exit.
 Exit status 2: bad arguments, unreadable token file or an invalid route table at startup.
 """
 
@@ -41,7 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--admin-listen", type=_address, required=True)
     run.add_argument("--wordpress", required=True, help="WordPress base URL, e.g. http://127.0.0.1:8000")
     run.add_argument("--routes", type=Path, required=True)
-    run.add_argument("--store", default="sqlite://", help="SQLAlchemy URL of the comparison store")
+    run.add_argument(
+        "--store",
+        default="sqlite://",
+        help="SQLAlchemy URL of the comparison store (default in-memory: one worker only, lost on exit)",
+    )
     run.add_argument("--admin-token-file", type=Path, required=True)
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("--wordpress-timeout", type=float, default=120.0)
@@ -63,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         load_table(args.routes)
     except RouteConfigError as exc:
         print(f"proxy: invalid route table: {exc}", file=sys.stderr)
+        return 2
+    if args.workers > 1 and args.store in ("sqlite://", "sqlite:///:memory:"):
+        print("proxy: several workers need a shared --store (e.g. sqlite:///PATH/proxy.db)", file=sys.stderr)
         return 2
     options = ServeOptions(
         listen=args.listen,

@@ -6,7 +6,7 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,12 +18,13 @@ from proxy.validate import request_problem
 
 log = logging.getLogger("proxy")
 
-Scope = dict[str, Any]
+Scope = MutableMapping[str, Any]
 Message = dict[str, Any]
 Receive = Any
 Send = Any
 
 VISITOR_COOKIE_MAX_AGE = 365 * 24 * 3600
+_ALL_LEGACY = Decision(None, Target.LEGACY)
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,20 @@ class ProxyApp:
         query = scope["query_string"].decode("latin-1")
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         target = raw_path.decode("latin-1") + ("?" + query if query else "")
-        decision = decide(
-            self.routes.table,
-            scope["method"],
-            raw_path.split(b"?", 1)[0].decode("latin-1"),
-            query,
-            headers,
-            new_visitor_id=secrets.token_urlsafe(12),
-            sample_roll=random.random() * 100,
-        )
+        table = self.routes.table
+        if not table.routes:
+            decision = _ALL_LEGACY
+        else:
+            decision = decide(
+                table,
+                scope["method"],
+                raw_path.split(b"?", 1)[0].decode("latin-1"),
+                query,
+                headers,
+                # os.urandom costs a syscall per request: only mint visitor ids when a canary needs them
+                new_visitor_id=secrets.token_urlsafe(12) if table.has_canary else "",
+                sample_roll=random.random() * 100,
+            )
         client = scope.get("client")
         up_headers = upstream_request_headers(headers, client[0] if client else None, scope["scheme"])
         exchange = _Exchange(

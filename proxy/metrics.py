@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import Counter as Tally
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -85,7 +85,7 @@ class TrafficObserver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: dict[str, RouteTraffic] = {}
-        self.fallback_reasons: Tally[str] = Tally()
+        self._children: dict[tuple[str, Target, int], tuple[Any, Any]] = {}
 
     def _bucket(self, route: str) -> RouteTraffic:
         bucket = self._pending.get(route)
@@ -94,8 +94,15 @@ class TrafficObserver:
         return bucket
 
     def request_done(self, route: str, served_by: Target, status: int, seconds: float, fallback: str | None) -> None:
-        REQUESTS.labels(route, served_by.value, f"{status // 100}xx").inc()
-        LATENCY.labels(route, served_by.value).observe(seconds)
+        key = (route, served_by, status // 100)
+        children = self._children.get(key)
+        if children is None:  # label lookups cost microseconds per request; resolve each set once
+            children = self._children[key] = (
+                REQUESTS.labels(route, served_by.value, f"{status // 100}xx"),
+                LATENCY.labels(route, served_by.value),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
         if route == "-":
             return  # unrouted traffic: Prometheus only, nothing to compare
         with self._lock:

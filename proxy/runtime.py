@@ -7,17 +7,30 @@ import contextlib
 import logging
 import signal
 import time
-from dataclasses import dataclass, field
+from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from proxy.app import ProxyApp, ProxySettings
+from proxy.app import ProxyApp, ProxySettings, ShadowCapture
 from proxy.metrics import RELOADS, TrafficObserver
 from proxy.reload import RouteTableHolder
 from proxy.transport import AiohttpTransport
 from proxy.types import Transport
 
 log = logging.getLogger("proxy")
+
+
+class ShadowRunner(Protocol):
+    dropped: int
+
+    def submit(self, capture: ShadowCapture) -> None: ...
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass
@@ -31,7 +44,8 @@ class RuntimeConfig:
     shadow_concurrency: int = 8
     retention_rows: int = 100_000
     flush_interval: float = 1.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Set by the server: captures go to the shadow process instead of an in-process ShadowMirror.
+    shadow_queue: Any = None
 
 
 class ProxyRuntime:
@@ -55,15 +69,21 @@ class ProxyRuntime:
         self.legacy: Transport = legacy or AiohttpTransport()
         self.services: Transport = services or self.legacy
         self.store = ComparisonStore(config.store_url, retention_rows=config.retention_rows)
-        self.shadow = ShadowMirror(
-            wordpress_url=config.wordpress_url,
-            transport=shadow_transport or self.services,
-            legacy_transport=shadow_transport or self.legacy,
-            store=self.store,
-            observer=self.observer,
-            queue_size=config.shadow_queue_size,
-            concurrency=config.shadow_concurrency,
-        )
+        self.shadow: ShadowRunner
+        if config.shadow_queue is not None:
+            from proxy.shadow_process import QueueShadowSink
+
+            self.shadow = QueueShadowSink(config.shadow_queue, self.observer)
+        else:
+            self.shadow = ShadowMirror(
+                wordpress_url=config.wordpress_url,
+                transport=shadow_transport or self.services,
+                legacy_transport=shadow_transport or self.legacy,
+                store=self.store,
+                observer=self.observer,
+                queue_size=config.shadow_queue_size,
+                concurrency=config.shadow_concurrency,
+            )
         settings = ProxySettings(config.wordpress_url, wordpress_timeout=config.wordpress_timeout)
         self.app = ProxyApp(
             settings, self.routes, self.legacy, self.services, shadow=self.shadow, observer=self.observer
@@ -115,7 +135,7 @@ class Dispatcher:
         self.admin_port = admin_port
         self.handle_sighup = handle_sighup
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return

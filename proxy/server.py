@@ -1,5 +1,8 @@
 """Process shell: binds the public and admin sockets, runs one uvicorn (uvloop + httptools) per
-worker, forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (route reload) from the parent."""
+worker plus one shadow process, forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (route reload).
+
+With one worker the parent process is that worker; with several it supervises them (restarting
+any that dies). Metrics of all processes are aggregated through PROMETHEUS_MULTIPROC_DIR."""
 
 from __future__ import annotations
 
@@ -12,12 +15,16 @@ import socket
 import tempfile
 import time
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
 log = logging.getLogger("proxy")
+STOP_GRACE_SECONDS = 15.0
+IN_MEMORY_STORES = ("sqlite://", "sqlite:///:memory:")  # per process: cannot be shared
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class ServeOptions:
     workers: int = 1
     wordpress_timeout: float = 120.0
     log_level: str = "info"
+    shadow_queue_size: int = 1000
+    shadow_concurrency: int = 16
 
 
 def bind(address: tuple[str, int]) -> socket.socket:
@@ -47,7 +56,7 @@ def _ignore(_signum: int, _frame: FrameType | None) -> None:
     """uvicorn re-raises the signal that stopped it; with this handler that ends in a clean exit."""
 
 
-def run_worker(options: ServeOptions, sockets: list[socket.socket]) -> None:
+def run_worker(options: ServeOptions, sockets: list[socket.socket], shadow_queue: Any = None) -> None:
     from proxy.runtime import Dispatcher, ProxyRuntime, RuntimeConfig
 
     logging.basicConfig(
@@ -60,39 +69,50 @@ def run_worker(options: ServeOptions, sockets: list[socket.socket]) -> None:
             store_url=options.store,
             admin_token=options.admin_token,
             wordpress_timeout=options.wordpress_timeout,
+            shadow_queue=shadow_queue,
         )
     )
     app = Dispatcher(runtime, admin_port=sockets[1].getsockname()[1], handle_sighup=True)
     config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http="httptools",
-        ws="none",
-        lifespan="on",
-        access_log=False,
-        server_header=False,
-        date_header=False,
-        log_level=options.log_level,
-        timeout_graceful_shutdown=10,
-    )
+        app, loop="uvloop", http="httptools", ws="none", lifespan="on", access_log=False,
+        server_header=False, date_header=False, log_level=options.log_level, timeout_graceful_shutdown=10,
+    )  # fmt: skip
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _ignore)
     uvicorn.Server(config).run(sockets=sockets)
+
+
+def _stop(process: BaseProcess, deadline: float) -> None:
+    if process.pid and process.is_alive():
+        os.kill(process.pid, signal.SIGTERM)
+    process.join(max(0.1, deadline - time.monotonic()))
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 class _Supervisor:
     def __init__(self, options: ServeOptions, sockets: list[socket.socket]) -> None:
         self.options, self.sockets = options, sockets
         self.context = multiprocessing.get_context("spawn")
-        self.workers: list[multiprocessing.process.BaseProcess] = []
+        self.captures = self.context.Queue(maxsize=options.shadow_queue_size)
+        self.workers: list[BaseProcess] = []
+        self.shadow: BaseProcess | None = None
         self.stopping = False
 
-    def spawn(self) -> multiprocessing.process.BaseProcess:
-        process = self.context.Process(target=run_worker, args=(self.options, self.sockets), daemon=False)
+    def spawn_shadow(self) -> BaseProcess:
+        from proxy.shadow_process import run_shadow_process
+
+        process = self.context.Process(target=run_shadow_process, args=(self.options, self.captures), name="shadow")
         process.start()
         return process
 
-    def on_stop(self, signum: int, _frame: FrameType | None) -> None:
+    def spawn_worker(self) -> BaseProcess:
+        process = self.context.Process(target=run_worker, args=(self.options, self.sockets, self.captures))
+        process.start()
+        return process
+
+    def on_stop(self, _signum: int, _frame: FrameType | None) -> None:
         self.stopping = True
         for worker in self.workers:
             if worker.pid and worker.is_alive():
@@ -103,37 +123,49 @@ class _Supervisor:
             if worker.pid and worker.is_alive():
                 os.kill(worker.pid, signal.SIGHUP)
 
-    def run(self) -> int:
+    def _replace_dead(self) -> None:
         from prometheus_client import multiprocess
 
+        for index, worker in enumerate(self.workers):
+            if not worker.is_alive() and not self.stopping:
+                log.error("worker %s exited with %s; restarting it", worker.pid, worker.exitcode)
+                multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+                self.workers[index] = self.spawn_worker()
+        if self.shadow is not None and not self.shadow.is_alive() and not self.stopping:
+            log.error("shadow process exited with %s; restarting it", self.shadow.exitcode)
+            self.shadow = self.spawn_shadow()
+
+    def run(self) -> int:
+        """Serves until SIGTERM/SIGINT; returns the exit status."""
+        signal.signal(signal.SIGHUP, self.on_hup)
+        if self.options.workers <= 1 and self.options.store in IN_MEMORY_STORES:
+            run_worker(self.options, self.sockets)  # a private in-memory store: shadow in-process
+            return 0
+        self.shadow = self.spawn_shadow()
+        if self.options.workers <= 1:
+            try:
+                run_worker(self.options, self.sockets, self.captures)  # this process is the worker
+            finally:
+                self.stopping = True
+                _stop(self.shadow, time.monotonic() + STOP_GRACE_SECONDS)
+            return 0
         signal.signal(signal.SIGTERM, self.on_stop)
         signal.signal(signal.SIGINT, self.on_stop)
-        signal.signal(signal.SIGHUP, self.on_hup)
-        self.workers = [self.spawn() for _ in range(self.options.workers)]
+        self.workers = [self.spawn_worker() for _ in range(self.options.workers)]
         while not self.stopping:
             time.sleep(0.2)
-            for index, worker in enumerate(self.workers):
-                if not worker.is_alive() and not self.stopping:
-                    log.error("worker %s exited with %s; restarting it", worker.pid, worker.exitcode)
-                    if worker.pid:
-                        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
-                    self.workers[index] = self.spawn()
-        deadline = time.monotonic() + 15
+            self._replace_dead()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
         for worker in self.workers:
-            worker.join(max(0.1, deadline - time.monotonic()))
-            if worker.is_alive():
-                worker.kill()
-                worker.join()
+            _stop(worker, deadline)
+        _stop(self.shadow, deadline)
         return 0
 
 
 def serve(options: ServeOptions) -> int:
     sockets = [bind(options.listen), bind(options.admin_listen)]
-    if options.workers <= 1:
-        run_worker(options, sockets)
-        return 0
     metrics_dir = tempfile.mkdtemp(prefix="strangler-proxy-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # before anything imports prometheus_client
     try:
         return _Supervisor(options, sockets).run()
     finally:

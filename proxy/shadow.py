@@ -16,6 +16,7 @@ from proxy.errors import StoreError, UpstreamError
 from proxy.headers import CREDENTIAL_HEADERS
 from proxy.metrics import COMPARISONS, SHADOW_QUEUE, TrafficObserver
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
+from proxy.parity.compare import decoded_body
 from proxy.store import ComparisonRecord, ComparisonStore
 from proxy.types import RawHeaders, Transport
 
@@ -120,7 +121,16 @@ class ShadowMirror:
             capture = await self._queue.get()
             SHADOW_QUEUE.dec()
             try:
-                self._results.append(await self.compare(capture))
+                started = time.perf_counter()
+                record = await self.compare(capture)
+                self._results.append(record)
+                log.debug(
+                    "compared %s %s: %s in %.1f ms",
+                    capture.method,
+                    capture.target,
+                    record.outcome,
+                    (time.perf_counter() - started) * 1000,
+                )
             except Exception:
                 log.exception("shadow comparison failed for %s %s", capture.method, capture.target)
             finally:
@@ -157,10 +167,10 @@ class ShadowMirror:
             "target": capture.target,
             "legacy_status": capture.legacy_status,
             "legacy_ms": capture.legacy_seconds * 1000,
-            "legacy_body": _text(capture.legacy_body),
         }
         if capture.legacy_truncated:
             return self._record(base, "skipped", error="WordPress answer too large to compare")
+        base["legacy_body"] = _text(decoded_body(legacy))  # kept unless the answers match (see _record)
         rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore)
         headers = shadow_headers(capture.headers, route.shadow.forward_credentials)
         try:
@@ -185,10 +195,11 @@ class ShadowMirror:
             candidate_status=candidate.status,
             candidate_ms=candidate_ms,
             diff=json.dumps(result.to_dict(), default=str),
-            candidate_body=_text(candidate.body),
+            candidate_body=_text(decoded_body(candidate)),
         )
 
     async def _learn_noise(self, capture: ShadowCapture, legacy: HttpResponse, rules: ParityRules) -> None:
+        log.debug("noise sample: asking WordPress again for %s", capture.target)
         try:
             again, _ = await _fetch(
                 self._legacy,
@@ -218,8 +229,11 @@ class ShadowMirror:
             "diff": None,
             "error": None,
             "candidate_body": None,
+            "legacy_body": None,
             **base,
             **fields,
             "outcome": outcome,
         }
+        if outcome == "match":  # bodies are for investigating differences; matches need none
+            values["legacy_body"] = values["candidate_body"] = None
         return ComparisonRecord(**values)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ transport on a 30 KB answer), httpx for tests (MockTransport / ASGI upstreams) a
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterable, AsyncIterator
 
 import aiohttp
@@ -15,7 +16,13 @@ from proxy.types import RawHeaders
 
 # Headers aiohttp would otherwise invent; the proxy forwards exactly what the client sent.
 _AIOHTTP_AUTO_HEADERS = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
-READ_TIMEOUT = 300.0  # between body chunks once the headers arrived (slow downloads are legitimate)
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """Connect within `seconds`, and never wait more than `seconds` for the next bytes (headers or
+    body). aiohttp's own timers are cheaper than an asyncio.timeout() block per request."""
+    return aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
 
 
 class _AiohttpResponse:
@@ -49,7 +56,6 @@ class AiohttpTransport:
                 connector=connector,
                 auto_decompress=False,
                 skip_auto_headers=_AIOHTTP_AUTO_HEADERS,
-                timeout=aiohttp.ClientTimeout(total=None, sock_read=READ_TIMEOUT),
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
@@ -65,16 +71,16 @@ class AiohttpTransport:
         session = self._get_session()
         str_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]
         try:
-            async with asyncio.timeout(timeout):
-                response = await session.request(
-                    method,
-                    yarl.URL(url, encoded=True),
-                    headers=str_headers,
-                    data=body,
-                    allow_redirects=False,
-                    compress=None,
-                )
-        except TimeoutError as exc:
+            response = await session.request(
+                method,
+                yarl.URL(url, encoded=True),
+                headers=str_headers,
+                data=body,
+                allow_redirects=False,
+                compress=None,
+                timeout=_timeout(timeout),
+            )
+        except TimeoutError as exc:  # aiohttp's ServerTimeoutError / ConnectionTimeoutError included
             raise UpstreamTimeoutError(f"{method} {url}: no answer within {timeout}s") from exc
         except (aiohttp.ClientConnectionError, OSError) as exc:
             raise UpstreamConnectError(f"{method} {url}: {exc!r}") from exc

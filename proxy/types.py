@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -64,6 +65,10 @@ class RouteTable:
     services: tuple[tuple[str, str], ...] = ()
     canary_cookie: str = "strangler_visitor"
     source: str | None = None
+
+    @functools.cached_property
+    def has_canary(self) -> bool:
+        return any(r.mode is Mode.CANARY for r in self.routes)
 
     def by_name(self, name: str) -> Route | None:
         return next((r for r in self.routes if r.name == name), None)

@@ -31,6 +31,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextlib.contextmanager
+def serve_in_thread(app: web.Application, port: int) -> Iterator[None]:
+    """Runs an aiohttp app on 127.0.0.1:port in a background thread with its own event loop."""
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app, access_log=None)
+    loop.run_until_complete(runner.setup())
+    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
 @dataclass
 class Upstream:
     """Stands in for WordPress and for a service; records the paths it was asked for."""
@@ -77,38 +95,31 @@ class Upstream:
             return web.Response(body=GZIPPED, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
         if path == "/stream":
             self.release = asyncio.Event()
-            response = web.StreamResponse()
-            await response.prepare(request)
-            await response.write(b"first;")
+            stream = web.StreamResponse()
+            await stream.prepare(request)
+            await stream.write(b"first;")
             await asyncio.wait_for(self.release.wait(), 10)
-            await response.write(b"second")
-            await response.write_eof()
-            return response
+            await stream.write(b"second")
+            await stream.write_eof()
+            return stream
         if path == "/release":
             if self.release is not None:
                 self.release.set()
             return web.Response(text="released")
-        if path.startswith("/wp-json/"):
+        if path.startswith("/slow/"):
+            await asyncio.sleep(2)
+        if path.startswith("/fail/"):
+            return web.Response(status=503, text="down")
+        if path.startswith(("/wp-json/", "/slow/")):
             return web.json_response({"from": "upstream", "path": path, "port": self.port})
         return web.Response(text=f"page {path}")
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Upstream]:
-        loop = asyncio.new_event_loop()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self.handle)
-        runner = web.AppRunner(app, access_log=None)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
-        thread = threading.Thread(target=loop.run_forever, daemon=True)
-        thread.start()
-        try:
+        with serve_in_thread(app, self.port):
             yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(10)
-            loop.close()
 
 
 @dataclass
@@ -126,7 +137,9 @@ class ProxyProcess:
         return self.process.wait(20)
 
 
-def start_proxy(tmp: Path, wordpress: str, workers: int = 1, routes_text: str | None = None) -> ProxyProcess:
+def start_proxy(
+    tmp: Path, wordpress: str, workers: int = 1, routes_text: str | None = None, log_level: str = "warning"
+) -> ProxyProcess:
     port, admin_port = free_port(), free_port()
     token_file = tmp / "admin_token"
     token_file.write_text("sekret\n")
@@ -154,7 +167,7 @@ def start_proxy(tmp: Path, wordpress: str, workers: int = 1, routes_text: str | 
         "--workers",
         str(workers),
         "--log-level",
-        "warning",
+        log_level,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(

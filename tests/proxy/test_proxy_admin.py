@@ -72,7 +72,7 @@ async def test_hot_reload_on_file_change_and_bad_file_refused(make_harness) -> N
     async with make_harness(upstreams, routes_yaml("legacy")) as h:
         assert (await h.client.get("/wp-json/wp/v2/posts")).text == "wp"
         h.routes_path.write_text(routes_yaml("cutover"))
-        for _ in range(100):
+        for _ in range(500):
             await asyncio.sleep(0.02)
             if h.runtime.routes.table.routes[0].mode.value == "cutover":
                 break

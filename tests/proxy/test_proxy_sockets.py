@@ -135,17 +135,55 @@ def test_admin_client_and_sighup_reload(proxy: ProxyProcess, upstream: Upstream)
         client.delete_route("api")
 
 
+def test_shadow_runs_in_the_shadow_process(proxy: ProxyProcess, upstream: Upstream) -> None:
+    with AdminClient(proxy.admin_url, proxy.token) as client:
+        client.set_route("mirror", ["/wp-json/**"], "svc", service_url=upstream.url, mode="shadow")
+        try:
+            since = time.time()
+            for index in range(3):
+                assert httpx.get(f"{proxy.url}/wp-json/item/{index}").status_code == 200
+            deadline = time.monotonic() + 10
+            rows = client.comparisons("mirror", since=since)
+            while len(rows) < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+                rows = client.comparisons("mirror", since=since)
+            assert sorted(r["target"] for r in rows) == [f"/wp-json/item/{i}" for i in range(3)]
+            assert {r["outcome"] for r in rows} == {"match"}
+            assert client.stats()["mirror"]["match_percent"] == 100.0
+            assert "strangler_proxy_comparisons_total" in httpx.get(proxy.admin_url + "/metrics").text
+        finally:
+            client.delete_route("mirror")
+
+
+@pytest.mark.parametrize("service", ["/slow", "/fail", "unreachable"])
+def test_fallback_on_timeout_5xx_and_refused_connection(proxy: ProxyProcess, upstream: Upstream, service: str) -> None:
+    url = "http://127.0.0.1:1" if service == "unreachable" else upstream.url + service
+    name = "fallback-" + service.strip("/")
+    with AdminClient(proxy.admin_url, proxy.token) as client:
+        client.set_route(name, ["/wp-json/**"], "svc", service_url=url, mode="cutover", timeout=0.3)
+        try:
+            answer = httpx.get(proxy.url + "/wp-json/x", timeout=10)
+            assert answer.status_code == 200 and answer.json()["path"] == "/wp-json/x"  # WordPress answered
+            assert client.stats()[name]["fallbacks"] == 1
+        finally:
+            client.delete_route(name)
+
+
 def test_several_workers_share_routes_and_stop_on_sigterm(upstream: Upstream, tmp_path: Path) -> None:
     proxy = start_proxy(tmp_path, upstream.url, workers=2)
     try:
         for _ in range(10):
             assert httpx.get(proxy.url + "/page").text == "page /page"
         with AdminClient(proxy.admin_url, proxy.token) as client:
-            client.set_route("api", ["/wp-json/**"], "svc", service_url=upstream.url, mode="cutover")
-        time.sleep(1.0)  # the other worker notices the file change
-        for _ in range(6):
-            assert httpx.get(proxy.url + "/wp-json/x").json()["from"] == "upstream"
+            client.set_route("api", ["/wp-json/**"], "svc", service_url=upstream.url + "/svc", mode="cutover")
+        answers: list[str] = []
+        deadline = time.monotonic() + 15
+        while answers[-6:] != ["page /svc/wp-json/x"] * 6 and time.monotonic() < deadline:
+            answers.append(httpx.get(proxy.url + "/wp-json/x").text)  # until every worker reloaded
+        assert answers[-6:] == ["page /svc/wp-json/x"] * 6
         metrics = httpx.get(proxy.admin_url + "/metrics").text
-        assert 'strangler_proxy_requests_total{route="-",served_by="legacy",status_class="2xx"} 10.0' in metrics
+        legacy = 'strangler_proxy_requests_total{route="-",served_by="legacy",status_class="2xx"} '
+        (line,) = [line for line in metrics.splitlines() if line.startswith(legacy)]
+        assert float(line.removeprefix(legacy)) >= 10  # summed over both workers
     finally:
         assert proxy.stop() == 0, proxy.log.read_text()

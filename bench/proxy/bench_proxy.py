@@ -1,0 +1,268 @@
+"""Benchmark of the routing proxy: added latency and throughput vs direct and vs nginx proxy_pass.
+
+    .venv/bin/python bench/proxy/bench_proxy.py [--duration 5] [--workers 2] [--wordpress URL]
+
+Starts (by pid, in a temp dir) a static nginx serving a 30 KB JSON file, an nginx `proxy_pass` in
+front of it (1 worker, keep-alive upstream), and `python -m proxy serve` with 1 and N workers and
+with a 100% shadow route; drives each with wrk at 1 and 8 connections. With --wordpress, also
+measures the proxy in front of that WordPress (fewer requests: PHP is slow). Prints a table.
+Needs `wrk` (apt-get install -y wrk) and nginx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+NGINX_CONF = """
+daemon off;
+master_process on;
+user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    keepalive_requests 1000000;
+    upstream static_upstream {{ server 127.0.0.1:{static_port}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{static_port};
+        location / {{ root {tmp}/www; default_type application/json; }}
+    }}
+    server {{
+        listen 127.0.0.1:{pass_port};
+        location / {{
+            proxy_pass http://static_upstream;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+    }}
+}}
+"""
+
+
+# The brief's calibration point: the smallest possible uvicorn + aiohttp forwarding app.
+MINIMAL_PROXY = """
+import sys, aiohttp, uvicorn, yarl
+UPSTREAM, PORT, SESSION = sys.argv[1], int(sys.argv[2]), None
+async def app(scope, receive, send):
+    global SESSION
+    if scope["type"] == "lifespan":
+        await receive(); await send({"type": "lifespan.startup.complete"})
+        await receive(); await send({"type": "lifespan.shutdown.complete"}); return
+    SESSION = SESSION or aiohttp.ClientSession(auto_decompress=False)
+    async with SESSION.get(yarl.URL(UPSTREAM + scope["path"], encoded=True)) as r:
+        headers = [(k, v) for k, v in r.raw_headers if k.lower() != b"transfer-encoding"]
+        await send({"type": "http.response.start", "status": r.status, "headers": headers})
+        async for chunk in r.content.iter_any():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+uvicorn.run(app, host="127.0.0.1", port=PORT, loop="uvloop", http="httptools", access_log=False, log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextlib.contextmanager
+def started(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wrk(url: str, connections: int, duration: float, headers: list[str] | None = None) -> dict[str, float]:
+    threads = 1 if connections == 1 else 2
+    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s"]
+    for header in headers or []:
+        command += ["-H", header]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    for label in ("50", "99"):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if match:
+            value, unit = float(match.group(1)), match.group(2)
+            result[f"p{label}_ms"] = value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    result["non2xx"] = float(errors.group(1)) if errors else 0.0
+    return result
+
+
+def proxy_command(tmp: Path, name: str, wordpress: str, workers: int) -> tuple[list[str], str, str]:
+    port, admin = free_port(), free_port()
+    (tmp / "token").write_text("bench\n")
+    command = [
+        sys.executable,
+        "-m",
+        "proxy",
+        "serve",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--admin-listen",
+        f"127.0.0.1:{admin}",
+        "--wordpress",
+        wordpress,
+        "--routes",
+        str(tmp / f"{name}.yaml"),
+        "--store",
+        f"sqlite:///{tmp / name}.db",
+        "--admin-token-file",
+        str(tmp / "token"),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    return command, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{admin}"
+
+
+def shadow_routes(service: str) -> str:
+    return (
+        f"services: {{static: '{service}'}}\n"
+        "routes:\n"
+        "  - {name: data, paths: ['/data.json'], service: static, mode: shadow,"
+        " shadow: {noise_sample_percent: 0}}\n"
+    )
+
+
+def row(name: str, c1: dict[str, float], c8: dict[str, float], base: dict[str, float] | None) -> str:
+    added = f"{(c1['p50_ms'] - base['p50_ms']) * 1000:8.0f}" if base else "       -"
+    errors = c1["non2xx"] + c8["non2xx"]
+    warning = f"  ({errors:.0f} non-2xx/3xx answers!)" if errors else ""
+    return (
+        f"{name:34s} {c1['p50_ms'] * 1000:8.0f} {c1['p99_ms'] * 1000:8.0f} {added} {c1['rps']:9.0f}"
+        f" {c8['p50_ms'] * 1000:8.0f} {c8['p99_ms'] * 1000:8.0f} {c8['rps']:9.0f}{warning}"
+    )
+
+
+def measure(
+    targets: list[tuple[str, str, str]], duration: float
+) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+    results = {}
+    for name, url, _kind in targets:
+        wrk(url, 8, 1)  # warm-up (keep-alive pools, JIT-less but caches)
+        results[name] = (wrk(url, 1, duration), wrk(url, 8, duration))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--wordpress", help="also measure in front of this WordPress base URL")
+    parser.add_argument("--wordpress-path", default="/?p=1")
+    parser.add_argument("--json", action="store_true", help="print raw results as JSON too")
+    args = parser.parse_args()
+    if not shutil.which("wrk") or not shutil.which("nginx"):
+        print("needs wrk and nginx (apt-get install -y wrk nginx)", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
+    try:
+        (tmp / "www").mkdir()
+        items = [{"id": i, "title": {"rendered": f"Post {i}"}, "content": "x" * 240} for i in range(103)]
+        (tmp / "www" / "data.json").write_text(json.dumps(items))
+        static_port, pass_port = free_port(), free_port()
+        (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, static_port=static_port, pass_port=pass_port))
+        static = f"http://127.0.0.1:{static_port}"
+        (tmp / "shadow.yaml").write_text(shadow_routes(static))
+        env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+        (tmp / "minimal.py").write_text(MINIMAL_PROXY)
+        minimal_port = free_port()
+        minimal = [sys.executable, str(tmp / "minimal.py"), static, str(minimal_port)]
+        one, one_url, _ = proxy_command(tmp, "one", static, 1)
+        many, many_url, _ = proxy_command(tmp, "many", static, args.workers)
+        shadow, shadow_url, shadow_admin = proxy_command(tmp, "shadow", static, 1)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(started(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], tmp / "nginx.log"))
+            for command, name in ((one, "one"), (many, "many"), (shadow, "shadow"), (minimal, "minimal")):
+                stack.enter_context(started(command, tmp / f"{name}.log", env))
+            minimal_url = f"http://127.0.0.1:{minimal_port}"
+            for url in (static, f"http://127.0.0.1:{pass_port}", one_url, many_url, shadow_url, minimal_url):
+                wait_http(url + "/data.json")
+            size = len(httpx.get(static + "/data.json").content)
+            targets = [
+                ("nginx direct (static upstream)", static + "/data.json", "direct"),
+                ("nginx proxy_pass (1 worker)", f"http://127.0.0.1:{pass_port}/data.json", "nginx"),
+                ("minimal uvicorn+aiohttp (reference)", minimal_url + "/data.json", "proxy"),
+                ("strangler proxy, 1 worker", one_url + "/data.json", "proxy"),
+                (f"strangler proxy, {args.workers} workers", many_url + "/data.json", "proxy"),
+                ("strangler proxy, 1 worker, shadow 100%", shadow_url + "/data.json", "proxy"),
+            ]
+            results = measure(targets, args.duration)
+            stats = httpx.get(shadow_admin + "/api/stats", headers={"Authorization": "Bearer bench"}).json()
+            wordpress_results = {}
+            if args.wordpress:
+                wp, wp_url, _ = proxy_command(tmp, "wp", args.wordpress.rstrip("/"), 1)
+                with started(wp, tmp / "wp.log", env):
+                    wait_http(wp_url + "/")
+                    wp_targets = [
+                        ("WordPress direct", args.wordpress.rstrip("/") + args.wordpress_path, "direct"),
+                        ("WordPress via strangler proxy", wp_url + args.wordpress_path, "proxy"),
+                    ]
+                    wordpress_results = measure(wp_targets, args.duration)
+        print(f"\n{size} byte JSON answer, wrk {args.duration:.0f}s per cell; latency in microseconds\n")
+        print(
+            f"{'':34s} {'c1 p50':>8s} {'c1 p99':>8s} {'added':>8s} {'c1 rps':>9s} {'c8 p50':>8s} {'c8 p99':>8s} "
+            f"{'c8 rps':>9s}"
+        )
+        base = results["nginx direct (static upstream)"][0]
+        for name, (c1, c8) in results.items():
+            print(row(name, c1, c8, None if name.startswith("nginx direct") else base))
+        if wordpress_results:
+            wp_base = wordpress_results["WordPress direct"][0]
+            for name, (c1, c8) in wordpress_results.items():
+                print(row(name, c1, c8, None if name == "WordPress direct" else wp_base))
+        shadow_stats = stats["routes"].get("data", {})
+        print(
+            f"\nshadow route: {shadow_stats.get('requests')} requests, comparisons {shadow_stats.get('comparisons')}, "
+            f"dropped {shadow_stats.get('shadow_dropped')}"
+        )
+        if args.json:
+            print(json.dumps({"static": results, "wordpress": wordpress_results, "shadow": shadow_stats}, indent=1))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

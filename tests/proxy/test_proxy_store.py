@@ -1,0 +1,55 @@
+"""Comparison store: retention bound, filters, shared traffic counters, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from proxy.metrics import RouteTraffic
+from proxy.store import ComparisonRecord, ComparisonStore, percentile
+
+
+def record(index: int, outcome: str = "match", route: str = "posts") -> ComparisonRecord:
+    return ComparisonRecord(
+        ts=1000.0 + index, route=route, method="GET", target=f"/p/{index}", outcome=outcome,
+        legacy_status=200, candidate_status=200, legacy_ms=float(index), candidate_ms=float(2 * index),
+        diff='{"match": true}', error=None, legacy_body=None, candidate_body=None,
+    )  # fmt: skip
+
+
+def test_retention_keeps_the_newest(tmp_path: Path) -> None:
+    store = ComparisonStore(f"sqlite:///{tmp_path / 'c.db'}", retention_rows=5)
+    store.create()
+    store.add_comparisons([record(i) for i in range(4)])
+    store.add_comparisons([record(i) for i in range(4, 9)])
+    assert [r["target"] for r in store.comparisons()] == [f"/p/{i}" for i in range(8, 3, -1)]
+
+
+def test_filters_and_stats() -> None:
+    store = ComparisonStore("sqlite://")
+    store.create()
+    outcomes = ["match"] * 6 + ["noise"] * 2 + ["mismatch", "error"]
+    store.add_comparisons([record(i, outcome) for i, outcome in enumerate(outcomes)])
+    store.add_comparisons([record(20, "mismatch", route="users")])
+    store.add_traffic({"posts": RouteTraffic(requests=10, fallbacks=1)})
+    store.add_traffic({"posts": RouteTraffic(requests=5, errors=2), "users": RouteTraffic(requests=1)})
+    store.add_noise("posts", frozenset({"$.date"}))
+    store.add_noise("posts", frozenset({"$.date", "$[*].guid"}))
+    assert [r["target"] for r in store.comparisons(route="posts", outcome="mismatch")] == ["/p/8"]
+    assert len(store.comparisons(since=1005, until=1007)) == 3
+    assert len(store.comparisons(route="posts", limit=3, before_id=5)) == 3
+    full = store.comparison(1)
+    assert full is not None and full["diff"] == {"match": True} and "legacy_body" in full
+    stats = store.stats()
+    posts = stats["posts"]
+    assert (posts["requests"], posts["fallbacks"], posts["errors"]) == (15, 1, 2)
+    assert posts["comparisons"] == {"match": 6, "mismatch": 1, "noise": 2, "error": 1, "skipped": 0}
+    assert posts["match_percent"] == round(100 * 8 / 9, 3) and posts["noise_percent"] == round(100 * 2 / 9, 3)
+    assert posts["legacy_ms"] == {"p50": 4.0, "p99": 9.0} and posts["candidate_ms"]["p99"] == 18.0
+    assert stats["users"]["match_percent"] == 0.0
+    assert store.noise() == {"posts": frozenset({"$.date", "$[*].guid"})}
+
+
+def test_percentile_nearest_rank() -> None:
+    assert percentile([], 50) is None
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile([float(i) for i in range(1, 101)], 99) == 99.0
