@@ -1,0 +1,176 @@
+"""The filter chains an anonymous REST request runs: ``the_content``, ``the_title``, excerpts, ``comment_text``.
+
+Each chain applies WordPress's default filters in WordPress's order (priority, then registration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .autop import shortcode_unautop, wpautop
+from .balance_tags import force_balance_tags
+from .blocks import Block, BlockRenderer, DynamicRenderer, do_blocks, excerpt_remove_blocks, has_blocks
+from .caption import render_caption
+from .chars import capital_p_dangit, convert_chars, replace_insecure_home_url
+from .clickable import make_clickable
+from .content_tags import filter_content_tags
+from .embed import Embedder
+from .excerpt import EXCERPT_LENGTH, EXCERPT_MORE, teaser, trim_words
+from .gallery import render_gallery, select_attachments
+from .html import escape_attribute
+from .phpdata import php_string
+from .players import render_audio, render_video
+from .shortcodes import REGISTERED_SHORTCODES, Attributes, ShortcodeHandler, do_shortcode, strip_shortcodes
+from .smilies import convert_smilies
+from .texturize import wptexturize
+from .types import PostContext, RenderState, SiteOptions
+
+PHP_TRIM = " \t\n\r\0\x0b"
+NO_POST = PostContext()
+
+
+def _shortcode_handlers(site: SiteOptions, post: PostContext, state: RenderState) -> dict[str, ShortcodeHandler]:
+    """The shortcodes a stock WordPress renders in ``do_shortcode``, in registration order."""
+
+    def caption(attributes: Attributes, content: str | None, _: str) -> str:
+        return render_caption(attributes, content, html5=site.html5, render_inner=render_inner)
+
+    def render_inner(content: str) -> str:
+        return do_shortcode(content, handlers)
+
+    def playlist(attributes: Attributes, content: str | None, name: str) -> str:
+        state.playlists += 1
+        if not (attributes.get("ids") or attributes.get("include")):
+            return ""  # the tracks of a post: WordPress asks for the "read" capability, which visitors lack
+        kind = "audio" if attributes.get("type", "audio") == "audio" else "video"
+        if not select_attachments(attributes, post, kind):
+            return ""
+        return f"[{name}]"  # a playlist with tracks is not rendered (see the package's README)
+
+    handlers: dict[str, ShortcodeHandler] = {
+        "embed": lambda attributes, content, name: "",  # only run before the other filters
+        "wp_caption": caption,
+        "caption": caption,
+        "gallery": lambda attributes, content, name: render_gallery(attributes, post, site, state),
+        "playlist": playlist,
+        "audio": lambda attributes, content, name: render_audio(attributes, post, site, state),
+        "video": lambda attributes, content, name: render_video(attributes, post, site, state, content),
+    }
+    assert tuple(handlers) == REGISTERED_SHORTCODES
+    return handlers
+
+
+def _shortcode_block(block: Block, html: str) -> str:
+    return wpautop(html)
+
+
+def block_renderer(state: RenderState, renderers: Mapping[str, DynamicRenderer] | None) -> BlockRenderer:
+    """Dynamic core blocks rendered from the block alone, and the caller's renderers for the others."""
+
+    def image_block(block: Block, html: str) -> str:
+        data_id = block.attrs.get("data-id") if isinstance(block.attrs, dict) else None
+        if data_id is None:
+            return html
+        attribute = f'data-id="{escape_attribute(php_string(data_id))}"'
+        return html if attribute in html else html.replace("<img", f"<img {attribute} ")
+
+    def gallery_block(block: Block, html: str) -> str:
+        # The gallery's gap goes to a stylesheet of the page; the content only gets its class.
+        return html.replace('class="', f'class="{state.next_unique_id("wp-block-gallery-")} ', 1)
+
+    core = {"core/shortcode": _shortcode_block, "core/gallery": gallery_block, "core/image": image_block}
+    return BlockRenderer({**core, **(renderers or {})}, state)
+
+
+def the_content(
+    raw: str,
+    *,
+    site: SiteOptions,
+    post: PostContext | None = None,
+    state: RenderState | None = None,
+    block_renderers: Mapping[str, DynamicRenderer] | None = None,
+) -> str:
+    """``apply_filters('the_content', $raw)`` as in a REST response (``content.rendered``)."""
+    post = post or NO_POST
+    state = state if state is not None else RenderState()
+    embedder = Embedder(post.meta)
+    text = embedder.run_shortcode(raw)
+    text = embedder.autoembed(text)
+    has_block_markup = has_blocks(text)
+    text = do_blocks(text, block_renderer(state, block_renderers))
+    text = wptexturize(text)
+    autop_now = not has_block_markup and not state.wpautop_moved_last
+    autop_last = not has_block_markup and state.wpautop_moved_last
+    if has_block_markup:
+        state.wpautop_moved_last = True
+    if autop_now:
+        text = wpautop(text)
+    text = shortcode_unautop(text)
+    text = filter_content_tags(text, post.attachments, site)
+    if site.https_migration_required:
+        text = replace_insecure_home_url(text, site.home_url)
+    if autop_last:
+        text = wpautop(text)
+    text = capital_p_dangit(text)
+    text = do_shortcode(text, _shortcode_handlers(site, post, state))
+    if site.use_smilies:
+        text = convert_smilies(text, site.site_url)
+    return text
+
+
+def the_title(raw: str) -> str:
+    """``apply_filters('the_title', $raw)`` (``title.rendered``)."""
+    return capital_p_dangit(convert_chars(wptexturize(raw)).strip(PHP_TRIM), title=True)
+
+
+def get_the_excerpt(
+    raw_excerpt: str,
+    *,
+    site: SiteOptions,
+    post: PostContext,
+    state: RenderState | None = None,
+    block_renderers: Mapping[str, DynamicRenderer] | None = None,
+) -> str:
+    """``apply_filters('get_the_excerpt', $raw_excerpt, $post)``: the handwritten excerpt, or one made
+    of the post's teaser without shortcodes and non-text blocks, rendered, stripped, cut to 55 words."""
+    if raw_excerpt.strip(PHP_TRIM):
+        return raw_excerpt
+    state = state if state is not None else RenderState()
+    text = excerpt_remove_blocks(strip_shortcodes(teaser(post.content)), block_renderer(state, block_renderers))
+    text = the_content(text, site=site, post=post, state=state, block_renderers=block_renderers)
+    return trim_words(text.replace("]]>", "]]&gt;"), EXCERPT_LENGTH, EXCERPT_MORE)
+
+
+def the_excerpt(excerpt: str, *, site: SiteOptions, post: PostContext | None = None) -> str:
+    """``apply_filters('the_excerpt', $excerpt)``."""
+    text = wptexturize(excerpt)
+    if site.use_smilies:
+        text = convert_smilies(text, site.site_url)
+    text = shortcode_unautop(wpautop(convert_chars(text)))
+    text = filter_content_tags(text, (post or NO_POST).attachments, site)
+    if site.https_migration_required:
+        text = replace_insecure_home_url(text, site.home_url)
+    return text
+
+
+def rendered_excerpt(
+    raw_excerpt: str,
+    *,
+    site: SiteOptions,
+    post: PostContext,
+    state: RenderState | None = None,
+    block_renderers: Mapping[str, DynamicRenderer] | None = None,
+) -> str:
+    """A REST response's ``excerpt.rendered``: ``the_excerpt`` of ``get_the_excerpt``."""
+    excerpt = get_the_excerpt(raw_excerpt, site=site, post=post, state=state, block_renderers=block_renderers)
+    return the_excerpt(excerpt, site=site, post=post)
+
+
+def comment_text(raw: str, *, site: SiteOptions) -> str:
+    """``apply_filters('comment_text', $raw)`` (a comment's ``content.rendered``)."""
+    text = make_clickable(raw, rel="nofollow ugc")
+    text = convert_chars(wptexturize(text))
+    if site.use_smilies:
+        text = convert_smilies(text, site.site_url)
+    text = wpautop(force_balance_tags(text))
+    return capital_p_dangit(text)

@@ -1,0 +1,113 @@
+"""The formatting library's contract: site options, the post being rendered, and the media it refers to.
+
+Everything is plain data a read model has (options, posts, post meta), so rendering needs no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """The options of the site that change rendered output (the ``wp_options`` of the same names)."""
+
+    home: str = "http://localhost"
+    siteurl: str = ""  # empty: same as home
+    content_url: str = ""  # WP_CONTENT_URL; empty: siteurl + "/wp-content"
+    upload_url_path: str = ""  # the upload_url_path option; empty: content_url + "/uploads"
+    use_smilies: bool = True
+    https_migration_required: bool = False
+    # The theme declares HTML5 markup for captions and galleries (every block theme does, e.g. Twenty Twenty-Three).
+    html5: bool = True
+    thumbnail_size: tuple[int, int] = (150, 150)
+    medium_size: tuple[int, int] = (300, 300)
+    medium_large_size: tuple[int, int] = (768, 0)
+    large_size: tuple[int, int] = (1024, 1024)
+
+    @property
+    def site_url(self) -> str:
+        return (self.siteurl or self.home).rstrip("/")
+
+    @property
+    def uploads_url(self) -> str:
+        if self.upload_url_path:
+            return self.upload_url_path.rstrip("/")
+        return (self.content_url or self.site_url + "/wp-content").rstrip("/") + "/uploads"
+
+    @property
+    def home_url(self) -> str:
+        return self.home.rstrip("/")
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """One generated size of an image (an entry of ``_wp_attachment_metadata['sizes']``)."""
+
+    file: str
+    width: int
+    height: int
+    mime_type: str = ""
+
+
+@dataclass(frozen=True)
+class ImageMeta:
+    """``_wp_attachment_metadata`` of an image: the original's size and file, and its sizes in order."""
+
+    file: str
+    width: int
+    height: int
+    sizes: Mapping[str, ImageSize] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A media library item as the renderer needs it."""
+
+    id: int
+    mime_type: str
+    attached_file: str = ""  # ``_wp_attached_file``: path relative to the uploads directory
+    guid: str = ""
+    title: str = ""
+    caption: str = ""  # post_excerpt
+    description: str = ""  # post_content
+    alt: str = ""  # ``_wp_attachment_image_alt``
+    parent: int = 0
+    menu_order: int = 0
+    date: str = "2020-01-01 00:00:00"
+    name: str = ""  # post_name
+    metadata: ImageMeta | None = None
+    link: str | None = None  # the attachment page's URL; None: the plain ``?attachment_id=`` link
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """The post whose content is rendered (WordPress's global ``$post`` during a REST response)."""
+
+    id: int = 0
+    post_type: str = "post"
+    status: str = "publish"
+    content: str = ""  # needed by the excerpt when the post has no handwritten one
+    password_required: bool = False
+    # Media the content refers to: images by ``wp-image-N``, galleries and attached audio/video.
+    attachments: Mapping[int, Attachment] = field(default_factory=dict)
+    meta: Mapping[str, str] = field(default_factory=dict)  # the post's own meta (e.g. ``_oembed_*`` caches)
+
+
+@dataclass
+class RenderState:
+    """Counters WordPress keeps for a whole request (ids of galleries, players); share one per response."""
+
+    galleries: int = 0
+    audio_players: int = 0
+    video_players: int = 0
+    playlists: int = 0
+    unique_ids: int = 0
+    # After content with blocks, WordPress re-registers wpautop behind the other filters of its priority:
+    # from then on, in the same request, paragraphs are made after shortcode_unautop and the image filter.
+    wpautop_moved_last: bool = False
+
+    def next_unique_id(self, prefix: str) -> str:
+        self.unique_ids += 1
+        return f"{prefix}{self.unique_ids}"

@@ -1,0 +1,254 @@
+<?php
+/**
+ * Formatting runner: evaluates WordPress's own formatting functions for many inputs in one process.
+ *
+ * Protocol: one JSON object per line on stdin, one JSON object per line on stdout.
+ *   request  {"fn": "...", "text": "...", "options": {...}, "post": {...}|null, "posts": [...], "meta": {...}}
+ *   answer   {"output": "...", "seconds": evaluation time} or {"error": "..."}
+ * With "isolated": true the request runs in a fork, as if it were the only one of its PHP request.
+ * Environment: STRANGLER_WP_CONTENT_DIR is a private content directory holding db.php (our offline
+ * wpdb) and a themes link; STRANGLER_WP_OPTIONS is the JSON of the autoloaded options.
+ * WordPress's files are loaded unmodified from ABSPATH (default /usr/share/wordpress/).
+ */
+error_reporting( E_ALL & ~E_DEPRECATED & ~E_NOTICE & ~E_WARNING );
+ini_set( 'display_errors', 'stderr' );
+
+define( 'ABSPATH', rtrim( getenv( 'STRANGLER_WP_ABSPATH' ) ?: '/usr/share/wordpress', '/' ) . '/' );
+define( 'WP_CONTENT_DIR', getenv( 'STRANGLER_WP_CONTENT_DIR' ) );
+define( 'DB_NAME', 'offline' );
+define( 'DB_USER', 'offline' );
+define( 'DB_PASSWORD', '' );
+define( 'DB_HOST', 'offline' );
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+define( 'DISABLE_WP_CRON', true );
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'AUTOMATIC_UPDATER_DISABLED', true );
+define( 'WP_DEBUG', false );
+$table_prefix = 'wp_';
+
+$strangler_base_options = json_decode( getenv( 'STRANGLER_WP_OPTIONS' ) ?: '{}', true );
+$strangler_options      = $strangler_base_options;
+$strangler_posts        = array();
+
+$home                   = parse_url( $strangler_options['home'] ?? 'http://localhost' );
+$_SERVER['HTTP_HOST']   = $home['host'] . ( isset( $home['port'] ) ? ':' . $home['port'] : '' );
+$_SERVER['SERVER_NAME'] = $home['host'];
+$_SERVER['REQUEST_URI'] = '/wp-json/wp/v2/posts';
+
+require_once ABSPATH . 'wp-settings.php';
+
+// WordPress reset error reporting while loading; warnings must not clutter the harness's stderr.
+error_reporting( E_ERROR | E_PARSE | E_COMPILE_ERROR | E_CORE_ERROR );
+
+// What an anonymous REST request is: no user, REST_REQUEST, never the network.
+define( 'REST_REQUEST', true );
+wp_set_current_user( 0 );
+add_filter( 'pre_http_request', fn() => new WP_Error( 'http_request_failed', 'offline' ), 1 );
+
+// Per-request options: WordPress reads them through get_option(), answered here.
+add_filter(
+	'pre_option',
+	function ( $pre, $option ) {
+		global $strangler_options;
+		return array_key_exists( $option, $strangler_options ) ? $strangler_options[ $option ] : $pre;
+	},
+	1,
+	2
+);
+
+// Queries for posts (gallery, attached media) are answered from the posts given with the request.
+add_filter(
+	'posts_pre_query',
+	function ( $posts, $query ) {
+		global $strangler_posts;
+		$vars    = $query->query_vars;
+		$matches = array();
+		foreach ( $strangler_posts as $candidate ) {
+			if ( ! empty( $vars['post__in'] ) && ! in_array( $candidate->ID, array_map( 'intval', $vars['post__in'] ), true ) ) {
+				continue;
+			}
+			if ( ! empty( $vars['post__not_in'] ) && in_array( $candidate->ID, array_map( 'intval', $vars['post__not_in'] ), true ) ) {
+				continue;
+			}
+			if ( '' !== ( $vars['post_parent'] ?? '' ) && (int) $vars['post_parent'] !== (int) $candidate->post_parent ) {
+				continue;
+			}
+			$types = (array) ( $vars['post_type'] ?? 'post' );
+			if ( ! in_array( 'any', $types, true ) && ! in_array( $candidate->post_type, $types, true ) ) {
+				continue;
+			}
+			$mime = $vars['post_mime_type'] ?? '';
+			if ( '' !== $mime && 0 !== strpos( $candidate->post_mime_type, rtrim( $mime, '/' ) ) ) {
+				continue;
+			}
+			$matches[] = $candidate;
+		}
+		$orderby = $vars['orderby'] ?? '';
+		if ( 'post__in' === $orderby ) {
+			$order = array_flip( array_map( 'intval', $vars['post__in'] ) );
+			usort( $matches, fn( $a, $b ) => $order[ $a->ID ] <=> $order[ $b->ID ] );
+		} elseif ( 'menu_order ID' === $orderby || 'menu_order' === $orderby ) {
+			usort( $matches, fn( $a, $b ) => array( $a->menu_order, $a->ID ) <=> array( $b->menu_order, $b->ID ) );
+			if ( 'DESC' === strtoupper( $vars['order'] ?? 'ASC' ) ) {
+				$matches = array_reverse( $matches );
+			}
+		} elseif ( 'rand' !== $orderby ) {
+			usort( $matches, fn( $a, $b ) => $b->post_date <=> $a->post_date );
+		}
+		$query->found_posts = count( $matches );
+		if ( 'ids' === ( $vars['fields'] ?? '' ) ) {
+			return array_map( fn( $p ) => $p->ID, $matches );
+		}
+		return $matches;
+	},
+	10,
+	2
+);
+
+add_filter(
+	'attachment_link',
+	function ( $link, $post_id ) {
+		global $strangler_posts;
+		return $strangler_posts[ $post_id ]->strangler_link ?? $link;
+	},
+	10,
+	2
+);
+
+function strangler_post( array $fields ) {
+	$defaults = array(
+		'ID'             => 0,
+		'post_author'    => '1',
+		'post_date'      => '2020-01-01 00:00:00',
+		'post_date_gmt'  => '2020-01-01 00:00:00',
+		'post_content'   => '',
+		'post_title'     => '',
+		'post_excerpt'   => '',
+		'post_status'    => 'publish',
+		'post_name'      => '',
+		'post_parent'    => 0,
+		'post_type'      => 'post',
+		'post_mime_type' => '',
+		'menu_order'     => 0,
+		'guid'           => '',
+		'comment_count'  => 0,
+		'filter'         => 'raw',
+	);
+	$post = new WP_Post( (object) array_merge( $defaults, $fields ) );
+	if ( isset( $fields['link'] ) ) {
+		$post->strangler_link = $fields['link'];
+	}
+	return $post;
+}
+
+/** Makes the request's data what WordPress will find, and the request's post the global post. */
+function strangler_prepare( array $request ) {
+	global $strangler_options, $strangler_base_options, $strangler_posts, $post;
+	$strangler_options = array_merge( $strangler_base_options, $request['options'] ?? array() );
+	wp_cache_flush();
+	$strangler_posts = array();
+	foreach ( $request['posts'] ?? array() as $fields ) {
+		$attachment                           = strangler_post( $fields );
+		$strangler_posts[ $attachment->ID ]   = $attachment;
+		wp_cache_add( $attachment->ID, $attachment, 'posts' );
+	}
+	foreach ( $request['meta'] ?? array() as $post_id => $meta ) {
+		foreach ( $meta as $key => $values ) {
+			$meta[ $key ] = array_map( fn( $v ) => is_string( $v ) ? $v : serialize( $v ), (array) $values );
+		}
+		wp_cache_set( (int) $post_id, $meta, 'post_meta' );
+	}
+	$post = null;
+	if ( ! empty( $request['post'] ) ) {
+		$post = strangler_post( $request['post'] );
+		wp_cache_add( $post->ID, $post, 'posts' );
+		if ( false === wp_cache_get( $post->ID, 'post_meta' ) ) {
+			wp_cache_set( $post->ID, array(), 'post_meta' );
+		}
+		setup_postdata( $post );
+	}
+	foreach ( array_keys( $strangler_posts ) as $id ) {
+		if ( false === wp_cache_get( $id, 'post_meta' ) ) {
+			wp_cache_set( $id, array(), 'post_meta' );
+		}
+	}
+}
+
+/** The renderings an anonymous REST request makes, and single formatting functions for unit tests. */
+function strangler_evaluate( array $request ) {
+	global $post;
+	$text = $request['text'] ?? '';
+	switch ( $request['fn'] ) {
+		case 'the_content':
+			return apply_filters( 'the_content', $text );
+		case 'the_title':
+			return apply_filters( 'the_title', $text, $post ? $post->ID : 0 );
+		case 'the_excerpt':
+			$excerpt = apply_filters( 'get_the_excerpt', $text, $post );
+			return apply_filters( 'the_excerpt', $excerpt );
+		case 'comment_text':
+			return apply_filters( 'comment_text', $text, null, array() );
+		case 'wpautop':
+			return wpautop( $text, $request['br'] ?? true );
+		case 'wptexturize':
+		case 'shortcode_unautop':
+		case 'convert_smilies':
+		case 'convert_chars':
+		case 'capital_P_dangit':
+		case 'make_clickable':
+		case 'force_balance_tags':
+		case 'do_shortcode':
+		case 'strip_shortcodes':
+		case 'do_blocks':
+		case 'excerpt_remove_blocks':
+		case 'wp_filter_content_tags':
+		case 'wp_strip_all_tags':
+			return call_user_func( $request['fn'], $text );
+		case 'wp_trim_words':
+			return wp_trim_words( $text, $request['num_words'] ?? 55, $request['more'] ?? null );
+		default:
+			throw new InvalidArgumentException( 'unknown function ' . $request['fn'] );
+	}
+}
+
+function strangler_answer( array $request ) {
+	$level = ob_get_level();
+	ob_start(); // whatever a filter echoes must not reach the protocol's stdout
+	try {
+		strangler_prepare( $request );
+		$started = hrtime( true );
+		$output  = (string) strangler_evaluate( $request );
+		$answer  = array(
+			'output'  => $output,
+			'seconds' => ( hrtime( true ) - $started ) / 1e9,
+		);
+	} catch ( Throwable $e ) {
+		$answer = array( 'error' => get_class( $e ) . ': ' . $e->getMessage() );
+	} finally {
+		while ( ob_get_level() > $level ) {
+			ob_end_clean();
+		}
+	}
+	echo json_encode( $answer, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE ), "\n";
+	flush();
+}
+
+// An isolated request is evaluated in a forked copy of the process, so that it starts from the state
+// right after WordPress loaded (WordPress counts galleries, players and unique ids per request).
+while ( false !== ( $line = fgets( STDIN ) ) ) {
+	if ( '' === trim( $line ) ) {
+		continue;
+	}
+	$request = json_decode( $line, true );
+	if ( empty( $request['isolated'] ) ) {
+		strangler_answer( $request );
+		continue;
+	}
+	$child = pcntl_fork();
+	if ( 0 === $child ) {
+		strangler_answer( $request );
+		posix_kill( posix_getpid(), SIGKILL ); // no shutdown hooks: they could write to stdout
+	}
+	pcntl_waitpid( $child, $status );
+}
