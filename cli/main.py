@@ -8,23 +8,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from cli.stack import Stack, StackError, load_settings
+from cli import capability_commands
+from cli.cdc_commands import cdc_app
+from cli.common import console, fail, open_stack
+from cli.route_commands import route_app
+from cli.service_commands import service_app
+from cli.stack import Stack, StackError
 
 app = typer.Typer(help="Migrate a stock WordPress site to Python services, route by route.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
-
-
-def _stack(*, create: bool = False) -> Stack:
-    return Stack(load_settings(create=create))
-
-
-def _fail(error: Exception) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {error}", highlight=False)
-    return typer.Exit(code=1)
+app.add_typer(route_app, name="route")
+app.add_typer(cdc_app, name="cdc")
+app.add_typer(service_app, name="service")
+capability_commands.register(app)
 
 
 @app.command()
@@ -35,11 +32,11 @@ def up(
     """Start every component (idempotent: what runs healthy is left alone, what is dead restarts)."""
     began = time.monotonic()
     try:
-        stack = _stack(create=True)
+        stack = open_stack(create=True)
         with console.status("starting the stack…") as spinner:
             report = stack.up(progress=spinner.update)
     except StackError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if report.installed_packages:
         console.print("installed: " + ", ".join(report.installed_packages))
     started = ", ".join(report.started) or "nothing (all healthy)"
@@ -61,9 +58,9 @@ def _print_urls(stack: Stack) -> None:
 def down() -> None:
     """Stop exactly the processes `up` started (by pid)."""
     try:
-        stack = _stack()
+        stack = open_stack()
     except StackError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     stopped = stack.down(progress=console.print)
     console.print("stopped: " + (", ".join(stopped) or "nothing was running"))
 
@@ -72,9 +69,9 @@ def down() -> None:
 def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
     """Health and connection details of every component."""
     try:
-        components = _stack().status()
+        components = open_stack().status()
     except StackError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
         typer.echo(json.dumps({"components": components}, indent=2))
         return
@@ -92,12 +89,12 @@ def logs(
 ) -> None:
     """Show the end of a component's log."""
     try:
-        stack = _stack()
+        stack = open_stack()
         component = stack.component(name)
     except StackError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     except KeyError as error:
-        raise _fail(KeyError(f"no component or process named {name!r}")) from error
+        raise fail(KeyError(f"no component or process named {name!r}")) from error
     for process_name in (name,) if name in component.process_names() else component.process_names():
         path = stack.processes.log_path(process_name)
         console.rule(str(path))
@@ -111,9 +108,9 @@ def seed(
 ) -> None:
     """Load the deterministic demo site (or a WXR export) through WordPress's own APIs."""
     try:
-        stack = _stack()
+        stack = open_stack()
     except StackError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     _run_seed(stack, wxr, demo=wxr is None)
 
 
@@ -126,7 +123,7 @@ def _run_seed(stack: Stack, wxr: Path | None, *, demo: bool) -> None:
         if wxr is not None:
             console.print(seed_wxr(stack, wxr, console))
     except (StackError, ValueError, RuntimeError) as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from cli.stack.mariadb import CDC_GRANTS
+from cli.stack.services import Cdc
 from cli.stack.settings import DEFAULT_PORTS
 from cli.stack.wordpress import PERMALINKS
 
@@ -35,7 +36,7 @@ def _published(service: dict[str, Any]) -> set[int]:
 
 def test_services_form_the_same_topology() -> None:
     services = _compose()["services"]
-    assert {"mariadb", "wordpress", "kafka", "proxy"} <= services.keys()
+    assert {"mariadb", "wordpress", "kafka", "proxy", "cdc"} <= services.keys()
     assert services["mariadb"]["image"].startswith("mariadb:10.11")
     assert services["wordpress"]["image"].startswith("wordpress:6.1")
     assert services["kafka"]["image"].startswith("apache/kafka:")
@@ -81,6 +82,16 @@ def test_kafka_runs_in_kraft_mode_with_single_node_replication() -> None:
     assert environment["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert environment["KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"] == 1
     assert f"127.0.0.1:{DEFAULT_PORTS['kafka']}" in environment["KAFKA_ADVERTISED_LISTENERS"]
+
+
+def test_cdc_runs_with_the_native_connector_settings() -> None:
+    service = _compose()["services"]["cdc"]
+    command = " ".join(service["command"])
+    assert "python -m cdc run" in command
+    for flag in ("--database=wordpress", "--prefix=wordpress", f"--server-id={Cdc.server_id}"):
+        assert flag in command
+    assert f"--listen=0.0.0.0:{DEFAULT_PORTS['cdc']}" in command
+    assert DEFAULT_PORTS["cdc"] in _published(service)
 
 
 def test_the_cdc_user_has_the_same_grants() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import time
-from typing import Any, ClassVar
+from typing import Any
 
 from cli.stack.errors import ComponentFailedError, PortInUseError
 from cli.stack.ports import port_is_free
@@ -15,11 +15,11 @@ from cli.stack.settings import StackSettings, port_variable
 class Component(abc.ABC):
     """One component: the processes it owns, how to start them, how to tell they are ready."""
 
-    name: ClassVar[str]
+    name: str
     #: keys of ``settings.ports`` this component listens on
-    port_names: ClassVar[tuple[str, ...]] = ()
+    port_names: tuple[str, ...] = ()
     #: seconds ``up`` waits for readiness
-    start_timeout: ClassVar[float] = 60.0
+    start_timeout: float = 60.0
 
     def __init__(self, settings: StackSettings, processes: ProcessTable) -> None:
         self.settings = settings

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from cli.stack.component import Component
+from cli.stack.processes import ProcessTable
+from cli.stack.settings import StackSettings
+
+if TYPE_CHECKING:
+    from cli.capabilities import Capability
 
 
 class PythonService(Component):
     """A component run as ``python -m``; subclasses say which arguments and where its health is."""
 
-    health_port: ClassVar[str]
+    health_port: str
 
     def arguments(self) -> list[str]:
         raise NotImplementedError
@@ -81,3 +86,95 @@ class Proxy(PythonService):
             "admin_token": self.settings.secrets.proxy_admin_token,
             "routes_file": str(self.routes_file),
         }
+
+
+class Cdc(PythonService):
+    """The change-data-capture connector: WordPress's binlog to Debezium events on Kafka."""
+
+    name = "cdc"
+    port_names = ("cdc",)
+    health_port = "cdc"
+    start_timeout = 60.0
+    #: the replica id the connector announces to MariaDB; unique among the server's replicas
+    server_id = 5401
+
+    @property
+    def password_file(self) -> Path:
+        return self.settings.home / "config" / "cdc_password"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.ports['cdc']}"
+
+    def arguments(self) -> list[str]:
+        settings = self.settings
+        self.password_file.parent.mkdir(parents=True, exist_ok=True)
+        self.password_file.write_text(settings.secrets.cdc_password)
+        self.password_file.chmod(0o600)
+        return [
+            "-m", "cdc", "run",
+            "--host", settings.host,
+            "--port", str(settings.ports["mariadb"]),
+            "--user", settings.cdc_user,
+            "--password-file", str(self.password_file),
+            "--database", settings.database,
+            "--bootstrap", settings.kafka_bootstrap,
+            "--prefix", settings.topic_prefix,
+            "--server-id", str(self.server_id),
+            "--listen", f"{settings.host}:{settings.ports['cdc']}",
+        ]  # fmt: skip
+
+    def describe(self) -> dict[str, Any]:
+        details: dict[str, Any] = {"url": self.url, "prefix": self.settings.topic_prefix}
+        health = self.health()
+        if health:
+            details.update({key: value for key, value in health.items() if key != "healthy"})
+        return details
+
+
+class ExtractedService(PythonService):
+    """An extracted capability's service, as the capability registry declares it."""
+
+    start_timeout = 60.0
+
+    def __init__(self, settings: StackSettings, processes: ProcessTable, capability: Capability) -> None:
+        super().__init__(settings, processes)
+        self.capability = capability
+        self.name = capability.name
+        self.port_names = (capability.port,)
+        self.health_port = capability.port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.ports[self.capability.port]}"
+
+    @property
+    def store_url(self) -> str:
+        store = self.settings.home / "services" / self.name / "read-model.db"
+        store.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{store}"
+
+    def arguments(self) -> list[str]:
+        listen = f"{self.settings.host}:{self.settings.ports[self.capability.port]}"
+        return ["-m", self.capability.module, "serve", "--listen", listen, *self._source_arguments()]
+
+    def rebuild_arguments(self) -> list[str]:
+        """Rebuild the read model from zero by replaying the topics (the service must be stopped)."""
+        return ["-m", self.capability.module, "rebuild", *self._source_arguments()]
+
+    def _source_arguments(self) -> list[str]:
+        settings = self.settings
+        return [
+            "--bootstrap", settings.kafka_bootstrap,
+            "--prefix", settings.topic_prefix,
+            "--database", settings.database,
+            "--store", self.store_url,
+            "--group", f"strangler-{self.name}",
+        ]  # fmt: skip
+
+    def describe(self) -> dict[str, Any]:
+        details: dict[str, Any] = {"url": self.url, "routes": [route.name for route in self.capability.routes]}
+        health = self.health()
+        if health:
+            details.update({key: value for key, value in health.items() if key != "healthy"})
+        return details

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from cli.stack.kafka import Kafka
 from cli.stack.mariadb import MariaDB
 from cli.stack.packages import ensure_packages
 from cli.stack.processes import ProcessTable
-from cli.stack.services import Proxy
+from cli.stack.services import Cdc, ExtractedService, Proxy
 from cli.stack.settings import StackSettings
 from cli.stack.wordpress import WordPress
 
@@ -34,8 +35,29 @@ class Stack:
         self.wordpress = WordPress(settings, self.processes)
         self.kafka = Kafka(settings, self.processes)
         self.proxy = Proxy(settings, self.processes)
+        self.cdc = Cdc(settings, self.processes)
         # Components launched together, stage by stage; a stage waits for the one before it.
-        self.stages: list[list[Component]] = [[self.mariadb, self.kafka, self.wordpress, self.proxy]]
+        self.stages: list[list[Component]] = [
+            [self.mariadb, self.kafka, self.wordpress, self.proxy],
+            [self.cdc],  # reads MariaDB's binlog into Kafka: both must be up
+            self.extracted_services(),  # consume CDC's topics
+        ]
+
+    def extracted_services(self) -> list[Component]:
+        """One per capability of the registry whose service is installed."""
+        from cli.capabilities import load_registry
+
+        return [
+            ExtractedService(self.settings, self.processes, capability)
+            for capability in load_registry().values()
+            if importlib.util.find_spec(f"{capability.module}.__main__") is not None
+        ]
+
+    def service(self, name: str) -> ExtractedService:
+        for component in self.components:
+            if isinstance(component, ExtractedService) and component.name == name:
+                return component
+        raise KeyError(f"no installed service for capability {name!r}")
 
     @property
     def components(self) -> list[Component]:

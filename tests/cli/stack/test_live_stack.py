@@ -99,11 +99,16 @@ def test_kafka_round_trip(stack: StackHandle) -> None:
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     producer.send(topic, key=b"k", value=b"hello kafka").get(timeout=30)
     producer.close()
-    consumer = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", consumer_timeout_ms=15000
-    )
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    values: list[bytes] = []
     try:
-        values = [message.value for message in consumer]
+        assert wait_until(
+            lambda: (
+                bool(values.extend(r.value for batch in consumer.poll(timeout_ms=500).values() for r in batch))
+                or bool(values)
+            ),
+            30,
+        )
     finally:
         consumer.close()
     assert values == [b"hello kafka"]
@@ -114,7 +119,7 @@ def test_up_twice_is_a_no_op(stack: StackHandle) -> None:
     pids = {name: stack.stack.processes.pid(name) for name in stack.stack.processes.names()}
     report = Stack(load_settings(stack.home)).up()
     assert report.started == []
-    assert set(report.already_running) == {"mariadb", "kafka", "wordpress", "proxy"}
+    assert set(report.already_running) == {"mariadb", "kafka", "wordpress", "proxy", "cdc"}
     assert {name: stack.stack.processes.pid(name) for name in pids} == pids
 
 
@@ -138,6 +143,7 @@ def test_status_json_has_the_documented_keys(stack: StackHandle) -> None:
         "wordpress": {"url", "admin_user", "app_password"},
         "kafka": {"bootstrap"},
         "proxy": {"url", "admin_url", "admin_token"},
+        "cdc": {"url", "position", "lag_ms"},
     }
     for name, keys in expected.items():
         assert components[name]["healthy"] is True, (name, components[name])

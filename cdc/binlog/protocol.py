@@ -1,0 +1,130 @@
+"""Parsing of individual binlog events (pure: bytes in, values out)."""
+
+from __future__ import annotations
+
+import struct
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cdc.binlog.rows import present_columns
+from cdc.binlog.tablemap import TableSchema
+from cdc.binlog.wire import HEADER, HEADER_SIZE, E, read_lenenc
+from cdc.gtid import MariaGtid, MysqlGtid
+
+MARIADB_FL_STANDALONE = 0x01
+_QUERY_POST = struct.Struct("<IIBHH")  # thread id, exec time, db length, error code, status length
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvent:
+    timestamp: int
+    type: int
+    server_id: int
+    log_pos: int
+    flags: int
+    body: bytes
+
+
+def split_event(packet: bytes, checksum: bool) -> RawEvent:
+    """``packet`` is one binlog event as sent by the server, without the leading OK byte."""
+    timestamp, kind, server_id, _size, log_pos, flags = HEADER.unpack_from(packet, 0)
+    body = packet[HEADER_SIZE : len(packet) - 4] if checksum else packet[HEADER_SIZE:]
+    return RawEvent(timestamp, kind, server_id, log_pos, flags, body)
+
+
+def parse_rotate(body: bytes) -> tuple[str, int]:
+    """(next binlog file, position in it)."""
+    return body[8:].decode(), struct.unpack_from("<Q", body, 0)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class GtidStart:
+    gtid: MariaGtid | MysqlGtid
+    standalone: bool  # a single statement (DDL) without BEGIN/COMMIT
+
+
+def parse_mariadb_gtid(body: bytes, server_id: int) -> GtidStart:
+    seq, domain, flags = struct.unpack_from("<QIB", body, 0)
+    return GtidStart(MariaGtid(domain, server_id, seq), bool(flags & MARIADB_FL_STANDALONE))
+
+
+def parse_mysql_gtid(body: bytes) -> GtidStart:
+    sid = str(uuid.UUID(bytes=body[1:17]))
+    gno = struct.unpack_from("<Q", body, 17)[0]
+    return GtidStart(MysqlGtid(sid, gno), False)
+
+
+def parse_gtid_list(body: bytes) -> list[MariaGtid]:
+    count = struct.unpack_from("<I", body, 0)[0] & 0x0FFFFFFF
+    out = []
+    for i in range(count):
+        domain, server, seq = struct.unpack_from("<IIQ", body, 4 + 16 * i)
+        out.append(MariaGtid(domain, server, seq))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    thread_id: int
+    db: str
+    sql: str
+
+
+def parse_query(body: bytes) -> Query:
+    thread_id, _exec, db_len, _err, status_len = _QUERY_POST.unpack_from(body, 0)
+    pos = _QUERY_POST.size + status_len
+    db = body[pos : pos + db_len].decode("utf-8", "replace")
+    sql = body[pos + db_len + 1 :].decode("utf-8", "replace")
+    return Query(thread_id, db, sql)
+
+
+def parse_annotate(body: bytes) -> str:
+    return body.decode("utf-8", "replace")
+
+
+ROW_EVENT_OPS: dict[int, Literal["c", "u", "d"]] = {
+    E.WRITE_ROWS_V1: "c",
+    E.WRITE_ROWS_V2: "c",
+    E.UPDATE_ROWS_V1: "u",
+    E.UPDATE_ROWS_V2: "u",
+    E.DELETE_ROWS_V1: "d",
+    E.DELETE_ROWS_V2: "d",
+}
+_V2 = {E.WRITE_ROWS_V2, E.UPDATE_ROWS_V2, E.DELETE_ROWS_V2}
+
+RowChange = tuple[dict[str, Any] | None, dict[str, Any] | None]
+
+
+def rows_table_id(body: bytes) -> int:
+    return int.from_bytes(body[:6], "little")
+
+
+def iter_rows(kind: int, body: bytes, schema: TableSchema) -> Iterator[RowChange]:
+    """(before, after) of every row in a WRITE/UPDATE/DELETE rows event."""
+    pos = 8
+    if kind in _V2:
+        pos += struct.unpack_from("<H", body, pos)[0]
+    count, pos = read_lenenc(body, pos)
+    bitmap_size = (count + 7) // 8
+    present = present_columns(body[pos : pos + bitmap_size], count)
+    pos += bitmap_size
+    op = ROW_EVENT_OPS[kind]
+    present_after = present
+    if op == "u":
+        present_after = present_columns(body[pos : pos + bitmap_size], count)
+        pos += bitmap_size
+    read = schema.reader.read
+    end = len(body)
+    while pos < end:
+        if op == "c":
+            after, pos = read(body, pos, present)
+            yield None, after
+        elif op == "d":
+            before, pos = read(body, pos, present)
+            yield before, None
+        else:
+            before, pos = read(body, pos, present)
+            after, pos = read(body, pos, present_after)
+            yield before, after

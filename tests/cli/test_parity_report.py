@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import json
+
+from cli.parity_report import cutover_refusals, summarise, top_differences
+
+
+def _row(route: str, outcome: str, *paths: str, target: str = "/wp-json/wp/v2/posts") -> dict[str, object]:
+    differences = [{"path": path, "kind": "value", "legacy": "a", "candidate": "b"} for path in paths]
+    return {
+        "route": route,
+        "outcome": outcome,
+        "method": "GET",
+        "target": target,
+        "diff": json.dumps({"differences": differences}),
+    }
+
+
+def test_noise_counts_as_a_match_and_errors_are_not_compared() -> None:
+    rows = [_row("r", "match"), _row("r", "noise"), _row("r", "mismatch", "$.x"), _row("r", "error")]
+    parity = summarise(rows)["r"]
+    assert parity.compared == 3
+    assert parity.match_percent == 200 / 3
+    assert parity.noise_percent == 100 / 3
+
+
+def test_top_differences_fold_array_indexes_and_keep_an_example() -> None:
+    rows = [
+        _row("r", "mismatch", "$[0].title.rendered", "$[3].title.rendered", target="/a"),
+        _row("r", "mismatch", "$[1].title.rendered", "$.slug", target="/b"),
+        _row("r", "match"),
+    ]
+    top = top_differences(rows)
+    assert [(d.path, d.count) for d in top] == [("$[*].title.rendered", 3), ("$.slug", 1)]
+    assert top[0].target == "/a"
+    assert "curl -s -X GET http://wp/a" in top[0].reproduce("http://wp", "http://svc")
+
+
+def test_cutover_is_refused_below_threshold_or_without_comparisons() -> None:
+    parities = summarise([_row("good", "match")] * 999 + [_row("bad", "match"), _row("bad", "mismatch", "$.a")])
+    reasons = cutover_refusals(parities, ["good", "bad", "never"], 99.9)
+    assert len(reasons) == 2
+    assert reasons[0].startswith("bad: parity 50.00% < 99.9%")
+    assert "never: no shadowed request" in reasons[1]
+    assert cutover_refusals(parities, ["good"], 99.9) == []
