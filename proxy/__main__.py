@@ -7,7 +7,8 @@
         --routes PATH/routes.yaml \\          # route table; may not exist yet (= everything to WordPress)
         --store sqlite:///PATH/proxy.db \\    # comparison store, any SQLAlchemy URL
         --admin-token-file PATH/admin_token \\
-        [--workers N] [--wordpress-timeout SECONDS] [--log-level info]
+        [--workers N] [--wordpress-timeout SECONDS] [--log-level info] \\
+        [--component NAME=HEALTH_URL ...]   # repeatable: health shown on the dashboard (admin port, /)
 
 The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
 SIGTERM/SIGINT: graceful stop, exit status 0. SIGHUP: reload the route table (the file is also
@@ -23,6 +24,7 @@ import sys
 from pathlib import Path
 
 from proxy.config import load_table
+from proxy.dashboard import Component, parse_component
 from proxy.errors import RouteConfigError
 from proxy.server import ServeOptions, serve
 
@@ -32,6 +34,13 @@ def _address(text: str) -> tuple[str, int]:
     if not sep or not port.isdigit():
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
     return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _component(text: str) -> Component:
+    try:
+        return parse_component(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("--wordpress-timeout", type=float, default=120.0)
     run.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    run.add_argument(
+        "--component",
+        dest="components",
+        type=_component,
+        action="append",
+        default=[],
+        metavar="NAME=HEALTH_URL",
+        help="repeatable: a stack component whose health the dashboard shows, e.g. cdc=http://127.0.0.1:18002/healthz",
+    )
     return parser
 
 
@@ -82,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=max(1, args.workers),
         wordpress_timeout=args.wordpress_timeout,
         log_level=args.log_level,
+        components=tuple(args.components),
     )
     return serve(options)
 

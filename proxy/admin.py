@@ -1,6 +1,8 @@
 """Admin app on its own port: /healthz and /metrics (open), /api/... (bearer token).
 
-Extend by adding routes to `admin_routes()` (the dashboard of issue 7 mounts at `/`)."""
+Extend through `build_admin_app(runtime, extra_routes)`: the dashboard (`proxy.dashboard`) adds `/`,
+its static files and a few `/api/...` endpoints, reusing `require_token`, `runtime_of`, `json_body`
+and `apply_table`."""
 
 from __future__ import annotations
 
@@ -24,13 +26,13 @@ if TYPE_CHECKING:
     from proxy.runtime import ProxyRuntime
 
 
-def _runtime(request: Request) -> ProxyRuntime:
+def runtime_of(request: Request) -> ProxyRuntime:
     runtime: ProxyRuntime = request.app.state.runtime
     return runtime
 
 
 def require_token(request: Request) -> None:
-    expected = _runtime(request).config.admin_token
+    expected = runtime_of(request).config.admin_token
     given = request.headers.get("authorization", "")
     scheme, _, token = given.partition(" ")
     if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
@@ -38,7 +40,7 @@ def require_token(request: Request) -> None:
 
 
 async def healthz(request: Request) -> JSONResponse:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return JSONResponse(
         {
             "healthy": True,
@@ -57,7 +59,7 @@ async def metrics(_request: Request) -> Response:
 
 
 def _tables(request: Request) -> dict[str, Any]:
-    holder = _runtime(request).routes
+    holder = runtime_of(request).routes
     return {
         **table_to_data(holder.table),
         "source": str(holder.path),
@@ -71,16 +73,17 @@ async def get_routes(request: Request) -> JSONResponse:
     return JSONResponse(_tables(request))
 
 
-async def _json_body(request: Request) -> Any:
+async def json_body(request: Request) -> Any:
     try:
         return await request.json()
     except ValueError:
         raise HTTPException(400, "body must be JSON") from None
 
 
-def _apply(request: Request, data: Any) -> JSONResponse:
+def apply_table(request: Request, data: Any) -> JSONResponse:
+    """Validates and installs a whole table (as JSON data); 422 naming the field when invalid."""
     try:
-        _runtime(request).routes.replace(data)
+        runtime_of(request).routes.replace(data)
     except RouteConfigError as exc:
         return JSONResponse({"error": str(exc), "field": exc.field}, status_code=422)
     return JSONResponse(_tables(request))
@@ -89,41 +92,41 @@ def _apply(request: Request, data: Any) -> JSONResponse:
 async def put_routes(request: Request) -> JSONResponse:
     """Replaces the whole table (same schema as the YAML file, as JSON)."""
     require_token(request)
-    return _apply(request, await _json_body(request))
+    return apply_table(request, await json_body(request))
 
 
 async def put_route(request: Request) -> JSONResponse:
     """Creates or replaces one route; `services` in the body may add/replace service URLs."""
     require_token(request)
     name = request.path_params["name"]
-    body = await _json_body(request)
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise HTTPException(400, "body must be a JSON object")
-    data = table_to_data(_runtime(request).routes.table)
+    data = table_to_data(runtime_of(request).routes.table)
     data["services"].update(body.pop("services", None) or {})
     route = {**body, "name": name}
     data["routes"] = [r for r in data["routes"] if r["name"] != name] + [route]
-    return _apply(request, data)
+    return apply_table(request, data)
 
 
 async def delete_route(request: Request) -> JSONResponse:
     require_token(request)
     name = request.path_params["name"]
-    data = table_to_data(_runtime(request).routes.table)
+    data = table_to_data(runtime_of(request).routes.table)
     if not any(r["name"] == name for r in data["routes"]):
         raise HTTPException(404, f"no route {name!r}")
     data["routes"] = [r for r in data["routes"] if r["name"] != name]
-    return _apply(request, data)
+    return apply_table(request, data)
 
 
 async def put_mode(request: Request) -> JSONResponse:
     """{"mode": "canary", "percent": 10}; mode legacy is the rollback."""
     require_token(request)
     name = request.path_params["name"]
-    body = await _json_body(request)
+    body = await json_body(request)
     if not isinstance(body, dict) or body.get("mode") not in {m.value for m in Mode}:
         raise HTTPException(400, 'body must be {"mode": legacy|shadow|canary|cutover, "percent": 0-100}')
-    data = table_to_data(_runtime(request).routes.table)
+    data = table_to_data(runtime_of(request).routes.table)
     for route in data["routes"]:
         if route["name"] == name:
             route["mode"] = body["mode"]
@@ -132,13 +135,13 @@ async def put_mode(request: Request) -> JSONResponse:
             break
     else:
         raise HTTPException(404, f"no route {name!r}")
-    return _apply(request, data)
+    return apply_table(request, data)
 
 
 async def reload_routes(request: Request) -> JSONResponse:
     require_token(request)
     try:
-        _runtime(request).routes.reload()
+        runtime_of(request).routes.reload()
     except RouteConfigError as exc:
         return JSONResponse({"error": str(exc), "field": exc.field, "line": exc.line}, status_code=422)
     return JSONResponse(_tables(request))
@@ -163,7 +166,7 @@ async def get_comparisons(request: Request) -> JSONResponse:
     if params.get("match") in ("true", "false") and outcome is None:
         outcome = "match" if params["match"] == "true" else "mismatch"
     rows = await asyncio.to_thread(
-        _runtime(request).store.comparisons,
+        runtime_of(request).store.comparisons,
         route=params.get("route"),
         outcome=outcome,
         since=_number(request, "since", float),
@@ -177,7 +180,7 @@ async def get_comparisons(request: Request) -> JSONResponse:
 
 async def get_comparison(request: Request) -> JSONResponse:
     require_token(request)
-    row = await asyncio.to_thread(_runtime(request).store.comparison, int(request.path_params["id"]))
+    row = await asyncio.to_thread(runtime_of(request).store.comparison, int(request.path_params["id"]))
     if row is None:
         raise HTTPException(404, "no such comparison")
     return JSONResponse(row)
@@ -185,7 +188,7 @@ async def get_comparison(request: Request) -> JSONResponse:
 
 async def get_stats(request: Request) -> JSONResponse:
     require_token(request)
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     await runtime.flush()
     stats = await asyncio.to_thread(runtime.store.stats)
     for route in runtime.routes.table.routes:
@@ -196,7 +199,7 @@ async def get_stats(request: Request) -> JSONResponse:
 
 async def get_noise(request: Request) -> JSONResponse:
     require_token(request)
-    noise = await asyncio.to_thread(_runtime(request).store.noise)
+    noise = await asyncio.to_thread(runtime_of(request).store.noise)
     return JSONResponse({"noise": {k: sorted(v) for k, v in noise.items()}})
 
 

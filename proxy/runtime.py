@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from proxy.app import ProxyApp, ProxySettings, ShadowCapture
+from proxy.dashboard.types import Component
 from proxy.metrics import RELOADS, TrafficObserver
 from proxy.reload import RouteTableHolder
 from proxy.transport import AiohttpTransport
@@ -44,6 +45,8 @@ class RuntimeConfig:
     shadow_concurrency: int = 8
     retention_rows: int = 100_000
     flush_interval: float = 1.0
+    # Health URLs the dashboard polls (`--component NAME=URL`).
+    components: tuple[Component, ...] = ()
     # Set by the server: captures go to the shadow process instead of an in-process ShadowMirror.
     shadow_queue: Any = None
 
@@ -57,6 +60,7 @@ class ProxyRuntime:
         shadow_transport: Transport | None = None,
     ) -> None:
         from proxy.admin import build_admin_app
+        from proxy.dashboard.routes import dashboard_routes
         from proxy.shadow import ShadowMirror
         from proxy.store import ComparisonStore
 
@@ -88,7 +92,7 @@ class ProxyRuntime:
         self.app = ProxyApp(
             settings, self.routes, self.legacy, self.services, shadow=self.shadow, observer=self.observer
         )
-        self.admin = build_admin_app(self)
+        self.admin = build_admin_app(self, dashboard_routes(config.components))
         self._flusher: asyncio.Task[None] | None = None
 
     async def _flush_loop(self) -> None:

@@ -22,6 +22,8 @@ from typing import Any
 
 import uvicorn
 
+from proxy.dashboard.types import Component
+
 log = logging.getLogger("proxy")
 STOP_GRACE_SECONDS = 15.0
 IN_MEMORY_STORES = ("sqlite://", "sqlite:///:memory:")  # per process: cannot be shared
@@ -40,6 +42,7 @@ class ServeOptions:
     log_level: str = "info"
     shadow_queue_size: int = 1000
     shadow_concurrency: int = 16
+    components: tuple[Component, ...] = ()  # shown on the dashboard
 
 
 def bind(address: tuple[str, int]) -> socket.socket:
@@ -70,6 +73,7 @@ def run_worker(options: ServeOptions, sockets: list[socket.socket], shadow_queue
             admin_token=options.admin_token,
             wordpress_timeout=options.wordpress_timeout,
             shadow_queue=shadow_queue,
+            components=options.components,
         )
     )
     app = Dispatcher(runtime, admin_port=sockets[1].getsockname()[1], handle_sighup=True)

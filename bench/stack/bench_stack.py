@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from cli.stack import Stack, load_settings  # noqa: E402
-from cli.stack.ports import free_port  # noqa: E402
-from cli.stack.settings import DEFAULT_PORTS  # noqa: E402
+from cli.stack import Stack, load_settings
+from cli.stack.ports import free_port
+from cli.stack.settings import DEFAULT_PORTS
 
 
 def _group_rss_mb(pgid: int) -> float:

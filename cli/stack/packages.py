@@ -33,6 +33,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("nginx", "/usr/sbin/nginx"),
     Requirement("default-jre-headless", "/usr/bin/java"),
     Requirement("maven", "/usr/bin/mvn"),
+    # the dashboard's browser test (headless, driven by selenium)
+    Requirement("chromium", "/usr/bin/chromium"),
+    Requirement("chromium-driver", "/usr/bin/chromedriver"),
 )
 
 

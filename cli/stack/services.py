@@ -54,6 +54,11 @@ class Proxy(PythonService):
     health_port = "proxy_admin"
     start_timeout = 30.0
 
+    def __init__(self, settings: StackSettings, processes: ProcessTable, watched: dict[str, str] | None = None) -> None:
+        super().__init__(settings, processes)
+        #: name -> health URL of the other components, shown on the dashboard
+        self.watched = watched or {}
+
     @property
     def routes_file(self) -> Path:
         return self.settings.home / "config" / "routes.yaml"
@@ -77,6 +82,7 @@ class Proxy(PythonService):
             "--routes", str(self.routes_file),
             "--store", f"sqlite:///{store}",
             "--admin-token-file", str(self.token_file),
+            *(f"--component={name}={url}" for name, url in self.watched.items()),
         ]  # fmt: skip
 
     def describe(self) -> dict[str, Any]:

@@ -34,16 +34,18 @@ class Stack:
         self.mariadb = MariaDB(settings, self.processes)
         self.wordpress = WordPress(settings, self.processes)
         self.kafka = Kafka(settings, self.processes)
-        self.proxy = Proxy(settings, self.processes)
         self.cdc = Cdc(settings, self.processes)
+        services = self.extracted_services()
+        watched = {"wordpress": f"{settings.wordpress_url}/wp-json/", "cdc": self.cdc.health_url}
+        self.proxy = Proxy(settings, self.processes, watched | {s.name: s.health_url for s in services})
         # Components launched together, stage by stage; a stage waits for the one before it.
         self.stages: list[list[Component]] = [
             [self.mariadb, self.kafka, self.wordpress, self.proxy],
             [self.cdc],  # reads MariaDB's binlog into Kafka: both must be up
-            self.extracted_services(),  # consume CDC's topics
+            list(services),  # consume CDC's topics
         ]
 
-    def extracted_services(self) -> list[Component]:
+    def extracted_services(self) -> list[ExtractedService]:
         """One per capability of the registry whose service is installed."""
         from cli.capabilities import load_registry
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +138,13 @@ class ProxyProcess:
 
 
 def start_proxy(
-    tmp: Path, wordpress: str, workers: int = 1, routes_text: str | None = None, log_level: str = "warning"
+    tmp: Path,
+    wordpress: str,
+    workers: int = 1,
+    routes_text: str | None = None,
+    log_level: str = "warning",
+    *,
+    extra_args: Sequence[str] = (),
 ) -> ProxyProcess:
     port, admin_port = free_port(), free_port()
     token_file = tmp / "admin_token"
@@ -168,6 +174,7 @@ def start_proxy(
         str(workers),
         "--log-level",
         log_level,
+        *extra_args,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(

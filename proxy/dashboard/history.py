@@ -1,0 +1,64 @@
+"""Match % and latency over time: comparisons grouped into fixed time buckets, for the charts.
+
+`bucket_history` is pure; `load_history` reads the comparison store."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from proxy.store import ComparisonStore, comparisons, percentile
+
+MAX_BUCKETS = 500
+MAX_ROWS = 100_000  # the store's default retention
+Row = tuple[float, str, float | None, float | None]  # ts, outcome, legacy_ms, candidate_ms
+
+
+def bucket_size(window_s: float, bucket_s: float) -> float:
+    """At least 1 s, and wide enough that the window holds at most MAX_BUCKETS buckets."""
+    return max(1.0, bucket_s, math.ceil(window_s / MAX_BUCKETS))
+
+
+def bucket_history(rows: Iterable[Row], bucket_s: float) -> list[dict[str, Any]]:
+    """One entry per non-empty bucket, oldest first. Percentages as in /api/stats:
+    match % = (match + noise) / compared, where compared = match + noise + mismatch."""
+    buckets: dict[float, list[Row]] = {}
+    for row in rows:
+        buckets.setdefault(math.floor(row[0] / bucket_s) * bucket_s, []).append(row)
+    return [_summarise(start, members) for start, members in sorted(buckets.items())]
+
+
+def _summarise(start: float, rows: list[Row]) -> dict[str, Any]:
+    outcomes: dict[str, int] = {}
+    for _ts, outcome, _legacy, _candidate in rows:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    matched = outcomes.get("match", 0) + outcomes.get("noise", 0)
+    compared = matched + outcomes.get("mismatch", 0)
+    legacy = [r[2] for r in rows if r[2] is not None]
+    candidate = [r[3] for r in rows if r[3] is not None]
+    return {
+        "t": start,
+        "compared": compared,
+        "outcomes": outcomes,
+        "match_percent": round(100 * matched / compared, 3) if compared else None,
+        "noise_percent": round(100 * outcomes.get("noise", 0) / compared, 3) if compared else None,
+        "legacy_ms": {"p50": percentile(legacy, 50), "p99": percentile(legacy, 99)},
+        "candidate_ms": {"p50": percentile(candidate, 50), "p99": percentile(candidate, 99)},
+    }
+
+
+def load_history(store: ComparisonStore, route: str | None, since: float, until: float) -> list[Row]:
+    columns = comparisons.c
+    query = (
+        sa.select(columns.ts, columns.outcome, columns.legacy_ms, columns.candidate_ms)
+        .where(columns.ts >= since, columns.ts <= until)
+        .order_by(columns.id.desc())
+        .limit(MAX_ROWS)
+    )
+    if route:
+        query = query.where(columns.route == route)
+    with store.engine.connect() as conn:
+        return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]

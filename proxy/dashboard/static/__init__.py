@@ -1,0 +1,1 @@
+"""The dashboard page, scripts and styles (package data: listed here so wheels ship them)."""
