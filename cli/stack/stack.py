@@ -52,7 +52,7 @@ class Stack:
         return [
             ExtractedService(self.settings, self.processes, capability)
             for capability in load_registry().values()
-            if importlib.util.find_spec(f"{capability.module}.__main__") is not None
+            if _installed(capability.module)
         ]
 
     def service(self, name: str) -> ExtractedService:
@@ -125,3 +125,11 @@ class Stack:
                 healthy = healthy and self.wordpress.rest_ready()
             components[component.name] = {"healthy": healthy, **component.describe()}
         return components
+
+
+def _installed(module: str) -> bool:
+    """Whether ``python -m module`` can run (its package may be absent altogether)."""
+    try:
+        return importlib.util.find_spec(f"{module}.__main__") is not None
+    except ModuleNotFoundError:
+        return False

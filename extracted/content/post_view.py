@@ -1,0 +1,188 @@
+"""Posts and pages as the REST API shows them (``prepare_item_for_response`` and ``prepare_links``).
+
+Reads only the read model: rendered fields were made at projection time; terms, meta, revisions and
+URLs for a whole page of posts are loaded with one query each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from . import schema
+from .links import Links, link, term_links, with_query
+from .rendering import meta_of
+from .site import SiteState
+
+posts, taxonomies, terms, relationships = schema.posts, schema.taxonomies, schema.terms, schema.relationships
+REST_BASES = {"post": "posts", "page": "pages"}
+EMBED_FIELDS = frozenset({"id", "date", "slug", "type", "link", "title", "excerpt", "author", "featured_media"})
+
+
+@dataclass
+class PostBatch:
+    """What the items of one response need besides their rows."""
+
+    rows: dict[int, Row[Any]]
+    meta: dict[int, dict[str, str]]
+    terms: dict[int, dict[str, list[tuple[int, str]]]]  # post -> taxonomy -> [(term_id, slug)] by name
+    revisions: dict[int, tuple[int, int]]  # post -> (count, latest id)
+    page_uris: dict[int, str]
+    category_paths: dict[int, str]
+
+
+def _terms_of(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, list[tuple[int, str]]]]:
+    query = (
+        select(relationships.c.object_id, taxonomies.c.taxonomy, terms.c.term_id, terms.c.slug)
+        .join(taxonomies, taxonomies.c.term_taxonomy_id == relationships.c.term_taxonomy_id)
+        .join(terms, terms.c.term_id == taxonomies.c.term_id)
+        .where(relationships.c.object_id.in_(list(ids)))
+        .order_by(terms.c.name_key, terms.c.term_id)
+    )
+    found: dict[int, dict[str, list[tuple[int, str]]]] = {}
+    for row in connection.execute(query):
+        found.setdefault(row.object_id, {}).setdefault(row.taxonomy, []).append((row.term_id, row.slug))
+    return found
+
+
+def _revisions(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    query = (
+        select(posts.c.id, posts.c.parent)
+        .where(posts.c.type == "revision", posts.c.parent.in_(list(ids)))
+        .order_by(posts.c.date.desc(), posts.c.id.desc())
+    )
+    found: dict[int, tuple[int, int]] = {}
+    for row in connection.execute(query):
+        count, latest = found.get(row.parent, (0, row.id))
+        found[row.parent] = (count + 1, latest)
+    return found
+
+
+def _page_uris(connection: Connection, rows: Sequence[Row[Any]]) -> dict[int, str]:
+    """``get_page_uri``: the slugs of a page's ancestors and its own, joined by ``/``."""
+    known: dict[int, tuple[int, str]] = {row.id: (row.parent, row.slug) for row in rows}
+    uris: dict[int, str] = {}
+    for row in rows:
+        slugs, parent, seen = [row.slug], row.parent, {row.id}
+        while parent and parent not in seen:
+            seen.add(parent)
+            if parent not in known:
+                found = connection.execute(select(posts.c.parent, posts.c.slug).where(posts.c.id == parent)).first()
+                known[parent] = (found.parent, found.slug) if found else (0, "")
+            parent, slug = known[parent]
+            if slug:
+                slugs.insert(0, slug)
+        uris[row.id] = "/".join(slugs)
+    return uris
+
+
+def load_batch(connection: Connection, site: SiteState, ids: Sequence[int]) -> PostBatch:
+    rows = {row.id: row for row in connection.execute(select(posts).where(posts.c.id.in_(list(ids))))}
+    post_terms = _terms_of(connection, ids)
+    paths: dict[int, str] = {}
+    if "%category%" in site.urls.permalink_structure:
+        parents = dict(connection.execute(select(taxonomies.c.term_id, taxonomies.c.parent).where(
+            taxonomies.c.taxonomy == "category")).tuples().all())  # fmt: skip
+        slugs = dict(connection.execute(select(terms.c.term_id, terms.c.slug)).tuples().all())
+        for post_id, by_taxonomy in post_terms.items():
+            categories = sorted(term_id for term_id, _ in by_taxonomy.get("category", []))
+            if categories:
+                paths[post_id] = term_path(categories[0], parents, slugs)
+    pages = [row for row in rows.values() if row.type == "page"]
+    return PostBatch(
+        rows, meta_of(connection, ids), post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths
+    )
+
+
+def term_path(term_id: int, parents: dict[int, int], slugs: dict[int, str]) -> str:
+    chain, seen = [slugs.get(term_id, "")], {term_id}
+    parent = parents.get(term_id, 0)
+    while parent and parent not in seen:
+        seen.add(parent)
+        chain.insert(0, slugs.get(parent, ""))
+        parent = parents.get(parent, 0)
+    return "/".join(chain)
+
+
+def permalink(site: SiteState, row: Row[Any], batch: PostBatch) -> str:
+    if row.type == "page":
+        return site.urls.page_link(row.id, batch.page_uris.get(row.id, row.slug))
+    return site.urls.post_link(dict(row._mapping), batch.category_paths.get(row.id, "uncategorized"), "")
+
+
+def _links(site: SiteState, row: Row[Any], batch: PostBatch, featured: int) -> Links:
+    base = REST_BASES[row.type]
+    rest = site.urls.rest_url
+    links: Links = {
+        "self": [link(rest(f"/wp/v2/{base}/{row.id}"))],
+        "collection": [link(rest(f"/wp/v2/{base}"))],
+        "about": [link(rest(f"/wp/v2/types/{row.type}"))],
+    }
+    if row.author:
+        links["author"] = [link(rest(f"/wp/v2/users/{row.author}"), embeddable=True)]
+    links["replies"] = [link(with_query(rest("/wp/v2/comments"), post=row.id), embeddable=True)]
+    count, latest = batch.revisions.get(row.id, (0, 0))
+    links["version-history"] = [link(rest(f"/wp/v2/{base}/{row.id}/revisions"), count=count)]
+    if count:
+        links["predecessor-version"] = [link(rest(f"/wp/v2/{base}/{row.id}/revisions/{latest}"), id=latest)]
+    if row.type == "page" and row.parent:
+        links["up"] = [link(rest(f"/wp/v2/pages/{row.parent}"), embeddable=True)]
+    if featured:
+        links["https://api.w.org/featuredmedia"] = [link(rest(f"/wp/v2/media/{featured}"), embeddable=True)]
+    links["https://api.w.org/attachment"] = [link(with_query(rest("/wp/v2/media"), parent=row.id))]
+    if row.type == "post":
+        links["https://api.w.org/term"] = term_links(site, row.id)
+    return links
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def post_item(site: SiteState, row: Row[Any], batch: PostBatch, *, password_ok: bool) -> tuple[dict[str, Any], Links]:
+    """One item's data in WordPress's key order (view context), and its links."""
+    meta = batch.meta.get(row.id, {})
+    protected = bool(row.password)
+    hidden = protected and not password_ok
+    featured = _int(meta.get("_thumbnail_id"))
+    template = meta.get("_wp_page_template", "")
+    data: dict[str, Any] = {
+        "id": row.id,
+        "date": row.date,
+        "date_gmt": row.date_gmt,
+        "guid": {"rendered": row.guid},
+        "modified": row.modified,
+        "modified_gmt": row.modified_gmt,
+        "slug": row.slug,
+        "status": row.status,
+        "type": row.type,
+        "link": permalink(site, row, batch),
+        "title": {"rendered": row.title},
+        "content": {"rendered": "" if hidden else row.content, "protected": protected},
+        "excerpt": {"rendered": "" if hidden else row.excerpt, "protected": protected},
+        "author": row.author,
+        "featured_media": featured,
+    }
+    if row.type == "page":
+        data["parent"] = row.parent
+        data["menu_order"] = row.menu_order
+    data["comment_status"] = row.comment_status
+    data["ping_status"] = row.ping_status
+    if row.type == "post":
+        data["sticky"] = row.id in site.sticky
+    data["template"] = "" if template == "default" else template
+    if row.type == "post":
+        formats = batch.terms.get(row.id, {}).get("post_format", [])
+        data["format"] = formats[0][1].removeprefix("post-format-") if formats else "standard"
+    data["meta"] = []
+    if row.type == "post":
+        by_taxonomy = batch.terms.get(row.id, {})
+        data["categories"] = [term_id for term_id, _ in by_taxonomy.get("category", [])]
+        data["tags"] = [term_id for term_id, _ in by_taxonomy.get("post_tag", [])]
+    return data, _links(site, row, batch, featured)

@@ -1,0 +1,213 @@
+"""The content service's projection: change events of WordPress's tables → read-model changes. Pure.
+
+Rows may arrive in any order across tables (a post's meta before the post): every table is stored
+on its own and whatever a change affects is queued in ``content_dirty`` for rendering at the end of
+the batch (see ``rendering``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, MetaData
+
+from cdc.events import ChangeEvent, Tombstone, parse_topic
+from extracted.runtime import Change, Delete, Truncate, Upsert
+
+from . import schema
+from .rendering import RENDERING_OPTIONS, render_dirty
+
+Row = dict[str, Any]
+ALL_POSTS = 0
+MEDIA_TYPES = ("attachment",)
+
+
+def wp_datetime(value: Any) -> str | None:
+    """CDC's DATETIME (epoch ms read as UTC) as WordPress's REST format; the zero date is None."""
+    if value is None or value == 0:
+        return None
+    return datetime.fromtimestamp(int(value) / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def collation_key(text: str) -> str:
+    """A sort key comparing like MariaDB's ``utf8mb4_unicode_520_ci``: case and accents ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().rstrip(" ")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _dirty(post_id: int) -> Upsert:
+    return Upsert(schema.dirty.name, {"post_id": post_id}, {"pending": True})
+
+
+def _post(row: Row) -> list[Change]:
+    post_id = int(row["ID"])
+    values = {
+        "type": _text(row.get("post_type")),
+        "status": _text(row.get("post_status")),
+        "slug": _text(row.get("post_name")),
+        "parent": int(row.get("post_parent") or 0),
+        "menu_order": int(row.get("menu_order") or 0),
+        "author": int(row.get("post_author") or 0),
+        "date": wp_datetime(row.get("post_date")),
+        "date_gmt": wp_datetime(row.get("post_date_gmt")),
+        "modified": wp_datetime(row.get("post_modified")),
+        "modified_gmt": wp_datetime(row.get("post_modified_gmt")),
+        "password": _text(row.get("post_password")),
+        "comment_status": _text(row.get("comment_status")),
+        "ping_status": _text(row.get("ping_status")),
+        "guid": _text(row.get("guid")),
+        "mime_type": _text(row.get("post_mime_type")),
+        "comment_count": int(row.get("comment_count") or 0),
+        "title_raw": _text(row.get("post_title")),
+        "title_key": collation_key(_text(row.get("post_title"))),
+        "content_raw": _text(row.get("post_content")),
+        "excerpt_raw": _text(row.get("post_excerpt")),
+    }
+    # A changed attachment re-renders the posts that show media (see ``rendering``).
+    return [Upsert(schema.posts.name, {"id": post_id}, values), _dirty(post_id)]
+
+
+def _post_meta(row: Row) -> list[Change]:
+    post_id = int(row["post_id"])
+    values = {"post_id": post_id, "key": _text(row.get("meta_key")), "value": _text(row.get("meta_value"))}
+    return [Upsert(schema.post_meta.name, {"meta_id": int(row["meta_id"])}, values), _dirty(post_id)]
+
+
+def _term(row: Row) -> list[Change]:
+    name = _text(row.get("name"))
+    values = {"name": name, "name_key": collation_key(name), "slug": _text(row.get("slug"))}
+    return [Upsert(schema.terms.name, {"term_id": int(row["term_id"])}, values)]
+
+
+def _taxonomy(row: Row) -> list[Change]:
+    values = {
+        "term_id": int(row["term_id"]),
+        "taxonomy": _text(row.get("taxonomy")),
+        "description": _text(row.get("description")),
+        "parent": int(row.get("parent") or 0),
+        "count": int(row.get("count") or 0),
+    }
+    return [Upsert(schema.taxonomies.name, {"term_taxonomy_id": int(row["term_taxonomy_id"])}, values)]
+
+
+def _relationship(row: Row) -> list[Change]:
+    key = {"object_id": int(row["object_id"]), "term_taxonomy_id": int(row["term_taxonomy_id"])}
+    return [Upsert(schema.relationships.name, key, {"term_order": int(row.get("term_order") or 0)})]
+
+
+def _user(row: Row) -> list[Change]:
+    values = {
+        "login": _text(row.get("user_login")),
+        "nicename": _text(row.get("user_nicename")),
+        "email": _text(row.get("user_email")),
+        "url": _text(row.get("user_url")),
+        "registered": wp_datetime(row.get("user_registered")),
+        "display_name": _text(row.get("display_name")),
+        "name_key": collation_key(_text(row.get("display_name"))),
+    }
+    return [Upsert(schema.users.name, {"id": int(row["ID"])}, values)]
+
+
+def _user_meta(row: Row) -> list[Change]:
+    values = {"user_id": int(row["user_id"]), "key": _text(row.get("meta_key")), "value": _text(row.get("meta_value"))}
+    return [Upsert(schema.user_meta.name, {"umeta_id": int(row["umeta_id"])}, values)]
+
+
+def _comment(row: Row) -> list[Change]:
+    values = {
+        "post_id": int(row.get("comment_post_ID") or 0),
+        "parent": int(row.get("comment_parent") or 0),
+        "user_id": int(row.get("user_id") or 0),
+        "author_name": _text(row.get("comment_author")),
+        "author_email": _text(row.get("comment_author_email")),
+        "author_url": _text(row.get("comment_author_url")),
+        "date": wp_datetime(row.get("comment_date")),
+        "date_gmt": wp_datetime(row.get("comment_date_gmt")),
+        "content_raw": _text(row.get("comment_content")),
+        "approved": _text(row.get("comment_approved")),
+        "type": _text(row.get("comment_type")) or "comment",
+    }
+    return [Upsert(schema.comments.name, {"id": int(row["comment_ID"])}, values)]
+
+
+def _option(row: Row) -> list[Change]:
+    values = {"name": _text(row.get("option_name")), "value": _text(row.get("option_value"))}
+    changes: list[Change] = [Upsert(schema.options.name, {"option_id": int(row["option_id"])}, values)]
+    if values["name"] in RENDERING_OPTIONS:
+        changes.append(_dirty(ALL_POSTS))
+    return changes
+
+
+# source table -> (read-model table, its key built from the source row, upsert builder)
+Builder = Callable[[Row], list[Change]]
+TABLES: dict[str, tuple[str, Callable[[Row], dict[str, int]], Builder]] = {
+    "wp_posts": (schema.posts.name, lambda r: {"id": int(r["ID"])}, _post),
+    "wp_postmeta": (schema.post_meta.name, lambda r: {"meta_id": int(r["meta_id"])}, _post_meta),
+    "wp_terms": (schema.terms.name, lambda r: {"term_id": int(r["term_id"])}, _term),
+    "wp_term_taxonomy": (schema.taxonomies.name, lambda r: {"term_taxonomy_id": int(r["term_taxonomy_id"])}, _taxonomy),
+    "wp_term_relationships": (
+        schema.relationships.name,
+        lambda r: {"object_id": int(r["object_id"]), "term_taxonomy_id": int(r["term_taxonomy_id"])},
+        _relationship,
+    ),
+    "wp_users": (schema.users.name, lambda r: {"id": int(r["ID"])}, _user),
+    "wp_usermeta": (schema.user_meta.name, lambda r: {"umeta_id": int(r["umeta_id"])}, _user_meta),
+    "wp_options": (schema.options.name, lambda r: {"option_id": int(r["option_id"])}, _option),
+    "wp_comments": (schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
+}
+
+
+def _deletion(source_table: str, row: Row) -> list[Change]:
+    """A deleted row, and the rendering it invalidates (its post, or every post for shared inputs)."""
+    table, key, build = TABLES[source_table]
+    changes: list[Change] = [Delete(table, key(row))]
+    upserted = build(row)  # reuse the upsert's dirty markers: what the row affected, it affects gone
+    changes.extend(change for change in upserted if change.table == schema.dirty.name)
+    if source_table == "wp_posts" and row.get("post_type") in MEDIA_TYPES:
+        changes.append(_dirty(ALL_POSTS))  # the row is gone: nothing left to tell it was media
+    return changes
+
+
+def project(event: ChangeEvent | Tombstone) -> Sequence[Change]:
+    """The read-model changes of one event (tombstones change nothing: the delete did)."""
+    if isinstance(event, Tombstone):
+        return []
+    source_table = event.table or parse_topic(event.topic)[2]
+    if source_table not in TABLES:
+        return []
+    if event.op == "t":
+        return [Truncate(TABLES[source_table][0]), _dirty(ALL_POSTS)]
+    row = event.row
+    if row is None:
+        raise ValueError(f"{event.op!r} event on {source_table} without a row")
+    if event.op == "d":
+        return _deletion(source_table, row)
+    if event.op == "u" and event.before is not None:
+        old_key, new_key = TABLES[source_table][1](event.before), TABLES[source_table][1](row)
+        if old_key != new_key:  # a primary key update moves the row
+            return [*_deletion(source_table, event.before), *TABLES[source_table][2](row)]
+    return TABLES[source_table][2](row)
+
+
+class ContentProjection:
+    """The content service as the runtime sees it."""
+
+    @property
+    def metadata(self) -> MetaData:
+        return schema.metadata
+
+    def source_tables(self) -> Sequence[str]:
+        return list(TABLES)
+
+    def project(self, event: ChangeEvent | Tombstone) -> Sequence[Change]:
+        return project(event)
+
+    def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:
+        render_dirty(connection)

@@ -1,0 +1,42 @@
+"""What an endpoint returns before the server's common steps (context, ``_fields``, links, ``_embed``,
+``_envelope``, headers) turn it into bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .links import Links
+
+# The REST server's own headers, in WordPress's order, before an endpoint's.
+BASE_HEADERS = (
+    ("X-Robots-Tag", "noindex"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Access-Control-Expose-Headers", "X-WP-Total, X-WP-TotalPages, Link"),
+    ("Access-Control-Allow-Headers", "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type"),
+)
+
+
+@dataclass
+class Item:
+    """One resource: its data in view context, its links, and the fields the embed context keeps."""
+
+    data: dict[str, Any]
+    links: Links
+    embed_fields: frozenset[str]
+
+
+@dataclass
+class Answer:
+    """An endpoint's successful answer: one item or a list, plus headers (``X-WP-Total``, ``Link`` ...)."""
+
+    body: Item | list[Item]
+    headers: list[tuple[str, Any]] = field(default_factory=list)
+    status: int = 200
+
+
+def pagination_headers(total: int, pages: int, links: list[str]) -> list[tuple[str, Any]]:
+    headers: list[tuple[str, Any]] = [("X-WP-Total", total), ("X-WP-TotalPages", pages)]
+    if links:
+        headers.append(("Link", ", ".join(links)))
+    return headers

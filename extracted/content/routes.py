@@ -1,0 +1,82 @@
+"""REST routes of the content service and their dispatch (``WP_REST_Server::dispatch`` for ours)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection
+
+from .errors import no_route
+from .phpquery import Query, parse_str
+from .posts_api import get_post, get_posts
+from .responses import Answer
+from .site import SiteState
+from .terms_api import get_term, get_terms
+from .users_api import get_user, get_users
+
+Handler = Callable[[Connection, SiteState, re.Match[str], Query, str], Answer]
+
+
+def _posts(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+    post_type = "post" if m["base"].lower() == "posts" else "page"
+    return get_posts(c, s, post_type, q, "/wp/v2/" + m["base"].lower())
+
+
+def _post(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+    return get_post(c, s, "post" if m["base"].lower() == "posts" else "page", int(m["id"]), q)
+
+
+def _terms(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+    return get_terms(c, s, m["base"].lower(), q)
+
+
+def _term(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+    return get_term(c, s, m["base"].lower(), int(m["id"]), q)
+
+
+ROUTES: list[tuple[re.Pattern[str], Handler]] = [
+    (re.compile(r"/wp/v2/(?P<base>posts|pages)", re.IGNORECASE), _posts),
+    (re.compile(r"/wp/v2/(?P<base>posts|pages)/(?P<id>[\d]+)", re.IGNORECASE), _post),
+    (re.compile(r"/wp/v2/(?P<base>categories|tags)", re.IGNORECASE), _terms),
+    (re.compile(r"/wp/v2/(?P<base>categories|tags)/(?P<id>[\d]+)", re.IGNORECASE), _term),
+    (re.compile(r"/wp/v2/users", re.IGNORECASE), lambda c, s, m, q, r: get_users(c, s, q)),
+    (re.compile(r"/wp/v2/users/(?P<id>[\d]+)", re.IGNORECASE), lambda c, s, m, q, r: get_user(c, s, int(m["id"]), q)),
+]
+SERVED = re.compile(r"/wp/v2/(posts|pages|categories|tags|users)(/[\d]+)?", re.IGNORECASE)
+
+
+def normalise_route(route: str) -> str:
+    route = route.rstrip("/")
+    return route or "/"
+
+
+def dispatch(connection: Connection, site: SiteState, route: str, query: Query) -> Answer:
+    route = normalise_route(route)
+    for pattern, handler in ROUTES:
+        match = pattern.fullmatch(route)
+        if match:
+            return handler(connection, site, match, query, route)
+    raise no_route()
+
+
+def split_href(site: SiteState, href: str) -> tuple[str, Query] | None:
+    """The route and query of one of our own REST URLs (as found in ``_links``)."""
+    parts = urlsplit(href)
+    query = parse_str(parts.query)
+    root = urlsplit(site.urls.rest_url("/"))
+    if parts.netloc != root.netloc:
+        return None
+    if "rest_route" in query and isinstance(query["rest_route"], str):
+        route = query.pop("rest_route")
+        assert isinstance(route, str)
+        return route, query
+    prefix = root.path.rstrip("/")
+    if not parts.path.startswith(prefix + "/"):
+        return None
+    return parts.path[len(prefix) :], query
+
+
+def is_served(route: str) -> bool:
+    return SERVED.fullmatch(normalise_route(route)) is not None

@@ -1,0 +1,139 @@
+"""The content read model: what the REST API reads, shaped for it.
+
+Posts carry their rendered title, content and excerpt (rendered when the post, its meta, the media
+it shows or a rendering option changes); ``content_dirty`` queues the posts to render in the batch's
+transaction (post id 0 = every post). Terms and their taxonomies are joined on read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+posts = Table(
+    "content_posts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("slug", String(200), nullable=False, default=""),
+    Column("parent", BigInteger, nullable=False, default=0),
+    Column("menu_order", Integer, nullable=False, default=0),
+    Column("author", BigInteger, nullable=False, default=0),
+    Column("date", String(19)),  # local time, "YYYY-MM-DDTHH:MM:SS" (sorts as text)
+    Column("date_gmt", String(19)),
+    Column("modified", String(19)),
+    Column("modified_gmt", String(19)),
+    Column("password", String(255), nullable=False, default=""),
+    Column("comment_status", String(20), nullable=False, default="open"),
+    Column("ping_status", String(20), nullable=False, default="open"),
+    Column("guid", String(255), nullable=False, default=""),
+    Column("mime_type", String(100), nullable=False, default=""),
+    Column("comment_count", BigInteger, nullable=False, default=0),
+    Column("title_raw", Text, nullable=False, default=""),
+    Column("title_key", Text, nullable=False, default=""),  # sorts as MariaDB's utf8mb4_unicode_520_ci
+    Column("content_raw", Text, nullable=False, default=""),
+    Column("excerpt_raw", Text, nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),  # rendered
+    Column("content", Text, nullable=False, default=""),  # rendered
+    Column("excerpt", Text, nullable=False, default=""),  # rendered
+    Index("content_posts_listing", "type", "status", "date"),
+    Index("content_posts_parent", "parent"),
+)
+
+post_meta = Table(
+    "content_post_meta",
+    metadata,
+    Column("meta_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("post_id", BigInteger, nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("value", Text, nullable=False, default=""),
+    Index("content_post_meta_post", "post_id", "key"),
+)
+
+terms = Table(
+    "content_terms",
+    metadata,
+    Column("term_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("name_key", String(200), nullable=False, default=""),
+    Column("slug", String(200), nullable=False, default=""),
+)
+
+taxonomies = Table(
+    "content_taxonomies",
+    metadata,
+    Column("term_taxonomy_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("term_id", BigInteger, nullable=False),
+    Column("taxonomy", String(32), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("parent", BigInteger, nullable=False, default=0),
+    Column("count", BigInteger, nullable=False, default=0),
+    Index("content_taxonomies_term", "taxonomy", "term_id"),
+)
+
+relationships = Table(
+    "content_relationships",
+    metadata,
+    Column("object_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("term_taxonomy_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("term_order", Integer, nullable=False, default=0),
+    Index("content_relationships_term", "term_taxonomy_id"),
+)
+
+users = Table(
+    "content_users",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("login", String(60), nullable=False, default=""),
+    Column("nicename", String(50), nullable=False, default=""),
+    Column("email", String(100), nullable=False, default=""),
+    Column("url", String(100), nullable=False, default=""),
+    Column("registered", String(19)),
+    Column("display_name", String(250), nullable=False, default=""),
+    Column("name_key", String(250), nullable=False, default=""),
+)
+
+user_meta = Table(
+    "content_user_meta",
+    metadata,
+    Column("umeta_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("value", Text, nullable=False, default=""),
+    Index("content_user_meta_user", "user_id", "key"),
+)
+
+options = Table(
+    "content_options",
+    metadata,
+    Column("option_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(191), nullable=False, unique=True),
+    Column("value", Text, nullable=False, default=""),
+)
+
+comments = Table(
+    "content_comments",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("post_id", BigInteger, nullable=False),
+    Column("parent", BigInteger, nullable=False, default=0),
+    Column("user_id", BigInteger, nullable=False, default=0),
+    Column("author_name", String(255), nullable=False, default=""),
+    Column("author_email", String(100), nullable=False, default=""),
+    Column("author_url", String(200), nullable=False, default=""),
+    Column("date", String(19)),
+    Column("date_gmt", String(19)),
+    Column("content_raw", Text, nullable=False, default=""),
+    Column("approved", String(20), nullable=False, default="1"),
+    Column("type", String(20), nullable=False, default="comment"),
+    Index("content_comments_post", "post_id", "approved", "date_gmt"),
+)
+
+dirty = Table(
+    "content_dirty",
+    metadata,
+    Column("post_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("pending", Boolean, nullable=False, default=True),
+)

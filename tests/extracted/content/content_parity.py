@@ -1,0 +1,129 @@
+"""Asking WordPress and the content service the same requests and comparing the answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from proxy.parity import HttpResponse, ParityRules, compare_responses
+
+# Headers that must match exactly (Date, Server, Content-Length and the transfer framing may differ).
+HEADERS = ("content-type", "x-wp-total", "x-wp-totalpages", "link", "allow", "x-robots-tag",
+           "access-control-expose-headers", "vary")  # fmt: skip
+RULES = ParityRules(headers=HEADERS)
+# Where MariaDB breaks ties arbitrarily (filesort): orders with many equal keys, a post's terms (by
+# name) and term listings (by name) when two terms share a name.
+TIE_PRONE = re.compile(r"orderby=(author|parent|menu_order|term_group|count|description)\b")
+TERM_LISTS = re.compile(r"\.(categories|tags)\[\d+\]$")
+RENDERED = re.compile(r"\.(content|excerpt)\.rendered$")
+
+
+def _order_free(body: bytes) -> bytes:
+    def normal(value: Any) -> Any:
+        if isinstance(value, list) and all(isinstance(item, dict) and "id" in item for item in value):
+            return sorted((normal(item) for item in value), key=lambda item: item["id"])
+        if isinstance(value, dict):
+            return {k: sorted(v) if k in ("categories", "tags") and isinstance(v, list) else normal(v)
+                    for k, v in value.items()}  # fmt: skip
+        return value
+
+    try:
+        return json.dumps(normal(json.loads(body)), sort_keys=True).encode()
+    except ValueError:
+        return body
+
+
+@dataclass
+class ParityReport:
+    equal: Counter[str] = field(default_factory=Counter)
+    total: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    #: equal once items with equal sort keys may come in any order (MariaDB's filesort leaves it undefined)
+    tie_order: Counter[str] = field(default_factory=Counter)
+    #: requests that differ only in rendered HTML (gaps of the formatting library), by endpoint
+    rendering_only: Counter[str] = field(default_factory=Counter)
+    rendering_failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, endpoint: str, path: str, problem: str | None, *, kind: str = "") -> None:
+        self.total[endpoint] += 1
+        if problem is None:
+            self.equal[endpoint] += 1
+        elif kind == "tie-order":
+            self.tie_order[endpoint] += 1
+        elif kind == "rendering":
+            self.rendering_only[endpoint] += 1
+            self.rendering_failures.append((path, problem))
+        else:
+            self.failures.append((path, problem))
+
+    def summary(self) -> str:
+        parts = []
+        for name in self.total:
+            extra = f" +{self.tie_order[name]} equal but for tie order" if self.tie_order[name] else ""
+            extra += f" +{self.rendering_only[name]} rendering-only" if self.rendering_only[name] else ""
+            parts.append(f"{name} {self.equal[name]}/{self.total[name]}{extra}")
+        return ", ".join(parts)
+
+    @property
+    def all_equal(self) -> bool:
+        return not self.failures
+
+
+def _same_page_shape(legacy: HttpResponse, candidate: HttpResponse, differences: Iterable[Any]) -> bool:
+    """A page cut out of more equal-key items than it holds: only status, headers and size can match."""
+    if any(d.path == "status" or d.path.startswith("headers.") for d in differences):
+        return False
+    try:
+        left, right = json.loads(legacy.body), json.loads(candidate.body)
+    except ValueError:
+        return False
+    return isinstance(left, list) and isinstance(right, list) and len(left) == len(right)
+
+
+def _response(answer: httpx.Response) -> HttpResponse:
+    return HttpResponse(answer.status_code, tuple(answer.headers.multi_items()), answer.content)
+
+
+def compare(
+    wordpress: httpx.Client, service: httpx.Client, matrix: dict[str, list[str]], *, rest_route: Iterable[str] = ()
+) -> ParityReport:
+    """Every path of ``matrix`` (relative to /wp-json) on both; ``rest_route`` paths also via ?rest_route=."""
+    report = ParityReport()
+    via_query = set(rest_route)
+    for endpoint, paths in matrix.items():
+        for path in paths:
+            urls = ["/wp-json" + path]
+            if path in via_query:
+                route, _, query = path.partition("?")
+                urls.append(f"/?rest_route={route}" + (f"&{query}" if query else ""))
+            for url in urls:
+                legacy, candidate = _response(wordpress.get(url)), _response(service.get(url))
+                result = compare_responses(legacy, candidate, RULES)
+                if result.match:
+                    report.add(endpoint, url, None)
+                    continue
+                problem = str([d.to_dict() for d in result.differences][:3])[:600]
+                unordered = compare_responses(
+                    HttpResponse(legacy.status, legacy.headers, _order_free(legacy.body)),
+                    HttpResponse(candidate.status, candidate.headers, _order_free(candidate.body)),
+                    RULES,
+                )
+                ties_possible = (
+                    TIE_PRONE.search(url)
+                    or endpoint in ("categories", "tags")
+                    or all(TERM_LISTS.search(d.path) for d in result.differences)
+                )
+                cut_from_ties = TIE_PRONE.search(url) and _same_page_shape(legacy, candidate, result.differences)
+                if (unordered.match and ties_possible) or cut_from_ties:
+                    report.add(endpoint, url, problem, kind="tie-order")
+                elif all(RENDERED.search(d.path) for d in result.differences):
+                    report.add(endpoint, url, problem, kind="rendering")
+                else:
+                    report.add(endpoint, url, problem)
+    return report
