@@ -37,17 +37,28 @@ def _capability(name: str) -> Capability:
     return registry[name]
 
 
+def _non_empty_tables(stack: Stack, tables: tuple[str, ...]) -> list[str]:
+    """The tables that hold rows: CDC writes no topic for a table it never saw a row of."""
+    with stack.mariadb.connect_as_root(stack.settings.database) as connection, connection.cursor() as cursor:
+        found = []
+        for table in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM `{table}`)")
+            row = cursor.fetchone()
+            if row and row[0]:
+                found.append(table)
+    return found
+
+
 def _check_cdc(stack: Stack, capability: Capability) -> None:
-    """CDC runs, its initial snapshot is done, and every non-empty owned table has its topic."""
+    """CDC streams (so its initial snapshot is done) and every non-empty owned table has its topic."""
     if not stack.cdc.is_ready():
         raise fail("change-data-capture is not running: start the stack with `strangler up`")
     try:
         status = cdc_commands.status(stack.cdc.url)
     except CdcError as error:
         raise fail(error) from error
-    snapshot = status.get("snapshot") or {}
-    if status.get("state") != "streaming" or snapshot.get("state") not in ("done", None):
-        raise fail(f"CDC has not finished its snapshot yet (state {status.get('state')}); try again shortly")
+    if status.get("state") != "streaming":
+        raise fail(f"CDC is {status.get('state')}, not streaming yet (initial snapshot running?); try again shortly")
     from kafka import KafkaAdminClient
 
     admin = KafkaAdminClient(bootstrap_servers=stack.settings.kafka_bootstrap)
@@ -55,16 +66,14 @@ def _check_cdc(stack: Stack, capability: Capability) -> None:
         topics = set(admin.list_topics())
     finally:
         admin.close()
-    captured = status.get("tables") or {}
+    topic_of = dict(
+        zip(capability.tables, capability.topics(stack.settings.topic_prefix, stack.settings.database), strict=True)
+    )
     missing = [
-        topic
-        for table, topic in zip(
-            capability.tables, capability.topics(stack.settings.topic_prefix, stack.settings.database), strict=True
-        )
-        if topic not in topics and captured.get(table)
+        topic_of[table] for table in _non_empty_tables(stack, capability.tables) if topic_of[table] not in topics
     ]
     if missing:
-        raise fail("CDC topics missing: " + ", ".join(missing))
+        raise fail("CDC topics missing for tables that hold rows: " + ", ".join(missing))
 
 
 def _wait_caught_up(service: ExtractedService, capability: Capability) -> None:

@@ -1,17 +1,21 @@
-"""Crawl a capability's REST routes through the proxy, so their shadow copies get compared.
+"""Crawl a capability's routes through the proxy, so their shadow copies get compared.
 
 Every collection route is walked page by page (``X-WP-TotalPages``), then every item it lists,
-plus a few parameter variations visitors use (ordering, embedding, field selection).
+plus a few parameter variations visitors use (ordering, embedding, field selection); then every URL
+of the site's sitemap (``/wp-sitemap.xml`` and the sitemaps it lists) that one of the routes matches.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import httpx
 
 from cli.capabilities import Capability
+from proxy.routing import compile_pattern
 
 #: parameter variations requested on each collection besides plain paging
 VARIATIONS = ("orderby=id&order=asc", "_embed=1", "_fields=id,link", "per_page=5&page=2")
@@ -28,11 +32,17 @@ def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
     return pairs
 
 
-def crawl(public_url: str, capability: Capability, advance: Callable[[str], None] = lambda target: None) -> int:
+def crawl(
+    public_url: str,
+    capability: Capability,
+    advance: Callable[[str], None] = lambda target: None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> int:
     """Fetch every collection page, every listed item and each variation through the proxy (the
     visitors' path). Returns how many requests were made; ``advance`` is told each target."""
     count = 0
-    with httpx.Client(base_url=public_url, timeout=60.0, follow_redirects=False) as client:
+    with httpx.Client(base_url=public_url, timeout=60.0, follow_redirects=False, transport=transport) as client:
 
         def fetch(target: str) -> httpx.Response:
             nonlocal count
@@ -53,4 +63,28 @@ def crawl(public_url: str, capability: Capability, advance: Callable[[str], None
                 page += 1
             for variation in VARIATIONS:
                 fetch(f"{collection}?{variation}")
+        patterns = [compile_pattern(path) for route in capability.routes for path in route.paths]
+        for target in sitemap_targets(client):
+            if any(pattern.match(urlsplit(target).path) for pattern in patterns):
+                fetch(target)
     return count
+
+
+def sitemap_targets(client: httpx.Client, index: str = "/wp-sitemap.xml") -> Iterator[str]:
+    """Path and query of every URL in the sitemap index's sitemaps (none when the site has none)."""
+    sitemaps = _locations(client, index)
+    for sitemap in sitemaps:
+        for url in _locations(client, sitemap):
+            parts = urlsplit(url)
+            yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _locations(client: httpx.Client, target: str) -> list[str]:
+    response = client.get(target)
+    if response.status_code != 200:
+        return []
+    try:
+        root = ET.fromstring(response.content)
+    except ET.ParseError:
+        return []
+    return [element.text.strip() for element in root.iter() if element.tag.endswith("loc") and element.text]

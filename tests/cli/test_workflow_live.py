@@ -51,9 +51,14 @@ def test_extract_verify_canary_cutover_rollback(stack: StackHandle, admin: Admin
         code, again = _strangler(stack, "extract", "content")  # running it twice is harmless
         assert code == 0, again
 
+        verified_from = time.time()
         code, report = _strangler(stack, "verify", "content")
         assert code == 0, report
         assert "content-posts" in report and "requests crawled" in report
+        for name in routes:  # 100% parity on the demo seed
+            compared = admin.comparisons(name, since=verified_from, limit=1000)
+            assert compared, name
+            assert [row["target"] for row in compared if row["outcome"] in ("mismatch", "error")] == [], name
 
         code, output = _strangler(stack, "cutover", "content", "--percent", "10")
         assert code == 0, output
