@@ -93,10 +93,16 @@ class ComparisonStore:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     def create(self) -> None:
-        try:
-            _meta.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create the comparison store: {exc}") from exc
+        # The proxy's processes (parent, workers, shadow process) all create the store as they start:
+        # one may create a table between another's existence check and its CREATE. Checking again
+        # after such a collision sees the table and creates only what is still missing.
+        for attempt in range(5):
+            try:
+                _meta.create_all(self.engine)
+                return
+            except SQLAlchemyError as exc:
+                if "already exists" not in str(exc) or attempt == 4:
+                    raise StoreError(f"cannot create the comparison store: {exc}") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -35,7 +35,8 @@ def free_port() -> int:
 def serve_in_thread(app: web.Application, port: int) -> Iterator[None]:
     """Runs an aiohttp app on 127.0.0.1:port in a background thread with its own event loop."""
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, access_log=None)
+    # Keep-alive connections from the proxy's pools would hold a graceful shutdown for a minute.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     loop.run_until_complete(runner.setup())
     loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
     thread = threading.Thread(target=loop.run_forever, daemon=True)
