@@ -9,9 +9,21 @@ Pure functions over plain data (no I/O); see ``types`` for the data a renderer m
 """
 
 from .blocks import Block, BlockRenderer, DynamicRenderer, do_blocks, parse_blocks
-from .errors import FormattingError, WordPressFatalError
+from .errors import FormattingError, UnsupportedContentError, WordPressFatalError
 from .render import comment_text, get_the_excerpt, rendered_excerpt, the_content, the_excerpt, the_title
-from .types import Attachment, ImageMeta, ImageSize, PostContext, RenderState, SiteOptions
+from .types import (
+    Attachment,
+    ImageMeta,
+    ImageSize,
+    PostContext,
+    RenderState,
+    SiteComment,
+    SiteData,
+    SiteOptions,
+    SitePost,
+    SiteTerm,
+    SiteUser,
+)
 
 __all__ = [
     "Attachment",
@@ -23,7 +35,13 @@ __all__ = [
     "ImageSize",
     "PostContext",
     "RenderState",
+    "SiteComment",
+    "SiteData",
     "SiteOptions",
+    "SitePost",
+    "SiteTerm",
+    "SiteUser",
+    "UnsupportedContentError",
     "WordPressFatalError",
     "comment_text",
     "do_blocks",

@@ -99,6 +99,8 @@ class Block:
     inner_html: str = ""
     # The block's own HTML pieces with None where each inner block goes.
     inner_content: list[str | None] = field(default_factory=list)
+    # Block context: values its ancestors provide (``providesContext``), set while rendering.
+    context: dict[str, Any] = field(default_factory=dict)
 
     def add_html(self, html: str) -> None:
         if html and html != "0":  # PHP's empty() also rejects "0"
@@ -236,23 +238,73 @@ def _with_image_id(block: Block) -> Block:
     return replace(block, attrs={**attrs, "data-id": escape_attribute(php_string(value))})
 
 
+# Context a block gives its descendants: context name -> (attribute, the attribute's default or None).
+PROVIDED_CONTEXT: dict[str, dict[str, tuple[str, Any]]] = {
+    "core/query": {
+        "queryId": ("queryId", None),
+        "query": ("query", {"postType": "post", "order": "desc", "orderBy": "date", "inherit": True}),
+        "displayLayout": ("displayLayout", {"type": "list"}),
+    },
+    "core/query-pagination": {"paginationArrow": ("paginationArrow", "none")},
+    "core/social-links": {
+        "openInNewTab": ("openInNewTab", False),
+        "showLabels": ("showLabels", False),
+        "iconColorValue": ("iconColorValue", None),
+        "iconBackgroundColorValue": ("iconBackgroundColorValue", None),
+    },
+}
+
+
+def _provided_context(block: Block) -> dict[str, Any]:
+    """``WP_Block``'s child context: the provided attributes the block has (set or by default)."""
+    attrs = block.attrs if isinstance(block.attrs, dict) else {}
+    provided = {}
+    for name, (attribute, default) in PROVIDED_CONTEXT.get(block.name or "", {}).items():
+        if attribute in attrs or default is not None:
+            provided[name] = attrs.get(attribute, default)
+    return {**block.context, **provided}
+
+
 class BlockRenderer:
     """Renders parsed blocks: saved HTML with inner blocks in place, dynamic blocks through their renderer,
-    then the classes of block supports (whose container ids count through the request's state)."""
+    then the classes of block supports (whose container ids count through the request's state).
 
-    def __init__(self, renderers: Mapping[str, DynamicRenderer], state: RenderState) -> None:
+    A loop renderer (``loops``) renders its inner blocks itself, once per item, with ``render_inner``."""
+
+    def __init__(
+        self,
+        renderers: Mapping[str, DynamicRenderer],
+        state: RenderState,
+        loops: Mapping[str, LoopRenderer] | None = None,
+    ) -> None:
         self.renderers = renderers
         self.state = state
+        self.loops = loops or {}
 
-    def render(self, block: Block) -> str:
+    def render(self, block: Block, context: Mapping[str, Any] | None = None) -> str:
         if block.name == "core/gallery":
             block = _with_image_ids(block)
-        inner = iter(block.inner_blocks)
-        html = "".join(chunk if chunk is not None else self.render(next(inner)) for chunk in block.inner_content)
+        if context:
+            block = replace(block, context=dict(context))
+        loop = self.loops.get(block.name) if block.name else None
+        if loop is not None:
+            return apply_block_supports(loop(block, self), block, self.state)
+        html = self.render_inner(block, _provided_context(block) if block.inner_blocks else {})
         renderer = self.renderers.get(block.name) if block.name else None
         if renderer is not None:
             html = renderer(block, html)
         return apply_block_supports(html, block, self.state)
+
+    def render_inner(self, block: Block, context: Mapping[str, Any]) -> str:
+        """The block's own HTML with its inner blocks rendered in the given context."""
+        inner = iter(block.inner_blocks)
+        return "".join(
+            chunk if chunk is not None else self.render(next(inner), context) for chunk in block.inner_content
+        )
+
+
+# Renders a block that repeats its inner blocks (a query's post template) through the block renderer.
+LoopRenderer = Callable[[Block, BlockRenderer], str]
 
 
 def do_blocks(content: str, renderer: BlockRenderer) -> str:

@@ -12,3 +12,8 @@ class WordPressFatalError(FormattingError):
 
     The library raises where WordPress would, so that a service can answer as WordPress does.
     """
+
+
+class UnsupportedContentError(FormattingError):
+    """The content needs something the library does not render yet (e.g. Gravatar images when the site
+    shows avatars); a service should let WordPress answer this request."""

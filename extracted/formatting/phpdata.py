@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -16,7 +17,7 @@ class UnserializeError(ValueError):
 def _float(number: float) -> str:
     """A float as PHP writes it with serialize_precision -1 (shortest round trip, ``1.0E+25`` style)."""
     if number.is_integer() and abs(number) < 1e15:
-        return str(int(number))
+        return "-0" if number == 0 and math.copysign(1.0, number) < 0 else str(int(number))
     text = repr(number)
     if "e" not in text:
         return text

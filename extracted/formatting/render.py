@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .autop import shortcode_unautop, wpautop
-from .balance_tags import force_balance_tags
 from .blocks import Block, BlockRenderer, DynamicRenderer, do_blocks, excerpt_remove_blocks, has_blocks
 from .caption import render_caption
 from .chars import capital_p_dangit, convert_chars, replace_insecure_home_url
-from .clickable import make_clickable
+from .comment import comment_text
 from .content_tags import filter_content_tags
+from .dynamic_blocks import dynamic_renderers, loop_renderers
 from .embed import Embedder
 from .excerpt import EXCERPT_LENGTH, EXCERPT_MORE, teaser, trim_words
 from .gallery import render_gallery, select_attachments
@@ -23,10 +23,12 @@ from .players import render_audio, render_video
 from .shortcodes import REGISTERED_SHORTCODES, Attributes, ShortcodeHandler, do_shortcode, strip_shortcodes
 from .smilies import convert_smilies
 from .texturize import wptexturize
-from .types import PostContext, RenderState, SiteOptions
+from .title import PHP_TRIM, the_title
+from .types import PostContext, RenderState, SiteData, SiteOptions, SitePost
 
-PHP_TRIM = " \t\n\r\0\x0b"
 NO_POST = PostContext()
+NO_SITE_DATA = SiteData()
+__all__ = ["comment_text", "get_the_excerpt", "rendered_excerpt", "the_content", "the_excerpt", "the_title"]
 
 
 def _shortcode_handlers(site: SiteOptions, post: PostContext, state: RenderState) -> dict[str, ShortcodeHandler]:
@@ -64,8 +66,14 @@ def _shortcode_block(block: Block, html: str) -> str:
     return wpautop(html)
 
 
-def block_renderer(state: RenderState, renderers: Mapping[str, DynamicRenderer] | None) -> BlockRenderer:
-    """Dynamic core blocks rendered from the block alone, and the caller's renderers for the others."""
+def block_renderer(
+    state: RenderState,
+    renderers: Mapping[str, DynamicRenderer] | None,
+    site: SiteOptions | None = None,
+    post: PostContext | None = None,
+    site_data: SiteData | None = None,
+) -> BlockRenderer:
+    """Dynamic core blocks rendered from the block alone or from the site's data, and the caller's renderers."""
 
     def image_block(block: Block, html: str) -> str:
         data_id = block.attrs.get("data-id") if isinstance(block.attrs, dict) else None
@@ -79,7 +87,22 @@ def block_renderer(state: RenderState, renderers: Mapping[str, DynamicRenderer] 
         return html.replace('class="', f'class="{state.next_unique_id("wp-block-gallery-")} ', 1)
 
     core = {"core/shortcode": _shortcode_block, "core/gallery": gallery_block, "core/image": image_block}
-    return BlockRenderer({**core, **(renderers or {})}, state)
+    site = site or SiteOptions()
+    post = post or NO_POST
+
+    def excerpt_of(other: SitePost, length: int) -> str:
+        """Another post's excerpt, as blocks listing posts show it (its media are the same site's)."""
+        context = PostContext(
+            id=other.id, post_type=other.post_type, content=other.content, attachments=post.attachments
+        )
+        return get_the_excerpt(
+            other.excerpt, site=site, post=context, state=state, site_data=site_data, excerpt_length=length
+        )
+
+    dynamic = dynamic_renderers(site, post, site_data or NO_SITE_DATA, state, excerpt_of)
+    return BlockRenderer(
+        {**core, **dynamic, **(renderers or {})}, state, loop_renderers(site, post, site_data or NO_SITE_DATA)
+    )
 
 
 def the_content(
@@ -89,6 +112,7 @@ def the_content(
     post: PostContext | None = None,
     state: RenderState | None = None,
     block_renderers: Mapping[str, DynamicRenderer] | None = None,
+    site_data: SiteData | None = None,
 ) -> str:
     """``apply_filters('the_content', $raw)`` as in a REST response (``content.rendered``)."""
     post = post or NO_POST
@@ -97,7 +121,7 @@ def the_content(
     text = embedder.run_shortcode(raw)
     text = embedder.autoembed(text)
     has_block_markup = has_blocks(text)
-    text = do_blocks(text, block_renderer(state, block_renderers))
+    text = do_blocks(text, block_renderer(state, block_renderers, site, post, site_data))
     text = wptexturize(text)
     autop_now = not has_block_markup and not state.wpautop_moved_last
     autop_last = not has_block_markup and state.wpautop_moved_last
@@ -118,11 +142,6 @@ def the_content(
     return text
 
 
-def the_title(raw: str) -> str:
-    """``apply_filters('the_title', $raw)`` (``title.rendered``)."""
-    return capital_p_dangit(convert_chars(wptexturize(raw)).strip(PHP_TRIM), title=True)
-
-
 def get_the_excerpt(
     raw_excerpt: str,
     *,
@@ -130,15 +149,18 @@ def get_the_excerpt(
     post: PostContext,
     state: RenderState | None = None,
     block_renderers: Mapping[str, DynamicRenderer] | None = None,
+    site_data: SiteData | None = None,
+    excerpt_length: int = EXCERPT_LENGTH,
 ) -> str:
     """``apply_filters('get_the_excerpt', $raw_excerpt, $post)``: the handwritten excerpt, or one made
     of the post's teaser without shortcodes and non-text blocks, rendered, stripped, cut to 55 words."""
     if raw_excerpt.strip(PHP_TRIM):
         return raw_excerpt
     state = state if state is not None else RenderState()
-    text = excerpt_remove_blocks(strip_shortcodes(teaser(post.content)), block_renderer(state, block_renderers))
-    text = the_content(text, site=site, post=post, state=state, block_renderers=block_renderers)
-    return trim_words(text.replace("]]>", "]]&gt;"), EXCERPT_LENGTH, EXCERPT_MORE)
+    renderer = block_renderer(state, block_renderers, site, post, site_data)
+    text = excerpt_remove_blocks(strip_shortcodes(teaser(post.content)), renderer)
+    text = the_content(text, site=site, post=post, state=state, block_renderers=block_renderers, site_data=site_data)
+    return trim_words(text.replace("]]>", "]]&gt;"), excerpt_length, EXCERPT_MORE)
 
 
 def the_excerpt(excerpt: str, *, site: SiteOptions, post: PostContext | None = None) -> str:
@@ -160,17 +182,10 @@ def rendered_excerpt(
     post: PostContext,
     state: RenderState | None = None,
     block_renderers: Mapping[str, DynamicRenderer] | None = None,
+    site_data: SiteData | None = None,
 ) -> str:
     """A REST response's ``excerpt.rendered``: ``the_excerpt`` of ``get_the_excerpt``."""
-    excerpt = get_the_excerpt(raw_excerpt, site=site, post=post, state=state, block_renderers=block_renderers)
+    excerpt = get_the_excerpt(
+        raw_excerpt, site=site, post=post, state=state, block_renderers=block_renderers, site_data=site_data
+    )
     return the_excerpt(excerpt, site=site, post=post)
-
-
-def comment_text(raw: str, *, site: SiteOptions) -> str:
-    """``apply_filters('comment_text', $raw)`` (a comment's ``content.rendered``)."""
-    text = make_clickable(raw, rel="nofollow ugc")
-    text = convert_chars(wptexturize(text))
-    if site.use_smilies:
-        text = convert_smilies(text, site.site_url)
-    text = wpautop(force_balance_tags(text))
-    return capital_p_dangit(text)

@@ -18,6 +18,10 @@ class SiteOptions:
     content_url: str = ""  # WP_CONTENT_URL; empty: siteurl + "/wp-content"
     upload_url_path: str = ""  # the upload_url_path option; empty: content_url + "/uploads"
     use_smilies: bool = True
+    date_format: str = "F j, Y"
+    show_avatars: bool = True
+    require_name_email: bool = True  # the comment form asks for them
+    show_comments_cookies_opt_in: bool = True
     https_migration_required: bool = False
     # The theme declares HTML5 markup for captions and galleries (every block theme does, e.g. Twenty Twenty-Three).
     html5: bool = True
@@ -104,6 +108,9 @@ class RenderState:
     video_players: int = 0
     playlists: int = 0
     unique_ids: int = 0
+    category_blocks: int = 0  # the categories block numbers its dropdowns itself
+    comments: int = 0  # comments listed so far (their even/odd classes alternate through the request)
+    comment_threads: int = 0
     # After content with blocks, WordPress re-registers wpautop behind the other filters of its priority:
     # from then on, in the same request, paragraphs are made after shortcode_unautop and the image filter.
     wpautop_moved_last: bool = False
@@ -111,3 +118,80 @@ class RenderState:
     def next_unique_id(self, prefix: str) -> str:
         self.unique_ids += 1
         return f"{prefix}{self.unique_ids}"
+
+
+@dataclass(frozen=True)
+class SitePost:
+    """A published post or page as the dynamic blocks list it (latest posts, page list, query loops)."""
+
+    id: int
+    post_type: str = "post"
+    title: str = ""
+    name: str = ""  # post_name (the slug)
+    date: str = "2020-01-01 00:00:00"
+    date_gmt: str = "2020-01-01 00:00:00"
+    modified: str = "2020-01-01 00:00:00"
+    author: int = 0
+    excerpt: str = ""
+    content: str = ""
+    parent: int = 0
+    menu_order: int = 0
+    comment_status: str = "open"
+    terms: tuple[int, ...] = ()  # term ids (categories and tags)
+
+
+@dataclass(frozen=True)
+class SiteTerm:
+    id: int
+    taxonomy: str  # "category", "post_tag", ...
+    name: str
+    slug: str
+    parent: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SiteUser:
+    id: int
+    login: str
+    display_name: str
+    nicename: str = ""
+    description: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class SiteComment:
+    id: int
+    post_id: int
+    author: str
+    content: str
+    date: str
+    date_gmt: str
+    parent: int = 0
+    user_id: int = 0
+    author_url: str = ""
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The site beyond the post being rendered, read-only, for the dynamic blocks that show it.
+
+    Lists hold what an anonymous visitor may see: published posts and pages, approved comments. ``now``
+    is the request's time (local, ``Y-m-d H:i:s``) for blocks such as the calendar. ``request_url`` is the
+    URL of the request (the login link's ``redirect_to``); ``feed_error`` is the message WordPress gives
+    for a feed it cannot fetch (the RSS block).
+    """
+
+    posts: tuple[SitePost, ...] = ()
+    terms: tuple[SiteTerm, ...] = ()
+    users: tuple[SiteUser, ...] = ()
+    comments: tuple[SiteComment, ...] = ()
+    title: str = ""
+    tagline: str = ""
+    now: str = "2020-01-01 00:00:00"
+    request_url: str = ""
+    feed_error: str = "WP HTTP Error: User has blocked requests through HTTP."
+
+    def post(self, post_id: int) -> SitePost | None:
+        return next((post for post in self.posts if post.id == post_id), None)

@@ -10,11 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from extracted.formatting import PostContext, RenderState, SiteOptions, WordPressFatalError
+from extracted.formatting.dynamic_blocks.terms import term_counts
 from extracted.formatting.render import comment_text, rendered_excerpt, the_content, the_title
-from extracted.formatting.types import Attachment, ImageMeta
+from extracted.formatting.types import Attachment, ImageMeta, SiteData
 from wordpress.phpeval import PhpEvalError, PhpFormatter
 
-SITE = SiteOptions(home="http://example.test", siteurl="http://example.test")
+SITE = SiteOptions(home="http://example.test", siteurl="http://example.test", show_avatars=False)
+# What the runner's requests are (runner.php: an offline REST request for posts, HTTP answered with an error).
+SITE_DATA = SiteData(request_url=SITE.home_url + "/wp-json/wp/v2/posts", feed_error="WP HTTP Error: offline")
 # The same site as WordPress options (what the offline database answers for the autoload query).
 WORDPRESS_OPTIONS = {
     "siteurl": SITE.site_url,
@@ -22,6 +25,12 @@ WORDPRESS_OPTIONS = {
     "blogname": "Formatting",
     "blog_charset": "UTF-8",
     "use_smilies": "1",
+    "date_format": SITE.date_format,
+    "start_of_week": "1",
+    # WordPress's defaults for the comment form: name and email required, the cookies consent box shown.
+    "require_name_email": "1" if SITE.require_name_email else "",
+    "show_comments_cookies_opt_in": "1" if SITE.show_comments_cookies_opt_in else "",
+    "show_avatars": "1" if SITE.show_avatars else "",
     "template": "twentytwentythree",
     "stylesheet": "twentytwentythree",
     "permalink_structure": "",
@@ -83,8 +92,83 @@ def _attachment_meta(attachment: Attachment) -> dict[str, list[Any]]:
     return meta
 
 
+def _site_request(data: SiteData) -> dict[str, Any]:
+    """The site's data as the runner's ``site``: options the blocks read, rows the queries find (a term's
+    count is what WordPress keeps in ``term_taxonomy.count``: its published posts)."""
+    counts = term_counts(data)
+    return {
+        "options": {"blogname": data.title, "blogdescription": data.tagline},
+        "now": data.now,
+        "posts": [
+            {
+                "ID": p.id,
+                "post_type": p.post_type,
+                "post_title": p.title,
+                "post_name": p.name,
+                "post_date": p.date,
+                "post_date_gmt": p.date_gmt,
+                "post_modified": p.modified,
+                "post_author": str(p.author),
+                "post_excerpt": p.excerpt,
+                "post_content": p.content,
+                "post_parent": p.parent,
+                "menu_order": p.menu_order,
+                "comment_status": p.comment_status,
+                "comment_count": sum(1 for c in data.comments if c.post_id == p.id),
+                "terms": list(p.terms),
+            }
+            for p in data.posts
+        ],
+        "users": [
+            {
+                "ID": u.id,
+                "user_login": u.login,
+                "user_nicename": u.nicename,
+                "display_name": u.display_name,
+                "user_email": u.email,
+                "description": u.description,
+            }
+            for u in data.users
+        ],
+        "terms": [
+            {
+                "term_id": t.id,
+                "term_taxonomy_id": t.id,
+                "taxonomy": t.taxonomy,
+                "name": t.name,
+                "slug": t.slug,
+                "parent": t.parent,
+                "description": t.description,
+                "count": counts[t.id],
+            }
+            for t in data.terms
+        ],
+        "comments": [
+            {
+                # Database rows: WordPress compares some of these as strings (e.g. ``bypostauthor``).
+                "comment_ID": str(c.id),
+                "comment_post_ID": str(c.post_id),
+                "comment_author": c.author,
+                "comment_author_url": c.author_url,
+                "comment_content": c.content,
+                "comment_date": c.date,
+                "comment_date_gmt": c.date_gmt,
+                "comment_parent": str(c.parent),
+                "user_id": str(c.user_id),
+            }
+            for c in data.comments
+        ],
+    }
+
+
 def php_request(
-    fn: str, text: str, post: PostContext | None, site: SiteOptions = SITE, *, isolated: bool = True
+    fn: str,
+    text: str,
+    post: PostContext | None,
+    site: SiteOptions = SITE,
+    *,
+    isolated: bool = True,
+    site_data: SiteData | None = None,
 ) -> dict[str, Any]:
     """A runner request evaluating ``fn`` on ``text`` with the post (and its media) as WordPress data."""
     request: dict[str, Any] = {"fn": fn, "text": text, "isolated": isolated}
@@ -97,6 +181,8 @@ def php_request(
         options.update(home=site.home_url, siteurl=site.site_url)
     if options:
         request["options"] = options
+    if site_data is not None:
+        request["site"] = _site_request(site_data)
     if post is None:
         return request
     request["post"] = {
@@ -137,11 +223,13 @@ class Differential:
     def state(self) -> RenderState:
         return RenderState() if self.isolated else self.shared_state
 
-    def _php(self, fn: str, text: str, post: PostContext | None, site: SiteOptions = SITE) -> str:
+    def _php(
+        self, fn: str, text: str, post: PostContext | None, site: SiteOptions = SITE, data: SiteData | None = None
+    ) -> str:
         # Titles and comments use no request-wide state: no need to fork for them.
         isolated = self.isolated and fn in ("the_content", "the_excerpt")
         try:
-            return self.php.evaluate_many([php_request(fn, text, post, site, isolated=isolated)])[0]
+            return self.php.evaluate_many([php_request(fn, text, post, site, isolated=isolated, site_data=data)])[0]
         except PhpEvalError as error:
             if not self.isolated:  # the failed request left the process's state half-changed
                 self.php.restart()
@@ -154,12 +242,16 @@ class Differential:
         except WordPressFatalError:
             return FATAL
 
-    def content(self, raw: str, post: PostContext | None = None, site: SiteOptions = SITE) -> tuple[str, str]:
+    def content(
+        self, raw: str, post: PostContext | None = None, site: SiteOptions = SITE, data: SiteData | None = None
+    ) -> tuple[str, str]:
+        """Both renderings; ``data`` (the site beyond the post) goes to both sides, or to neither."""
         if post is not None and post.content != raw:
             post = dataclasses.replace(post, content=raw)
         state = self.state
-        expected = self._php("the_content", raw, post, site)
-        return self._python(lambda: the_content(raw, site=site, post=post, state=state)), _fatal(expected)
+        expected = self._php("the_content", raw, post, site, data)
+        python = self._python(lambda: the_content(raw, site=site, post=post, state=state, site_data=data or SITE_DATA))
+        return python, _fatal(expected)
 
     def title(self, raw: str) -> tuple[str, str]:
         return the_title(raw), _fatal(self._php("the_title", raw, None))

@@ -1,24 +1,38 @@
 """Every post, page and comment of the shared WXR corpus renders as WordPress renders it.
 
-Content with dynamic blocks rendered from site data (``DATA_BLOCKS``: latest posts, archives, comments,
-navigation...) is counted but not compared: offline, WordPress renders them from an empty database, and
-the library renders them only through renderers its caller provides.
+Content is rendered with the corpus's own site (its published posts, terms, users, comments and options)
+as site data, given to both renderers. Every post is compared; a post with a dynamic block the library
+does not render yet (``DATA_BLOCKS`` outside ``dynamic_blocks.RENDERED_BLOCKS``) may still differ: it is
+counted and listed, and only the other posts must be equal. (Some such posts are equal anyway: the harness
+does not give WordPress the data of those blocks either - the calendar's and page list's SQL, menus - so
+both render them empty; they are listed apart.)
 """
 
 from __future__ import annotations
 
 import pytest
-from formatting_corpus import CORPUS, context, exports
+from formatting_corpus import CORPUS, context, exports, site_data
 from formatting_harness import Differential
 
 from extracted.formatting.blocks import data_blocks_in
+from extracted.formatting.dynamic_blocks import RENDERED_BLOCKS
 
 pytestmark = pytest.mark.php
 
 
-def _report(chain: str, mismatches: list[tuple[str, str, str]], total: int, skipped: list[str]) -> str:
-    lines = [f"{chain}: {total - len(mismatches)}/{total} equal; not compared (data blocks): {len(skipped)}"]
-    lines += skipped
+def _report(
+    chain: str, mismatches: list[tuple[str, str, str]], total: int, pending: list[str], unproven: list[str]
+) -> str:
+    lines = [f"{chain}: {total - len(mismatches)}/{total} equal"]
+    if unproven:
+        lines.append(
+            f"of the equal, {len(unproven)} have dynamic blocks not rendered yet (equal because WordPress, "
+            "without their data in the harness, renders them as the library does):"
+        )
+        lines += unproven
+    if pending:
+        lines.append(f"of the mismatches, {len(pending)} have dynamic blocks not rendered yet:")
+        lines += pending
     for name, python, php in mismatches[:40]:
         at = next((i for i, (a, b) in enumerate(zip(python, php, strict=False)) if a != b), min(len(python), len(php)))
         lines += [
@@ -29,31 +43,41 @@ def _report(chain: str, mismatches: list[tuple[str, str, str]], total: int, skip
     return "\n".join(lines)
 
 
+def _unrendered(content: str) -> set[str]:
+    return data_blocks_in(content) - RENDERED_BLOCKS
+
+
 @pytest.mark.parametrize("chain", ["content", "title", "excerpt", "comment"])
 def test_corpus_renders_as_wordpress(differential: Differential, chain: str) -> None:
     mismatches: list[tuple[str, str, str]] = []
-    skipped: list[str] = []
+    pending: list[str] = []
+    unproven: list[str] = []
     total = 0
     loaded = exports()
     if not loaded:
         pytest.skip(f"the shared WXR corpus is absent ({CORPUS})")
     for export in loaded:
+        data = site_data(export)
         for post in export.of_type("post", "page"):
             post_context = context(post, export)
             pairs: list[tuple[str, tuple[str, str]]] = []
-            if chain == "content" and data_blocks_in(post.content):
-                skipped.append(f"  {post.post_id}: {', '.join(sorted(data_blocks_in(post.content)))}")
-            elif chain == "content":
-                pairs.append((f"{post.post_id} content", differential.content(post.content, post_context)))
+            if chain == "content":
+                pairs.append((f"{post.post_id} content", differential.content(post.content, post_context, data=data)))
             elif chain == "title":
                 pairs.append((f"{post.post_id} title", differential.title(post.title)))
             elif chain == "excerpt":
                 pairs.append((f"{post.post_id} excerpt", differential.excerpt(post.excerpt, post_context)))
             else:
                 pairs += [(f"comment {c.comment_id}", differential.comment(c.content)) for c in post.comments]
+            unrendered = _unrendered(post.content) if chain == "content" else set()
             for name, (python, php) in pairs:
                 total += 1
-                if python != php:
-                    mismatches.append((name, python, php))
-    print(_report(chain, mismatches, total, skipped))
-    assert not mismatches, _report(chain, mismatches, total, skipped)
+                listed = f"  {post.post_id}: {', '.join(sorted(unrendered))}"
+                if python == php:
+                    unproven += [listed] if unrendered else []
+                    continue
+                mismatches.append((name, python, php))
+                pending += [listed] if unrendered else []
+    report = _report(chain, mismatches, total, pending, unproven)
+    print(report)
+    assert len(mismatches) == len(pending), report

@@ -4,7 +4,8 @@
  *
  * The formatting runner needs WordPress's code, not its data: options come from the runner
  * (global $strangler_options, answered for WordPress's autoload query), posts and meta are
- * put in the object cache by the runner, and every other query finds nothing.
+ * put in the object cache by the runner, get_pages's query, the archives' grouping queries and the
+ * calendar's queries are answered from the request's published posts, and every other query finds nothing.
  */
 class Strangler_Offline_DB extends wpdb {
 	public function __construct() {
@@ -54,8 +55,102 @@ class Strangler_Offline_DB extends wpdb {
 				);
 			}
 		}
+		if ( preg_match( '/^SELECT \* FROM \S+posts\s+WHERE \(post_type = \'page\' AND post_status = \'publish\'\)/', $query ) ) {
+			$this->last_result = $this->published_pages();
+		}
+		if ( preg_match( '/^SELECT 1 as test FROM \S+posts WHERE post_type = \'post\' AND post_status = \'publish\' LIMIT 1$/', $query ) ) {
+			$this->last_result = $this->published_post_dates() ? array( (object) array( 'test' => '1' ) ) : array();
+		}
+		if ( preg_match( '/^SELECT MONTH\(post_date\) AS month, YEAR\(post_date\) AS year\s+FROM \S+\s+WHERE post_date ([<>]) \'([^\']+)\'/', $query, $m ) ) {
+			$this->last_result = $this->calendar_neighbour( $m[1], $m[2] );
+		}
+		if ( preg_match( '/^SELECT DISTINCT DAYOFMONTH\(post_date\)\s+FROM \S+ WHERE post_date >= \'([^\']+)\'.*post_date <= \'([^\']+)\'/s', $query, $m ) ) {
+			$days = array();
+			foreach ( $this->published_post_dates() as $date ) {
+				if ( $date >= $m[1] && $date <= $m[2] ) {
+					$days[ (int) substr( $date, 8, 2 ) ] = (object) array( 'DAYOFMONTH(post_date)' => (string) (int) substr( $date, 8, 2 ) );
+				}
+			}
+			$this->last_result = array_values( $days );
+		}
+		if ( preg_match( '/^SELECT (?:DISTINCT )?(.*) FROM `?\S+posts`? +WHERE post_type = \'post\' AND post_status = \'publish\' GROUP BY/', $query, $m ) ) {
+			$this->last_result = $this->archive_rows( $m[1] );
+		}
 		$this->num_rows = count( $this->last_result );
 		return $this->num_rows;
+	}
+
+	/** The dates of the request's published posts, oldest first. */
+	private function published_post_dates() {
+		$dates = array();
+		foreach ( $GLOBALS['strangler_posts'] as $post ) {
+			if ( 'post' === $post->post_type && 'publish' === $post->post_status ) {
+				$dates[] = $post->post_date;
+			}
+		}
+		sort( $dates );
+		return $dates;
+	}
+
+	/** The calendar's previous (<) or next (>) month with posts, from a date. */
+	private function calendar_neighbour( $direction, $from ) {
+		$dates = $this->published_post_dates();
+		$found = '<' === $direction ? array_filter( $dates, fn( $d ) => $d < $from ) : array_filter( $dates, fn( $d ) => $d > $from );
+		if ( ! $found ) {
+			return array();
+		}
+		$date = '<' === $direction ? end( $found ) : reset( $found );
+		return array( (object) array( 'month' => (string) (int) substr( $date, 5, 2 ), 'year' => substr( $date, 0, 4 ) ) );
+	}
+
+	/** The rows of get_pages's query: the request's published pages by menu order, title (then id). */
+	private function published_pages() {
+		$pages = array_filter(
+			$GLOBALS['strangler_posts'],
+			fn( $p ) => 'page' === $p->post_type && 'publish' === $p->post_status
+		);
+		usort( $pages, fn( $a, $b ) => array( (int) $a->menu_order, mb_strtolower( $a->post_title ), $a->ID ) <=> array( (int) $b->menu_order, mb_strtolower( $b->post_title ), $b->ID ) );
+		return array_map( fn( $p ) => (object) $p->to_array(), $pages );
+	}
+
+	/**
+	 * The rows of wp_get_archives's queries (posts grouped by year, month, week or day, newest first)
+	 * from the request's published posts; a week is WEEK(date, 1) (Monday first, 0 to 53).
+	 */
+	private function archive_rows( $columns ) {
+		$posts = array_filter(
+			$GLOBALS['strangler_posts'],
+			fn( $p ) => 'post' === $p->post_type && 'publish' === $p->post_status
+		);
+		usort( $posts, fn( $a, $b ) => strcmp( $b->post_date, $a->post_date ) );
+		$groups = array();
+		foreach ( $posts as $post ) {
+			$time = strtotime( $post->post_date . ' UTC' );
+			$row  = array( 'year' => gmdate( 'Y', $time ) );
+			if ( str_contains( $columns, 'AS `week`' ) ) {
+				$iso  = (int) gmdate( 'o', $time );
+				$year = (int) gmdate( 'Y', $time );
+				$week = $iso < $year ? 0 : ( $iso > $year ? 53 : (int) gmdate( 'W', $time ) );
+				$row  = array(
+					'week'     => (string) $week,
+					'yr'       => (string) $year,
+					'yyyymmdd' => gmdate( 'Y-m-d', $time ),
+				);
+			} else {
+				if ( str_contains( $columns, 'AS `month`' ) ) {
+					$row['month'] = gmdate( 'n', $time );
+				}
+				if ( str_contains( $columns, 'AS `dayofmonth`' ) ) {
+					$row['dayofmonth'] = gmdate( 'j', $time );
+				}
+			}
+			$key = implode( '-', array_intersect_key( $row, array_flip( array( 'year', 'month', 'dayofmonth', 'week', 'yr' ) ) ) );
+			if ( ! isset( $groups[ $key ] ) ) {
+				$groups[ $key ] = (object) ( $row + array( 'posts' => '0' ) );
+			}
+			$groups[ $key ]->posts = (string) ( $groups[ $key ]->posts + 1 );
+		}
+		return array_values( $groups );
 	}
 }
 

@@ -3,7 +3,12 @@
  * Formatting runner: evaluates WordPress's own formatting functions for many inputs in one process.
  *
  * Protocol: one JSON object per line on stdin, one JSON object per line on stdout.
- *   request  {"fn": "...", "text": "...", "options": {...}, "post": {...}|null, "posts": [...], "meta": {...}}
+ *   request  {"fn": "...", "text": "...", "options": {...}, "post": {...}|null, "posts": [...], "meta": {...},
+ *             "site": {"options": {...}, "posts": [...], "users": [...], "comments": [...], "terms": [...]}}
+ *   "site" is the site around the post (what dynamic blocks show): its options (blogname...) and its
+ *   published posts and pages (with their term ids), which post queries find besides the request's "posts",
+ *   its users (rows of wp_users, and their description) and its approved comments, which comment
+ *   queries find, and its terms (with their counts of published posts), which term queries find.
  *   answer   {"output": "...", "seconds": evaluation time} or {"error": "..."}
  * With "isolated": true the request runs in a fork, as if it were the only one of its PHP request.
  * Environment: STRANGLER_WP_CONTENT_DIR is a private content directory holding db.php (our offline
@@ -30,6 +35,8 @@ $table_prefix = 'wp_';
 $strangler_base_options = json_decode( getenv( 'STRANGLER_WP_OPTIONS' ) ?: '{}', true );
 $strangler_options      = $strangler_base_options;
 $strangler_posts        = array();
+$strangler_comments     = array();
+$strangler_terms        = array();
 
 $home                   = parse_url( $strangler_options['home'] ?? 'http://localhost' );
 $_SERVER['HTTP_HOST']   = $home['host'] . ( isset( $home['port'] ) ? ':' . $home['port'] : '' );
@@ -57,54 +64,8 @@ add_filter(
 	2
 );
 
-// Queries for posts (gallery, attached media) are answered from the posts given with the request.
-add_filter(
-	'posts_pre_query',
-	function ( $posts, $query ) {
-		global $strangler_posts;
-		$vars    = $query->query_vars;
-		$matches = array();
-		foreach ( $strangler_posts as $candidate ) {
-			if ( ! empty( $vars['post__in'] ) && ! in_array( $candidate->ID, array_map( 'intval', $vars['post__in'] ), true ) ) {
-				continue;
-			}
-			if ( ! empty( $vars['post__not_in'] ) && in_array( $candidate->ID, array_map( 'intval', $vars['post__not_in'] ), true ) ) {
-				continue;
-			}
-			if ( '' !== ( $vars['post_parent'] ?? '' ) && (int) $vars['post_parent'] !== (int) $candidate->post_parent ) {
-				continue;
-			}
-			$types = (array) ( $vars['post_type'] ?? 'post' );
-			if ( ! in_array( 'any', $types, true ) && ! in_array( $candidate->post_type, $types, true ) ) {
-				continue;
-			}
-			$mime = $vars['post_mime_type'] ?? '';
-			if ( '' !== $mime && 0 !== strpos( $candidate->post_mime_type, rtrim( $mime, '/' ) ) ) {
-				continue;
-			}
-			$matches[] = $candidate;
-		}
-		$orderby = $vars['orderby'] ?? '';
-		if ( 'post__in' === $orderby ) {
-			$order = array_flip( array_map( 'intval', $vars['post__in'] ) );
-			usort( $matches, fn( $a, $b ) => $order[ $a->ID ] <=> $order[ $b->ID ] );
-		} elseif ( 'menu_order ID' === $orderby || 'menu_order' === $orderby ) {
-			usort( $matches, fn( $a, $b ) => array( $a->menu_order, $a->ID ) <=> array( $b->menu_order, $b->ID ) );
-			if ( 'DESC' === strtoupper( $vars['order'] ?? 'ASC' ) ) {
-				$matches = array_reverse( $matches );
-			}
-		} elseif ( 'rand' !== $orderby ) {
-			usort( $matches, fn( $a, $b ) => $b->post_date <=> $a->post_date );
-		}
-		$query->found_posts = count( $matches );
-		if ( 'ids' === ( $vars['fields'] ?? '' ) ) {
-			return array_map( fn( $p ) => $p->ID, $matches );
-		}
-		return $matches;
-	},
-	10,
-	2
-);
+// Post, term and comment queries are answered from the request's data (queries.php).
+require __DIR__ . '/queries.php';
 
 add_filter(
 	'attachment_link',
@@ -139,13 +100,19 @@ function strangler_post( array $fields ) {
 	if ( isset( $fields['link'] ) ) {
 		$post->strangler_link = $fields['link'];
 	}
+	$post->strangler_terms = array_map( 'intval', $fields['terms'] ?? array() );
 	return $post;
 }
 
 /** Makes the request's data what WordPress will find, and the request's post the global post. */
 function strangler_prepare( array $request ) {
-	global $strangler_options, $strangler_base_options, $strangler_posts, $post;
-	$strangler_options = array_merge( $strangler_base_options, $request['options'] ?? array() );
+	global $strangler_options, $strangler_base_options, $strangler_posts, $strangler_comments, $strangler_terms, $post;
+	global $monthnum, $year;
+	$site              = $request['site'] ?? array();
+	// The request's time shows in the calendar: its month (its day, "today", is the clock's).
+	$monthnum = isset( $site['now'] ) ? substr( $site['now'], 5, 2 ) : '';
+	$year     = isset( $site['now'] ) ? substr( $site['now'], 0, 4 ) : '';
+	$strangler_options = array_merge( $strangler_base_options, $site['options'] ?? array(), $request['options'] ?? array() );
 	wp_cache_flush();
 	$strangler_posts = array();
 	foreach ( $request['posts'] ?? array() as $fields ) {
@@ -161,12 +128,59 @@ function strangler_prepare( array $request ) {
 	}
 	$post = null;
 	if ( ! empty( $request['post'] ) ) {
-		$post = strangler_post( $request['post'] );
+		$site_fields = array();
+		foreach ( $site['posts'] ?? array() as $fields ) {
+			if ( (int) $fields['ID'] === (int) $request['post']['ID'] ) {
+				$site_fields = $fields; // the post's title, dates, author... as the site has them
+			}
+		}
+		$post = strangler_post( array_merge( $site_fields, $request['post'] ) );
 		wp_cache_add( $post->ID, $post, 'posts' );
 		if ( false === wp_cache_get( $post->ID, 'post_meta' ) ) {
 			wp_cache_set( $post->ID, array(), 'post_meta' );
 		}
 		setup_postdata( $post );
+	}
+	foreach ( $site['users'] ?? array() as $user ) {
+		$user = (object) $user;
+		wp_cache_set( $user->ID, $user, 'users' );
+		wp_cache_set( $user->user_login, $user->ID, 'userlogins' );
+		wp_cache_set( $user->ID, array( 'description' => array( $user->description ?? '' ) ), 'user_meta' );
+	}
+	$strangler_terms = array();
+	foreach ( $site['terms'] ?? array() as $fields ) {
+		$term = new WP_Term( (object) array_merge( array( 'term_group' => 0, 'filter' => 'raw' ), $fields ) );
+		$strangler_terms[ $term->term_id ] = $term;
+		wp_cache_set( $term->term_id, $term, 'terms' );
+		wp_cache_set( $term->term_id, array(), 'term_meta' );
+	}
+	$strangler_comments = array();
+	foreach ( $site['comments'] ?? array() as $fields ) {
+		$comment = new WP_Comment( (object) array_merge( array( 'comment_approved' => '1', 'comment_type' => 'comment' ), $fields ) );
+		$strangler_comments[ $comment->comment_ID ] = $comment;
+		wp_cache_set( $comment->comment_ID, $comment, 'comment' );
+		wp_cache_set( $comment->comment_ID, array(), 'comment_meta' );
+	}
+	foreach ( $site['posts'] ?? array() as $fields ) {
+		$site_post = strangler_post( $fields );
+		if ( ! wp_cache_add( $site_post->ID, $site_post, 'posts' ) ) {
+			$site_post = wp_cache_get( $site_post->ID, 'posts' ); // the request's post, with its content
+		}
+		$strangler_posts[ $site_post->ID ] = $site_post;
+	}
+	// Each post's terms by taxonomy, as the object term cache holds them (by name).
+	$by_name = $strangler_terms;
+	uasort( $by_name, fn( $a, $b ) => array( mb_strtolower( $a->name ), $a->term_id ) <=> array( mb_strtolower( $b->name ), $b->term_id ) );
+	foreach ( $strangler_posts as $id => $site_post ) {
+		$relationships = array( 'category' => array(), 'post_tag' => array() );
+		foreach ( $by_name as $term ) {
+			if ( in_array( $term->term_id, $site_post->strangler_terms ?? array(), true ) ) {
+				$relationships[ $term->taxonomy ][] = $term->term_id;
+			}
+		}
+		foreach ( $relationships as $taxonomy => $term_ids ) {
+			wp_cache_set( $id, $term_ids, "{$taxonomy}_relationships" );
+		}
 	}
 	foreach ( array_keys( $strangler_posts ) as $id ) {
 		if ( false === wp_cache_get( $id, 'post_meta' ) ) {

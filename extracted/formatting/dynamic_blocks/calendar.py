@@ -1,0 +1,83 @@
+"""The calendar block: the month of the request's time (``SiteData.now``) with links to its days' posts.
+
+Weeks start on Monday (the site's ``start_of_week``); "today" is ``now``'s day.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+
+from ..blocks import Block
+from ..html import escape_attribute
+from ..types import SiteData, SiteOptions
+from .dates import parse_mysql, php_date
+from .wrapper import wrapper_attributes
+
+WEEK_BEGINS = 1  # Monday
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _column(day: date) -> int:
+    """The day's column in a week starting on ``WEEK_BEGINS`` (``calendar_week_mod``)."""
+    return ((day.isoweekday() % 7) - WEEK_BEGINS) % 7
+
+
+def calendar(site: SiteOptions, data: SiteData) -> str:
+    """``get_calendar()``: the table of the month, and links to the months before and after with posts."""
+    dates = sorted(p.date for p in data.posts if p.post_type == "post")
+    now = parse_mysql(data.now)
+    if not dates or now is None:
+        return ""
+    first = date(now.year, now.month, 1)
+    last_day = monthrange(now.year, now.month)[1]
+    month_start, month_end = f"{first:%Y-%m}-01 00:00:00", f"{first:%Y-%m}-{last_day:02d} 23:59:59"
+    previous = next((d for d in reversed(dates) if d < f"{first:%Y-%m}-01"), None)
+    following = next((d for d in dates if d > month_end), None)
+    with_posts = {int(d[8:10]) for d in dates if month_start <= d <= month_end}
+    home = site.home_url
+    html = (
+        '<table id="wp-calendar" class="wp-calendar-table">\n\t<caption>'
+        f"{php_date('F Y', now)}</caption>\n\t<thead>\n\t<tr>"
+    )
+    for offset in range(7):
+        name = DAY_NAMES[(offset + WEEK_BEGINS) % 7]
+        html += f'\n\t\t<th scope="col" title="{escape_attribute(name)}">{name[0]}</th>'
+    html += "\n\t</tr>\n\t</thead>\n\t<tbody>\n\t<tr>"
+    if _column(first):
+        html += f'\n\t\t<td colspan="{_column(first)}" class="pad">&nbsp;</td>'
+    for number in range(1, last_day + 1):
+        day = first.replace(day=number)
+        if number > 1 and _column(day) == 0:
+            html += "\n\t</tr>\n\t<tr>\n\t\t"
+        html += '<td id="today">' if day == now.date() else "<td>"
+        if number in with_posts:
+            label = escape_attribute(f"Posts published on {php_date('F j, Y', now.replace(day=number))}")
+            html += f'<a href="{home}/?m={day:%Y%m%d}" aria-label="{label}">{number}</a>'
+        else:
+            html += str(number)
+        html += "</td>"
+    end_pad = 7 - _column(date(now.year, now.month, last_day)) - 1
+    if end_pad:
+        html += f'\n\t\t<td class="pad" colspan="{end_pad}">&nbsp;</td>'
+    html += '\n\t</tr>\n\t</tbody>\n\t</table><nav aria-label="Previous and next months" class="wp-calendar-nav">'
+    html += _month_link("prev", previous, home)
+    html += '\n\t\t<span class="pad">&nbsp;</span>'
+    html += _month_link("next", following, home)
+    return html + "\n\t</nav>"
+
+
+def _month_link(side: str, moment: str | None, home: str) -> str:
+    parsed = parse_mysql(moment) if moment else None
+    if parsed is None:
+        return f'\n\t\t<span class="wp-calendar-nav-{side}">&nbsp;</span>'
+    abbreviation = php_date("M", parsed)
+    text = f"&laquo; {abbreviation}" if side == "prev" else f"{abbreviation} &raquo;"
+    return f'\n\t\t<span class="wp-calendar-nav-{side}"><a href="{home}/?m={parsed:%Y%m}">{text}</a></span>'
+
+
+def render_calendar(block: Block, site: SiteOptions, data: SiteData) -> str:
+    output = calendar(site, data)
+    if not output:
+        return ""  # no published posts: hidden from visitors
+    return f"<div {wrapper_attributes('core/calendar', block.attrs)}>{output}</div>"

@@ -1,0 +1,115 @@
+"""The query loop's post template: its inner blocks once per post the query finds, each in an ``<li>``.
+
+The query's context (``core/query``'s ``query`` attribute) selects the posts: type, exclusions, order,
+page size and offset, author, categories and tags. A query inheriting the page's main query (``inherit``)
+finds nothing in a REST request's terms here: such loops are not rendered yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..block_supports import apply_block_supports
+from ..blocks import Block, BlockRenderer
+from ..html import sanitize_html_class
+from ..phpdata import php_string
+from ..types import SiteData, SitePost
+from .terms import post_terms
+from .wrapper import wrapper_attributes
+
+TAXONOMY_CLASS = {"category": "category-", "post_tag": "tag-"}
+
+
+def _numeric(value: Any) -> bool:
+    try:
+        float(php_string(value))
+    except ValueError:
+        return False
+    return True
+
+
+def page_size(query: dict[str, Any]) -> int:
+    """The query's posts per page (0: all)."""
+    per_page = query.get("perPage")
+    return abs(int(float(php_string(per_page)))) if per_page is not None and _numeric(per_page) else 0
+
+
+def query_posts(data: SiteData, query: dict[str, Any]) -> list[SitePost]:
+    """The posts of ``build_query_vars_from_query_block`` on the first page."""
+    posts = matching_posts(data, query)
+    size = page_size(query)
+    if not size:
+        return posts
+    offset = abs(int(float(php_string(query.get("offset") or 0)))) if _numeric(query.get("offset") or 0) else 0
+    return posts[offset : offset + size]
+
+
+def matching_posts(data: SiteData, query: dict[str, Any]) -> list[SitePost]:
+    """All the posts the query matches, as the site data orders them."""
+    post_type = php_string(query.get("postType")) or "post"
+    excluded = {int(php_string(i) or 0) for i in query.get("exclude") or []}
+    posts = [p for p in data.posts if p.post_type == post_type and p.id not in excluded]
+    terms = [int(t) for key in ("categoryIds", "tagIds") for t in query.get(key) or []]
+    for ids in (query.get("taxQuery") or {}).values() if isinstance(query.get("taxQuery"), dict) else ():
+        terms += [int(t) for t in ids]
+    if terms:
+        posts = [p for p in posts if set(p.terms) & set(terms)]
+    if query.get("author"):
+        authors = {int(a) for a in php_string(query["author"]).split(",") if a.strip().lstrip("-").isdigit()}
+        posts = [p for p in posts if p.author in authors]
+    descending = php_string(query.get("order", "desc")).upper() != "ASC"
+    if query.get("orderBy") == "title":
+        posts.sort(key=lambda p: (p.title.casefold(), p.id if descending else -p.id), reverse=descending)
+    else:
+        posts.sort(key=lambda p: (p.date, p.id if descending else -p.id), reverse=descending)
+    return posts
+
+
+def post_classes(data: SiteData, post: SitePost) -> str:
+    """``get_post_class('wp-block-post')``: id, type, status, format, hAtom, categories and tags."""
+    classes = ["wp-block-post", f"post-{post.id}", post.post_type, f"type-{post.post_type}", "status-publish"]
+    if post.post_type == "post":
+        classes.append("format-standard")
+    classes.append("hentry")
+    for taxonomy, prefix in TAXONOMY_CLASS.items():
+        if post.post_type == "post":
+            classes += [prefix + sanitize_html_class(t.slug) for t in post_terms(data, post, taxonomy) if t.slug]
+    return " ".join(dict.fromkeys(classes))
+
+
+def render_post_template(block: Block, renderer: BlockRenderer, data: SiteData) -> str:
+    query = block.context.get("query")
+    if not isinstance(query, dict) or query.get("inherit"):
+        return ""
+    posts = query_posts(data, query)
+    if not posts:
+        return ""
+    layout = block.context.get("displayLayout")
+    classes = ""
+    if isinstance(layout, dict) and layout.get("type") == "flex":
+        classes = f"is-flex-container columns-{php_string(layout.get('columns'))}"
+    # Each post's copy of the template is a block of its own ("core/null"), filtered as blocks are: its
+    # link color class goes to its first tag.
+    copy = replace(block, name="core/null", context={})
+    items = "".join(
+        f'<li class="{post_classes(data, post)}">'
+        + apply_block_supports(
+            renderer.render_inner(block, {"postType": post.post_type, "postId": post.id}), copy, renderer.state
+        )
+        + "</li>"
+        for post in posts
+    )
+    return f"<ul {wrapper_attributes('core/post-template', block.attrs, **{'class': classes})}>{items}</ul>"
+
+
+def render_no_results(block: Block, content: str, data: SiteData) -> str:
+    """The query's "no results" content, shown only when its query finds nothing."""
+    query = block.context.get("query")
+    if not content.strip():
+        return ""
+    if not isinstance(query, dict) or query.get("inherit"):
+        return content  # a loop over the page's main query: not rendered yet
+    if query_posts(data, query):
+        return ""
+    return f"<div {wrapper_attributes('core/query-no-results', block.attrs)}>{content}</div>"

@@ -1,0 +1,69 @@
+"""Dynamic blocks that need nothing but their attributes and the site's options: RSS, login/out, read more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..blocks import Block
+from ..html import escape_attribute, escape_html, escape_url
+from ..phpdata import php_string
+from ..types import SiteData, SiteOptions
+from .links import login_url, permalink
+from .wrapper import wrapper_attributes
+
+PLACEHOLDER = '<div class="components-placeholder"><div class="notice notice-error">{}</div></div>'
+RSS_LOOP = (
+    "Adding an RSS feed to this site’s homepage is not supported, as it could lead to a loop that slows down your "
+    "site. Try using another block, like the <strong>Latest Posts</strong> block, to list posts from the site."
+)
+LOGIN_FORM = (
+    '<form name="loginform" id="loginform" action="{action}" method="post"><p class="login-username">\n'
+    '\t\t\t\t<label for="user_login">Username or Email Address</label>\n'
+    '\t\t\t\t<input type="text" name="log" id="user_login" autocomplete="username" class="input" value="" '
+    'size="20" />\n'
+    '\t\t\t</p><p class="login-password">\n'
+    '\t\t\t\t<label for="user_pass">Password</label>\n'
+    '\t\t\t\t<input type="password" name="pwd" id="user_pass" autocomplete="current-password" class="input" value="" '
+    'size="20" />\n'
+    '\t\t\t</p><p class="login-remember"><label><input name="rememberme" type="checkbox" id="rememberme" '
+    'value="forever" /> Remember Me</label></p><p class="login-submit">\n'
+    '\t\t\t\t<input type="submit" name="wp-submit" id="wp-submit" class="button button-primary" value="Log In" />\n'
+    '\t\t\t\t<input type="hidden" name="redirect_to" value="{redirect}" />\n'
+    "\t\t\t</p></form>"
+)
+
+
+def attributes_of(block: Block) -> dict[str, Any]:
+    return block.attrs if isinstance(block.attrs, dict) else {}
+
+
+def render_rss(block: Block, site: SiteOptions, data: SiteData) -> str:
+    """Offline, every feed fails to download: WordPress shows the error (or refuses the site's own feed)."""
+    url = php_string(attributes_of(block).get("feedURL", "")).rstrip("/\\")
+    if url in (site.site_url, site.home_url):
+        return PLACEHOLDER.format(RSS_LOOP)
+    message = escape_html(data.feed_error)
+    return PLACEHOLDER.format(f"<strong>RSS Error:</strong> {message}")
+
+
+def render_loginout(block: Block, site: SiteOptions, data: SiteData) -> str:
+    """What an anonymous visitor sees: a login link, or the login form."""
+    attrs = attributes_of(block)
+    classes = "logged-out"
+    redirect = data.request_url if attrs.get("redirectToCurrent", True) else ""
+    contents = f'<a href="{escape_url(login_url(site, redirect))}">Log in</a>'
+    if attrs.get("displayLoginAsForm"):
+        classes += " has-login-form"
+        action = escape_url(f"{site.site_url}/wp-login.php")
+        contents = LOGIN_FORM.format(action=action, redirect=escape_url(data.request_url))
+    return f"<div {wrapper_attributes('core/loginout', attrs, **{'class': classes})}>{contents}</div>"
+
+
+def render_read_more(block: Block, site: SiteOptions, post_id: int, post_type: str) -> str:
+    attrs = attributes_of(block)
+    justify = attrs.get("justifyContent")
+    extra = {"class": f"is-justified-{php_string(justify)}"} if justify else {}
+    text = php_string(attrs.get("content")) if attrs.get("content") else "Read more"
+    target = escape_attribute(php_string(attrs.get("linkTarget", "_self")))
+    wrapper = wrapper_attributes("core/read-more", attrs, **extra)
+    return f'<a {wrapper} href="{permalink(site, post_id, post_type)}" target="{target}">{text}</a>'
