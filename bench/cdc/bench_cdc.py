@@ -16,6 +16,7 @@ Works in a scratch database ``cdcbench`` (a copy of WordPress's wp_posts) so Wor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -57,9 +58,17 @@ def _args() -> argparse.Namespace:
     p.add_argument("--lag-seconds", type=float, default=10.0)
     p.add_argument("--rate", type=int, default=500)
     args = p.parse_args()
+    comps: dict[str, Any] | None = None
     if args.components:
         comps = json.loads(args.components.read_text())
         comps = comps.get("components", comps)
+    elif args.mysql == "127.0.0.1:3306":
+        # No connection given: the stack of STRANGLER_HOME (e.g. `make demo`'s), if there is one.
+        from cli.stack import Stack, StackError, load_settings
+
+        with contextlib.suppress(StackError):
+            comps = Stack(load_settings()).status()
+    if comps:
         m = comps["mariadb"]
         args.mysql = f"{m['host']}:{m['port']}"
         args.root_user, args.root_password = m["root_user"], m["root_password"]
