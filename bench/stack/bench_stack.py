@@ -6,6 +6,7 @@ Prints a Markdown table for the README.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 import time
@@ -15,23 +16,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from cli.stack import Stack, load_settings
 from cli.stack.ports import free_port
+from cli.stack.processes import group_members
 from cli.stack.settings import DEFAULT_PORTS
 
 
 def _group_rss_mb(pgid: int) -> float:
     total_kb = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2 :].split()[2]) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
+    for pid in group_members(pgid):
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total_kb += int(line.split()[1])
-        except (OSError, ValueError):
-            continue
     return total_kb / 1024
 
 
