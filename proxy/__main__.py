@@ -8,6 +8,7 @@
         --store sqlite:///PATH/proxy.db \\    # comparison store, any SQLAlchemy URL
         --admin-token-file PATH/admin_token \\
         [--workers N] [--wordpress-timeout SECONDS] [--log-level info] \\
+        [--server native|uvicorn] \\          # HTTP server: ours (default, measured faster) or uvicorn
         [--component NAME=HEALTH_URL ...]   # repeatable: health shown on the dashboard (admin port, /)
 
 The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("--wordpress-timeout", type=float, default=120.0)
     run.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    run.add_argument("--server", default="native", choices=["native", "uvicorn"])
     run.add_argument(
         "--component",
         dest="components",
@@ -100,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=max(1, args.workers),
         wordpress_timeout=args.wordpress_timeout,
         log_level=args.log_level,
+        server=args.server,
         components=tuple(args.components),
     )
     return serve(options)

@@ -16,8 +16,8 @@ from proxy.app import ProxyApp, ProxySettings, ShadowCapture
 from proxy.dashboard.types import Component
 from proxy.metrics import RELOADS, TrafficObserver
 from proxy.reload import RouteTableHolder
-from proxy.transport import AiohttpTransport
 from proxy.types import Transport
+from proxy.upstream import UpstreamTransport
 
 log = logging.getLogger("proxy")
 
@@ -70,7 +70,7 @@ class ProxyRuntime:
             config.routes_path, on_reload=lambda ok: RELOADS.labels("ok" if ok else "refused").inc()
         )
         self.observer = TrafficObserver()
-        self.legacy: Transport = legacy or AiohttpTransport()
+        self.legacy: Transport = legacy or UpstreamTransport()
         self.services: Transport = services or self.legacy
         self.store = ComparisonStore(config.store_url, retention_rows=config.retention_rows)
         self.shadow: ShadowRunner

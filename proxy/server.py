@@ -1,11 +1,13 @@
-"""Process shell: binds the public and admin sockets, runs one uvicorn (uvloop + httptools) per
-worker plus one shadow process, forwards SIGTERM/SIGINT (graceful stop) and SIGHUP (route reload).
+"""Process shell: binds the public and admin sockets, runs one HTTP server per worker (ours,
+`proxy.http_server`, or uvicorn; both uvloop + httptools) plus one shadow process, forwards
+SIGTERM/SIGINT (graceful stop) and SIGHUP (route reload).
 
 With one worker the parent process is that worker; with several it supervises them (restarting
 any that dies). Metrics of all processes are aggregated through PROMETHEUS_MULTIPROC_DIR."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -20,12 +22,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import uvicorn
+import uvloop
 
 from proxy.dashboard.types import Component
 
 log = logging.getLogger("proxy")
 STOP_GRACE_SECONDS = 15.0
+GRACEFUL_SHUTDOWN_SECONDS = 10
 IN_MEMORY_STORES = ("sqlite://", "sqlite:///:memory:")  # per process: cannot be shared
 
 
@@ -42,6 +45,7 @@ class ServeOptions:
     log_level: str = "info"
     shadow_queue_size: int = 1000
     shadow_concurrency: int = 16
+    server: str = "native"  # or "uvicorn"
     components: tuple[Component, ...] = ()  # shown on the dashboard
 
 
@@ -77,9 +81,42 @@ def run_worker(options: ServeOptions, sockets: list[socket.socket], shadow_queue
         )
     )
     app = Dispatcher(runtime, admin_port=sockets[1].getsockname()[1], handle_sighup=True)
+    if options.server == "uvicorn":
+        _run_uvicorn(app, sockets, options.log_level)
+    else:
+        uvloop.run(_run_native(app, sockets))
+
+
+async def _run_native(app: Any, sockets: list[socket.socket]) -> None:
+    from proxy.http_server import AsgiServer
+    from proxy.lifespan import Lifespan, LifespanError
+
+    lifespan = Lifespan(app)
+    try:
+        await lifespan.startup()
+    except LifespanError as exc:
+        log.error("proxy worker not started: %s", exc)
+        raise SystemExit(3) from exc
+    server = AsgiServer(app)
+    await server.start(sockets)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.shutdown(GRACEFUL_SHUTDOWN_SECONDS)
+    await lifespan.shutdown()
+
+
+def _run_uvicorn(app: Any, sockets: list[socket.socket], log_level: str) -> None:
+    import uvicorn
+
     config = uvicorn.Config(
         app, loop="uvloop", http="httptools", ws="none", lifespan="on", access_log=False,
-        server_header=False, date_header=False, log_level=options.log_level, timeout_graceful_shutdown=10,
+        server_header=False, date_header=False, log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        # X-Forwarded-* are ours to append (proxy.headers), never to trust from visitors
+        proxy_headers=False,
     )  # fmt: skip
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _ignore)

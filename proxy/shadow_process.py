@@ -62,12 +62,12 @@ def _reader(captures: CaptureQueue[ShadowCapture | None], loop: asyncio.Abstract
 async def _run(options: ServeOptions, captures: CaptureQueue[ShadowCapture | None]) -> None:
     from proxy.shadow import ShadowMirror
     from proxy.store import ComparisonStore
-    from proxy.transport import AiohttpTransport
+    from proxy.upstream import UpstreamTransport
 
     store = ComparisonStore(options.store)
     await asyncio.to_thread(store.create)
     observer = TrafficObserver()
-    transport = AiohttpTransport()
+    transport = UpstreamTransport()
     mirror = ShadowMirror(
         wordpress_url=options.wordpress, transport=transport, legacy_transport=transport, store=store,
         observer=observer, queue_size=options.shadow_queue_size, concurrency=options.shadow_concurrency,

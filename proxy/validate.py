@@ -10,6 +10,7 @@ from proxy.types import RawHeaders
 
 _HOST = re.compile(rb"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~%!$&'()*+,;=-]+)(?::[0-9]{1,5})?$")
 _FORBIDDEN_IN_VALUE = re.compile(rb"[\x00\r\n]")
+_TOKEN = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 def request_problem(http_version: str, headers: RawHeaders) -> str | None:
@@ -26,4 +27,9 @@ def request_problem(http_version: str, headers: RawHeaders) -> str | None:
         return "both Content-Length and Transfer-Encoding"
     if any(_FORBIDDEN_IN_VALUE.search(value) for _, value in headers):
         return "control character in a header value"
+    if not all(_TOKEN.match(name) for name, _ in headers):
+        return "invalid header name"
+    codings = [value.strip().lower() for name, value in headers if name.lower() == b"transfer-encoding"]
+    if codings and codings != [b"chunked"]:
+        return "unsupported Transfer-Encoding (only chunked is accepted)"
     return None
