@@ -2,8 +2,8 @@
 
 It answers ``/wp-json/wp/v2/{posts,pages,categories,tags,users}`` exactly as WordPress 6.1 does for
 anonymous visitors, from its own read model (never WordPress's database), built by the consumer
-runtime (``extracted.runtime``) from the CDC topics. Content, titles and excerpts are rendered at
-projection time with ``extracted.formatting``.
+runtime (``extracted.runtime``) from the CDC topics. ``_embed`` also covers authors, terms, parent
+pages, replies and a post's featured image (the media item in embed context, ``media_embed``).
 
 Run it (see ``__main__`` for every flag)::
 
@@ -12,15 +12,40 @@ Run it (see ``__main__`` for every flag)::
     python -m extracted.content rebuild --bootstrap HOST:PORT --prefix wordpress --database wordpress \\
         --store sqlite:///PATH [--group content]
 
-Known gaps (see the parity tests): ``_embed`` of ``wp:featuredmedia`` (the media endpoint is not
-served here); counters WordPress shares across one request (``wp-container-N``, gallery numbers) are
-per post here; dynamic blocks without a renderer in ``extracted.formatting`` keep their saved HTML;
-MariaDB's order of rows with equal sort keys (filesort) is not reproduced.
+Rendering (``content``, ``excerpt`` and ``title``, with ``extracted.formatting``) happens at projection
+time where it can and at request time where it must:
 
-Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (formatting at
-projection time), ``params`` (argument checks), ``post_query``/``post_view``/``posts_api``,
-``terms_api``, ``users_api``, ``shaping`` (context, _fields, _embed, _envelope), ``phpjson``
-(json_encode byte for byte), ``app`` (HTTP), ``service`` (process).
+* At projection time (``rendering``) every changed post is rendered from a fresh request state and
+  classified: ``static`` (the same output after any other content, and no site data read: served as
+  stored), ``stateful`` (the output depends on what WordPress rendered before it in the same request:
+  ``wp-container-N``, gallery numbers, paragraphs around shortcodes after block content) or ``live``
+  (its dynamic blocks read site data: latest posts, archives, calendar, query loops, page list, ...).
+  Posts re-render when their row, meta or terms change, posts showing media when media changes, all
+  posts when a rendering option changes.
+* At request time (``live``) a response follows WordPress's request-wide state through its posts in
+  order (stored deltas for static posts), renders stateful posts that are not first and every live post
+  with the read model as ``SiteData`` (``site_data``, loaded part by part once per read-model
+  generation) and the request's time and URL; renderings are cached per generation.
+
+**503 for the proxy's fallback.** Where the service cannot give WordPress's answer for a post a
+response includes (the formatting library raises ``UnsupportedContentError`` or ``WordPressFatalError``
+or fails, or dynamic blocks would need pretty permalinks the library cannot build yet), the whole
+request is answered ``503`` with ``X-Strangler-Unavailable: post N`` and a JSON body with code
+``strangler_content_unavailable`` (never wrapped by ``_envelope``); the proxy then serves WordPress's
+answer. Requests that do not render that post's content (``_fields`` without it, other pages) are served.
+
+Known gaps (see the parity tests): MariaDB's order of rows with equal sort keys (filesort) is not
+reproduced: with a full scan in primary-key order and no bounded priority queue it is exactly
+MariaDB's ``my_qsort2`` (quicksort, median of three, insertion sort under 10 rows), but whether the
+optimizer scans the table or the ``type_status_date`` index, and whether ``LIMIT`` makes it use a
+priority queue, depend on InnoDB's sampled statistics, which the read model does not have. Dynamic
+blocks the formatting library does not render keep their saved HTML.
+
+Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (projection-time
+rendering and modes), ``render_inputs``, ``render_state``, ``post_render``, ``site_data``, ``live``
+(request-time rendering), ``params`` (argument checks), ``post_query``/``post_view``/``posts_api``,
+``media_embed``, ``comments_embed``, ``terms_api``, ``users_api``, ``shaping`` (context, _fields,
+_embed, _envelope), ``phpjson`` (json_encode byte for byte), ``app`` (HTTP), ``service`` (process).
 """
 
 from .projection import ContentProjection

@@ -1,10 +1,17 @@
 """The HTTP shell: Starlette routes for ``/wp-json/...`` and ``/?rest_route=...``, a response cache
-invalidated by every committed batch, the exact headers and bytes, and ``/healthz``, ``/metrics``."""
+invalidated by every committed batch, the exact headers and bytes, and ``/healthz``, ``/metrics``.
+
+A response whose posts were rendered at request time from the request's time or URL (see ``live``) is
+cached only for the same day and URL. A response with a post the service cannot render is a 503 with
+``X-Strangler-Unavailable`` (the proxy then serves WordPress's answer; see ``errors.ContentUnavailableError``).
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -17,7 +24,9 @@ from starlette.routing import Route
 from extracted.runtime import ConsumerState, health_routes
 
 from .comments_embed import is_replies, replies
-from .errors import RestError
+from .errors import ContentUnavailableError, RestError
+from .live import LiveRendering, RequestFacts, ResponseRendering
+from .media_embed import get_media, media_id
 from .phpjson import php_json
 from .phpquery import Query, parse_str
 from .responses import BASE_HEADERS, Answer
@@ -27,7 +36,6 @@ from .site import SiteState, load_site
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
 CACHE_LIMIT = 4096
-Rendered = tuple[int, list[tuple[str, str]], bytes]
 
 
 class Generation:
@@ -42,22 +50,41 @@ class Generation:
             self.value += 1
 
 
-def _resolver(connection: Connection, site: SiteState) -> Callable[[str], Any]:
+@dataclass(frozen=True)
+class Rendered:
+    """An answer's bytes, and what of the request its rendering read (see ``holds_for``)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    reads: frozenset[str] = frozenset()
+    facts: RequestFacts = field(default_factory=RequestFacts)
+
+    def holds_for(self, facts: RequestFacts) -> bool:
+        if "now" in self.reads and facts.day != self.facts.day:
+            return False
+        return "request_url" not in self.reads or facts.url == self.facts.url
+
+
+def _resolver(connection: Connection, site: SiteState, rendering: ResponseRendering) -> Callable[[str], Any]:
     cache: dict[str, Any] = {}
 
     def resolve(href: str) -> Any:
         if href not in cache:
             split = split_href(site, href)
-            if split is None or not (is_served(split[0]) or is_replies(*split)):
-                cache[href] = []  # not ours (media, single comments): nothing to embed
+            if split is None or not (is_served(split[0]) or is_replies(*split) or media_id(split[0]) is not None):
+                cache[href] = []  # not ours (single comments, other routes): nothing to embed
             else:
                 route, query = split
                 query.setdefault("context", "embed")
+                attachment = media_id(route)
                 try:
                     if is_replies(route, query):
                         answer = replies(connection, site, query)
+                    elif attachment is not None:
+                        answer = get_media(connection, site, attachment, rendering=rendering)
                     else:
-                        answer = dispatch(connection, site, route, query)
+                        answer = dispatch(connection, site, route, query, rendering)
                     cache[href] = answer_body(answer, Shape.of(query), resolve)
                 except RestError as error:
                     cache[href] = error.body()
@@ -74,55 +101,75 @@ def _headers(site: SiteState, own: list[tuple[str, Any]]) -> list[tuple[str, str
     return headers
 
 
-def render(connection: Connection, route: str, query: Query) -> Rendered:
+def render(
+    connection: Connection, route: str, query: Query, live: LiveRendering | None = None, url: str = ""
+) -> Rendered:
+    """The answer to one request (``live``: the generation's request-time renderings, else a new one)."""
     site = load_site(connection)
+    facts = RequestFacts(now=datetime.now(site.tz).strftime("%Y-%m-%d %H:%M:%S"), url=url)
+    rendering = ResponseRendering(connection, live or LiveRendering(), facts)
     shape = Shape.of(query)
     own: list[tuple[str, Any]]
     try:
-        answer: Answer = dispatch(connection, site, route, query)
-        status, body = answer.status, answer_body(answer, shape, _resolver(connection, site))
-        own = [*answer.headers, ("Allow", "GET")]
-    except RestError as error:
-        status, body = error.status, error.body()
-        own = [] if error.permission or error.code == "rest_no_route" else [("Allow", "GET")]
+        try:
+            answer: Answer = dispatch(connection, site, route, query, rendering)
+            status, body = answer.status, answer_body(answer, shape, _resolver(connection, site, rendering))
+            own = [*answer.headers, ("Allow", "GET")]
+        except RestError as error:
+            status, body = error.status, error.body()
+            own = [] if error.permission or error.code == "rest_no_route" else [("Allow", "GET")]
+    except ContentUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
+        headers = [("Content-Type", CONTENT_TYPE), ("X-Strangler-Unavailable", f"post {error.post_id}")]
+        return Rendered(503, headers, php_json(error.body()), frozenset(rendering.reads), facts)
     if shape.envelope:
         body = {"body": body, "status": status, "headers": dict(own)}
-        return 200, _headers(site, []), php_json(body)
-    return status, _headers(site, own), php_json(body)
+        own, status = [], 200
+    return Rendered(status, _headers(site, own), php_json(body), frozenset(rendering.reads), facts)
+
+
+def request_url(request: Request) -> str:
+    """The URL as PHP sees it: ``HTTP_HOST`` and the raw ``REQUEST_URI`` (e.g. the login link's target)."""
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    uri = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+    return f"{request.url.scheme}://{request.headers.get('host', '')}{uri}"
 
 
 def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> Starlette:
     cache: dict[tuple[str, str], Rendered] = {}
-    cached_generation = [-1]
+    live = [LiveRendering(-1)]
 
-    def answer(route: str, query_string: str, head: bool) -> Response:
-        if cached_generation[0] != generation.value:
+    def answer(route: str, request: Request) -> Response:
+        if live[0].generation != generation.value:
             cache.clear()
-            cached_generation[0] = generation.value
-        key = (route, query_string)
+            live[0] = LiveRendering(generation.value)
+        key = (route, request.url.query)
         rendered = cache.get(key)
+        if rendered is not None and rendered.reads:  # rendered from the request's time or URL
+            with engine.connect() as connection:  # the site's time zone, for today's date
+                today = datetime.now(load_site(connection).tz).strftime("%Y-%m-%d %H:%M:%S")
+            if not rendered.holds_for(RequestFacts(today, request_url(request))):
+                rendered = None
         if rendered is None:
             with engine.connect() as connection:
-                rendered = render(connection, route, parse_str(query_string))
+                rendered = render(connection, route, parse_str(request.url.query), live[0], request_url(request))
             if len(cache) >= CACHE_LIMIT:
                 cache.clear()
             cache[key] = rendered
-        status, headers, body = rendered
-        response = Response(b"" if head else body, status_code=status)
-        response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
+        body = rendered.body
+        response = Response(b"" if request.method == "HEAD" else body, status_code=rendered.status)
+        response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in rendered.headers]
         response.raw_headers.append((b"content-length", str(len(body)).encode()))
         return response
 
     async def wp_json(request: Request) -> Response:
-        route = "/" + request.path_params.get("route", "")
-        return answer(route, request.url.query, request.method == "HEAD")
+        return answer("/" + request.path_params.get("route", ""), request)
 
     async def rest_route(request: Request) -> Response:
-        query = parse_str(request.url.query)
-        route = query.get("rest_route")
+        route = parse_str(request.url.query).get("rest_route")
         if not isinstance(route, str):
             return Response(status_code=404)
-        return answer(route, request.url.query, request.method == "HEAD")
+        return answer(route, request)
 
     def store_health() -> dict[str, Any]:
         try:

@@ -17,7 +17,7 @@ from .errors import denied
 from .links import Links, link, with_query
 from .phpquery import Query
 from .post_view import REST_BASES, load_batch, permalink
-from .rendering import site_options
+from .render_inputs import site_options
 from .responses import Answer, Item
 from .site import SiteState
 from .users_api import avatar_urls

@@ -41,3 +41,17 @@ def invalid_params(params: dict[str, str], details: dict[str, Any]) -> RestError
 def denied(code: str, message: str, status: int = 401) -> RestError:
     """An error of a permission check."""
     return RestError(code, message, status, permission=True)
+
+
+class ContentUnavailableError(ContentError):
+    """A post of the response cannot be rendered here as WordPress renders it (the formatting library
+    raised ``UnsupportedContentError`` or ``WordPressFatalError``, or failed). The service answers 503
+    with ``X-Strangler-Unavailable``, so that the proxy serves WordPress's answer instead."""
+
+    def __init__(self, post_id: int, reason: str) -> None:
+        super().__init__(f"post {post_id} cannot be rendered by the content service: {reason}")
+        self.post_id = post_id
+        self.reason = reason
+
+    def body(self) -> dict[str, Any]:
+        return {"code": "strangler_content_unavailable", "message": str(self), "data": {"status": 503}}

@@ -1,7 +1,8 @@
 """Posts and pages as the REST API shows them (``prepare_item_for_response`` and ``prepare_links``).
 
-Reads only the read model: rendered fields were made at projection time; terms, meta, revisions and
-URLs for a whole page of posts are loaded with one query each.
+Reads only the read model; rendered fields come from the response's ``ResponseRendering`` (stored at
+projection time, or rendered now: see ``live``); terms, meta, modes, revisions and URLs for a whole
+page of posts are loaded with one query each.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from sqlalchemy import Connection, Row, select
 
 from . import schema
 from .links import Links, link, term_links, with_query
-from .rendering import meta_of
+from .live import Mode
+from .render_inputs import meta_of
 from .site import SiteState
 
 posts, taxonomies, terms, relationships = schema.posts, schema.taxonomies, schema.terms, schema.relationships
@@ -32,6 +34,7 @@ class PostBatch:
     revisions: dict[int, tuple[int, int]]  # post -> (count, latest id)
     page_uris: dict[int, str]
     category_paths: dict[int, str]
+    modes: dict[int, Mode]
 
 
 def _terms_of(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, list[tuple[int, str]]]]:
@@ -92,9 +95,12 @@ def load_batch(connection: Connection, site: SiteState, ids: Sequence[int]) -> P
             if categories:
                 paths[post_id] = term_path(categories[0], parents, slugs)
     pages = [row for row in rows.values() if row.type == "page"]
+    modes = schema.render_modes
+    mode_rows = connection.execute(select(modes).where(modes.c.post_id.in_(list(ids))))
     return PostBatch(
-        rows, meta_of(connection, ids), post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths
-    )
+        rows, meta_of(connection, ids), post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths,
+        {row.post_id: Mode.of(row) for row in mode_rows},
+    )  # fmt: skip
 
 
 def term_path(term_id: int, parents: dict[int, int], slugs: dict[int, str]) -> str:
@@ -145,11 +151,13 @@ def _int(value: str | None) -> int:
         return 0
 
 
-def post_item(site: SiteState, row: Row[Any], batch: PostBatch, *, password_ok: bool) -> tuple[dict[str, Any], Links]:
-    """One item's data in WordPress's key order (view context), and its links."""
+def post_item(
+    site: SiteState, row: Row[Any], batch: PostBatch, rendered: tuple[str, str], *, hidden: bool
+) -> tuple[dict[str, Any], Links]:
+    """One item's data in WordPress's key order (view context), and its links; ``rendered`` is its
+    (content, excerpt), ``hidden`` whether its password is required."""
     meta = batch.meta.get(row.id, {})
     protected = bool(row.password)
-    hidden = protected and not password_ok
     featured = _int(meta.get("_thumbnail_id"))
     template = meta.get("_wp_page_template", "")
     data: dict[str, Any] = {
@@ -164,8 +172,8 @@ def post_item(site: SiteState, row: Row[Any], batch: PostBatch, *, password_ok: 
         "type": row.type,
         "link": permalink(site, row, batch),
         "title": {"rendered": row.title},
-        "content": {"rendered": "" if hidden else row.content, "protected": protected},
-        "excerpt": {"rendered": "" if hidden else row.excerpt, "protected": protected},
+        "content": {"rendered": "" if hidden else rendered[0], "protected": protected},
+        "excerpt": {"rendered": "" if hidden else rendered[1], "protected": protected},
         "author": row.author,
         "featured_media": featured,
     }

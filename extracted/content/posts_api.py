@@ -10,11 +10,14 @@ from sqlalchemy import Connection, select
 from . import schema
 from .collection import listing_headers
 from .errors import RestError, denied
+from .live import Mode, ResponseRendering
 from .params import CONTEXT, Arg, base_args, parse_checked, parse_date, sanitized_query
 from .phpquery import Query
 from .post_query import find_posts
+from .post_render import Parts
 from .post_view import EMBED_FIELDS, load_batch, post_item
 from .responses import Answer, Item
+from .shaping import Shape, field_included
 from .site import SiteState
 
 posts = schema.posts
@@ -57,12 +60,35 @@ def collection_args(post_type: str) -> list[Arg]:
 ITEM_ARGS = [CONTEXT, Arg("password", "string")]
 
 
-def _items(connection: Connection, site: SiteState, ids: list[int], password: str | None = None) -> list[Item]:
+def rendered_parts(query: Query) -> Parts:
+    """The rendered fields WordPress prepares for this request (``get_fields_for_response``): the
+    context's fields, narrowed by ``_fields``; it runs the content filters only for those."""
+    shape = Shape.of(query)
+
+    def included(name: str) -> bool:
+        return not shape.fields or field_included(name, shape.fields)
+
+    return Parts(content=shape.context != "embed" and included("content"), excerpt=included("excerpt"))
+
+
+def _items(
+    connection: Connection,
+    site: SiteState,
+    ids: list[int],
+    query: Query,
+    *,
+    rendering: ResponseRendering,
+    password: str | None = None,
+) -> list[Item]:
     batch = load_batch(connection, site, ids)
+    parts = rendered_parts(query)
     items = []
-    for post_id in ids:
+    for post_id in ids:  # in response order: rendering follows WordPress's request-wide state
         row = batch.rows[post_id]
-        data, links = post_item(site, row, batch, password_ok=password is not None and password == row.password)
+        hidden = bool(row.password) and not (password is not None and password == row.password)
+        mode = batch.modes.get(post_id, Mode())
+        rendered = rendering.fields(row, mode, batch.meta.get(post_id, {}), parts, hidden=hidden)
+        data, links = post_item(site, row, batch, rendered, hidden=hidden)
         items.append(Item(data, links, EMBED_FIELDS))
     return items
 
@@ -76,7 +102,9 @@ def _dates(site: SiteState, args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
-def get_posts(connection: Connection, site: SiteState, post_type: str, query: Query, route: str) -> Answer:
+def get_posts(
+    connection: Connection, site: SiteState, post_type: str, query: Query, *, route: str, rendering: ResponseRendering
+) -> Answer:
     spec = collection_args(post_type)
     args = parse_checked(spec, query, lambda: query.get("context") != "edit")
     if args["context"] == "edit":
@@ -96,7 +124,7 @@ def get_posts(connection: Connection, site: SiteState, post_type: str, query: Qu
         raise RestError("rest_post_invalid_page_number", message, 400)
     link_query = sanitized_query(spec, query, args)
     headers = listing_headers(site, route, link_query, total=total, per_page=per_page, page=page)
-    return Answer(_items(connection, site, found.ids), headers)
+    return Answer(_items(connection, site, found.ids, query, rendering=rendering), headers)
 
 
 def readable(row: Any) -> bool:
@@ -117,12 +145,14 @@ def _item_permission(row: Any, post_type: str, query: Query) -> RestError | None
     return None
 
 
-def get_post(connection: Connection, site: SiteState, post_type: str, post_id: int, query: Query) -> Answer:
+def get_post(
+    connection: Connection, site: SiteState, post_type: str, post_id: int, query: Query, *, rendering: ResponseRendering
+) -> Answer:
     row = connection.execute(select(posts).where(posts.c.id == post_id)).first() if post_id > 0 else None
     args = parse_checked(ITEM_ARGS, query, lambda: _item_permission(row, post_type, query) is None)
     problem = _item_permission(row, post_type, query)
     if problem is not None:
         raise problem
     password = args.get("password") or None
-    item = _items(connection, site, [post_id], password)[0]
+    item = _items(connection, site, [post_id], query, rendering=rendering, password=password)[0]
     return Answer(item, [("Link", f'<{item.data["link"]}>; rel="alternate"; type=text/html')])

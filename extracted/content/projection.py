@@ -18,7 +18,8 @@ from cdc.events import ChangeEvent, Tombstone, parse_topic
 from extracted.runtime import Change, Delete, Truncate, Upsert
 
 from . import schema
-from .rendering import RENDERING_OPTIONS, render_dirty
+from .render_inputs import RENDERING_OPTIONS
+from .rendering import render_dirty
 
 Row = dict[str, Any]
 ALL_POSTS = 0
@@ -99,7 +100,9 @@ def _taxonomy(row: Row) -> list[Change]:
 
 def _relationship(row: Row) -> list[Change]:
     key = {"object_id": int(row["object_id"]), "term_taxonomy_id": int(row["term_taxonomy_id"])}
-    return [Upsert(schema.relationships.name, key, {"term_order": int(row.get("term_order") or 0)})]
+    # Blocks about the post itself (its terms, its classes in a loop) show its terms.
+    return [Upsert(schema.relationships.name, key, {"term_order": int(row.get("term_order") or 0)}),
+            _dirty(key["object_id"])]  # fmt: skip
 
 
 def _user(row: Row) -> list[Change]:
@@ -170,8 +173,10 @@ def _deletion(source_table: str, row: Row) -> list[Change]:
     changes: list[Change] = [Delete(table, key(row))]
     upserted = build(row)  # reuse the upsert's dirty markers: what the row affected, it affects gone
     changes.extend(change for change in upserted if change.table == schema.dirty.name)
-    if source_table == "wp_posts" and row.get("post_type") in MEDIA_TYPES:
-        changes.append(_dirty(ALL_POSTS))  # the row is gone: nothing left to tell it was media
+    if source_table == "wp_posts":
+        changes.append(Delete(schema.render_modes.name, {"post_id": int(row["ID"])}))
+        if row.get("post_type") in MEDIA_TYPES:
+            changes.append(_dirty(ALL_POSTS))  # the row is gone: nothing left to tell it was media
     return changes
 
 
@@ -183,7 +188,10 @@ def project(event: ChangeEvent | Tombstone) -> Sequence[Change]:
     if source_table not in TABLES:
         return []
     if event.op == "t":
-        return [Truncate(TABLES[source_table][0]), _dirty(ALL_POSTS)]
+        truncated = [Truncate(TABLES[source_table][0])]
+        if source_table == "wp_posts":
+            truncated.append(Truncate(schema.render_modes.name))
+        return [*truncated, _dirty(ALL_POSTS)]
     row = event.row
     if row is None:
         raise ValueError(f"{event.op!r} event on {source_table} without a row")

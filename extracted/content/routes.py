@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection
 
 from .errors import no_route
+from .live import ResponseRendering
 from .phpquery import Query, parse_str
 from .posts_api import get_post, get_posts
 from .responses import Answer
@@ -16,23 +17,24 @@ from .site import SiteState
 from .terms_api import get_term, get_terms
 from .users_api import get_user, get_users
 
-Handler = Callable[[Connection, SiteState, re.Match[str], Query, str], Answer]
+# (connection, site, the route's match, query, the response's rendering)
+Handler = Callable[[Connection, SiteState, re.Match[str], Query, ResponseRendering], Answer]
 
 
-def _posts(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+def _posts(c: Connection, s: SiteState, m: re.Match[str], q: Query, r: ResponseRendering) -> Answer:
     post_type = "post" if m["base"].lower() == "posts" else "page"
-    return get_posts(c, s, post_type, q, "/wp/v2/" + m["base"].lower())
+    return get_posts(c, s, post_type, q, route="/wp/v2/" + m["base"].lower(), rendering=r)
 
 
-def _post(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
-    return get_post(c, s, "post" if m["base"].lower() == "posts" else "page", int(m["id"]), q)
+def _post(c: Connection, s: SiteState, m: re.Match[str], q: Query, r: ResponseRendering) -> Answer:
+    return get_post(c, s, "post" if m["base"].lower() == "posts" else "page", int(m["id"]), q, rendering=r)
 
 
-def _terms(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+def _terms(c: Connection, s: SiteState, m: re.Match[str], q: Query, r: ResponseRendering) -> Answer:
     return get_terms(c, s, m["base"].lower(), q)
 
 
-def _term(c: Connection, s: SiteState, m: re.Match[str], q: Query, route: str) -> Answer:
+def _term(c: Connection, s: SiteState, m: re.Match[str], q: Query, r: ResponseRendering) -> Answer:
     return get_term(c, s, m["base"].lower(), int(m["id"]), q)
 
 
@@ -52,12 +54,12 @@ def normalise_route(route: str) -> str:
     return route or "/"
 
 
-def dispatch(connection: Connection, site: SiteState, route: str, query: Query) -> Answer:
+def dispatch(connection: Connection, site: SiteState, route: str, query: Query, rendering: ResponseRendering) -> Answer:
     route = normalise_route(route)
     for pattern, handler in ROUTES:
         match = pattern.fullmatch(route)
         if match:
-            return handler(connection, site, match, query, route)
+            return handler(connection, site, match, query, rendering)
     raise no_route()
 
 

@@ -1,8 +1,10 @@
 """The content read model: what the REST API reads, shaped for it.
 
-Posts carry their rendered title, content and excerpt (rendered when the post, its meta, the media
-it shows or a rendering option changes); ``content_dirty`` queues the posts to render in the batch's
-transaction (post id 0 = every post). Terms and their taxonomies are joined on read.
+Posts carry their rendered title, content and excerpt (rendered when the post, its meta, its terms, the
+media it shows or a rendering option changes); ``content_dirty`` queues the posts to render in the batch's
+transaction (post id 0 = every post). ``content_render_modes`` tells how far a post's stored rendering
+holds (see ``rendering``); a post without a row there is served as rendered. Terms and their taxonomies
+are joined on read.
 """
 
 from __future__ import annotations
@@ -136,4 +138,16 @@ dirty = Table(
     metadata,
     Column("post_id", BigInteger, primary_key=True, autoincrement=False),
     Column("pending", Boolean, nullable=False, default=True),
+)
+
+render_modes = Table(
+    "content_render_modes",
+    metadata,
+    Column("post_id", BigInteger, primary_key=True, autoincrement=False),
+    # "static": the stored rendering holds in any response; "stateful": only as the first post a
+    # response renders; "live": never (rendered per request: site data, or content not rendered here).
+    Column("mode", String(10), nullable=False, default="static"),
+    # What rendering the content / the excerpt adds to the response's RenderState (``render_state``).
+    Column("content_delta", Text, nullable=False, default=""),
+    Column("excerpt_delta", Text, nullable=False, default=""),
 )

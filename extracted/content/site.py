@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
 
-from .rendering import options
+from .render_inputs import options
 from .urls import Site
 
 NAMES = (

@@ -49,7 +49,8 @@ class Site:
         route = "/" + route.lstrip("/")
         if self.pretty:
             return f"{self.home_url}/wp-json{route}"
-        return f"{self.home_url}/?rest_route={route}"
+        # get_rest_url() adds index.php for plain permalinks (an nginx workaround whose test never holds).
+        return f"{self.home_url}/index.php?rest_route={route}"
 
     def post_link(self, post: Mapping[str, object], category_path: str, author_nicename: str) -> str:
         post_id = int(str(post["id"]))

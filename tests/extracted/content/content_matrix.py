@@ -37,7 +37,7 @@ def _all(client: httpx.Client, route: str) -> list[dict[str, Any]]:
             params={
                 "per_page": 100,
                 "page": page,
-                "_fields": "id,slug,date,modified,parent,author,menu_order,categories,tags,count,title",
+                "_fields": "id,slug,date,modified,parent,author,menu_order,categories,tags,count,title,featured_media",
             },
         )
         if answer.status_code != 200 or not answer.json():
@@ -196,7 +196,11 @@ def request_matrix(
         items_paths += [f"{route}/{rng.choice(ids)}?{q}" for q in
                     ("context=embed", "context=edit", "_fields=id,link", "_embed=1", "_envelope=1", "password=nope",
                      "password=open-sesame", "password=members", "context=foo")]  # fmt: skip
+        featured = [str(i["id"]) for i in items if i.get("featured_media")][:4]
+        items_paths += [f"{route}/{i}?_embed=wp:featuredmedia" for i in featured]
         matrix[f"{base}/{{id}}"] = items_paths
+        if featured:  # the embedded media items of a whole page, in one request
+            matrix[base].append(f"{route}?include={','.join(featured)}&_embed=1")
     for base in ("categories", "tags"):
         route = f"/wp/v2/{base}"
         items = facts.categories if base == "categories" else facts.tags

@@ -49,6 +49,9 @@ class ParityReport:
     #: requests that differ only in rendered HTML (gaps of the formatting library), by endpoint
     rendering_only: Counter[str] = field(default_factory=Counter)
     rendering_failures: list[tuple[str, str]] = field(default_factory=list)
+    #: the service declined (503 with X-Strangler-Unavailable: content it cannot render): the proxy serves WordPress's
+    fallback: Counter[str] = field(default_factory=Counter)
+    fallback_reasons: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, endpoint: str, path: str, problem: str | None, *, kind: str = "") -> None:
         self.total[endpoint] += 1
@@ -56,6 +59,9 @@ class ParityReport:
             self.equal[endpoint] += 1
         elif kind == "tie-order":
             self.tie_order[endpoint] += 1
+        elif kind == "fallback":
+            self.fallback[endpoint] += 1
+            self.fallback_reasons.append((path, problem))
         elif kind == "rendering":
             self.rendering_only[endpoint] += 1
             self.rendering_failures.append((path, problem))
@@ -67,6 +73,7 @@ class ParityReport:
         for name in self.total:
             extra = f" +{self.tie_order[name]} equal but for tie order" if self.tie_order[name] else ""
             extra += f" +{self.rendering_only[name]} rendering-only" if self.rendering_only[name] else ""
+            extra += f" +{self.fallback[name]} falling back to WordPress" if self.fallback[name] else ""
             parts.append(f"{name} {self.equal[name]}/{self.total[name]}{extra}")
         return ", ".join(parts)
 
@@ -104,6 +111,10 @@ def compare(
                 urls.append(f"/?rest_route={route}" + (f"&{query}" if query else ""))
             for url in urls:
                 legacy, candidate = _response(wordpress.get(url)), _response(service.get(url))
+                declined = dict(candidate.headers).get("x-strangler-unavailable")
+                if candidate.status == 503 and declined:
+                    report.add(endpoint, url, f"{declined}: {candidate.body[:300]!r}", kind="fallback")
+                    continue
                 result = compare_responses(legacy, candidate, RULES)
                 if result.match:
                     report.add(endpoint, url, None)

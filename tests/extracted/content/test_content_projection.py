@@ -59,8 +59,8 @@ def apply(store: Store, *records: Record) -> None:
 
 def get(store: Store, route: str, query: str = "") -> tuple[int, Any]:
     with store.engine.connect() as connection:
-        status, _, body = render(connection, route, parse_str(query))
-    return status, json.loads(body)
+        rendered = render(connection, route, parse_str(query))
+    return rendered.status, json.loads(rendered.body)
 
 
 SITE = [
