@@ -3,7 +3,8 @@
     .venv/bin/python bench/formatting/bench_formatting.py [--rounds N]
 
 PHP's time is measured inside the PHP process around ``apply_filters`` (no IPC), Python's around the
-library call; both render the same data. Prints per-chain medians, p95 and totals.
+library call; both render the same data (each export's site data for the dynamic blocks of the content).
+Prints per-chain medians, p95 and totals.
 """
 
 from __future__ import annotations
@@ -18,33 +19,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "extracted" / "formatting")]
 
-from formatting_corpus import CORPUS, context, exports  # noqa: E402
+from formatting_corpus import CORPUS, context, exports, site_data  # noqa: E402
 from formatting_harness import SITE, WORDPRESS_OPTIONS, php_request  # noqa: E402
 
-from extracted.formatting import PostContext, RenderState  # noqa: E402
+from extracted.formatting import PostContext, RenderState, SiteData  # noqa: E402
 from extracted.formatting.render import rendered_excerpt, the_content, the_title  # noqa: E402
 from wordpress.phpeval import PhpFormatter, php_available  # noqa: E402
 
-Job = tuple[str, str, PostContext | None]  # (chain, input, post)
+Job = tuple[str, str, PostContext | None, SiteData | None]  # (chain, input, post, site data)
 
 
 def _jobs() -> list[Job]:
     jobs: list[Job] = []
     for export in exports():
+        data = site_data(export)
         for post in export.of_type("post", "page"):
             post_context = context(post, export)
             jobs += [
-                ("the_content", post.content, post_context),
-                ("the_title", post.title, None),
-                ("the_excerpt", post.excerpt, post_context),
+                ("the_content", post.content, post_context, data),
+                ("the_title", post.title, None, None),
+                ("the_excerpt", post.excerpt, post_context, None),
             ]
     return jobs
 
 
 def _python(job: Job) -> Callable[[], str]:
-    chain, text, post = job
+    chain, text, post, data = job
     if chain == "the_content":
-        return lambda: the_content(text, site=SITE, post=post, state=RenderState())
+        return lambda: the_content(text, site=SITE, post=post, state=RenderState(), site_data=data)
     if chain == "the_title":
         return lambda: the_title(text)
     return lambda: rendered_excerpt(text, site=SITE, post=post or PostContext(), state=RenderState())
@@ -82,8 +84,8 @@ def main() -> None:
         php_times: dict[str, list[float]] = {}
         python_times: dict[str, list[float]] = {}
         for job in jobs:
-            chain, text, post = job
-            request = php_request(chain, text, post, isolated=False)
+            chain, text, post, data = job
+            request = php_request(chain, text, post, isolated=False, site_data=data)
             timed = php.evaluate_timed([request] * rounds)
             php_times.setdefault(chain, []).append(min(seconds for _, seconds in timed))
             python_times.setdefault(chain, []).append(_seconds(_python(job), rounds))

@@ -172,8 +172,16 @@ def sizes_attribute(width: int) -> str | None:
     return f"(max-width: {width}px) 100vw, {width}px" if width else None
 
 
-def attachment_image(attachment: Attachment, size: str, site: SiteOptions, extra: dict[str, str] | None = None) -> str:
-    """``wp_get_attachment_image``: the ``<img>`` of an attachment at a named size ('' if it has none)."""
+def attachment_image(
+    attachment: Attachment,
+    size: str,
+    site: SiteOptions,
+    extra: dict[str, str] | None = None,
+    *,
+    post_thumbnail: bool = False,
+) -> str:
+    """``wp_get_attachment_image``: the ``<img>`` of an attachment at a named size ('' if it has none); a
+    post's thumbnail gets the ``wp-post-image`` class."""
     image = downsize(attachment, size, site)
     if image is None:
         return ""
@@ -191,6 +199,8 @@ def attachment_image(attachment: Attachment, size: str, site: SiteOptions, extra
         if candidates and width:
             attributes["srcset"] = candidates
             attributes["sizes"] = sizes_attribute(width) or ""
+    if post_thumbnail:
+        attributes["class"] += " wp-post-image"
     dimensions = (f'width="{width}" ' if width else "") + (f'height="{height}" ' if height else "")
     html = f"<img {dimensions}".rstrip()
     html += "".join(f' {name}="{escape_attribute(value)}"' for name, value in attributes.items())

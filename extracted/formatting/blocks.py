@@ -13,9 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .block_data import prepared_block, provided_context
 from .block_supports import apply_block_supports
-from .html import escape_attribute
-from .phpdata import php_string
 from .types import RenderState
 
 DELIMITER = re.compile(
@@ -225,46 +224,6 @@ def data_blocks_in(content: str) -> set[str]:
 DynamicRenderer = Callable[[Block, str], str]
 
 
-def _with_image_ids(gallery: Block) -> Block:
-    """WordPress gives the images of a gallery a ``data-id`` attribute (from their ``id``) before rendering."""
-    return replace(gallery, inner_blocks=[_with_image_id(child) for child in gallery.inner_blocks])
-
-
-def _with_image_id(block: Block) -> Block:
-    attrs = block.attrs
-    if block.name != "core/image" or not isinstance(attrs, dict) or "data-id" in attrs or "id" not in attrs:
-        return block
-    value = attrs["id"]
-    return replace(block, attrs={**attrs, "data-id": escape_attribute(php_string(value))})
-
-
-# Context a block gives its descendants: context name -> (attribute, the attribute's default or None).
-PROVIDED_CONTEXT: dict[str, dict[str, tuple[str, Any]]] = {
-    "core/query": {
-        "queryId": ("queryId", None),
-        "query": ("query", {"postType": "post", "order": "desc", "orderBy": "date", "inherit": True}),
-        "displayLayout": ("displayLayout", {"type": "list"}),
-    },
-    "core/query-pagination": {"paginationArrow": ("paginationArrow", "none")},
-    "core/social-links": {
-        "openInNewTab": ("openInNewTab", False),
-        "showLabels": ("showLabels", False),
-        "iconColorValue": ("iconColorValue", None),
-        "iconBackgroundColorValue": ("iconBackgroundColorValue", None),
-    },
-}
-
-
-def _provided_context(block: Block) -> dict[str, Any]:
-    """``WP_Block``'s child context: the provided attributes the block has (set or by default)."""
-    attrs = block.attrs if isinstance(block.attrs, dict) else {}
-    provided = {}
-    for name, (attribute, default) in PROVIDED_CONTEXT.get(block.name or "", {}).items():
-        if attribute in attrs or default is not None:
-            provided[name] = attrs.get(attribute, default)
-    return {**block.context, **provided}
-
-
 class BlockRenderer:
     """Renders parsed blocks: saved HTML with inner blocks in place, dynamic blocks through their renderer,
     then the classes of block supports (whose container ids count through the request's state).
@@ -282,14 +241,13 @@ class BlockRenderer:
         self.loops = loops or {}
 
     def render(self, block: Block, context: Mapping[str, Any] | None = None) -> str:
-        if block.name == "core/gallery":
-            block = _with_image_ids(block)
+        block = prepared_block(block)
         if context:
             block = replace(block, context=dict(context))
         loop = self.loops.get(block.name) if block.name else None
         if loop is not None:
             return apply_block_supports(loop(block, self), block, self.state)
-        html = self.render_inner(block, _provided_context(block) if block.inner_blocks else {})
+        html = self.render_inner(block, provided_context(block) if block.inner_blocks else {})
         renderer = self.renderers.get(block.name) if block.name else None
         if renderer is not None:
             html = renderer(block, html)

@@ -7,17 +7,11 @@ from collections.abc import Callable
 
 from .errors import WordPressFatalError
 from .html import escape_attribute, sanitize_html_class
+from .phpdata import php_int
 from .shortcodes import Attributes
 
 IMAGE_THEN_CAPTION = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.IGNORECASE | re.DOTALL | re.ASCII)
-LEADING_INTEGER = re.compile(r"\s*[+-]?\d+", re.ASCII)
 PHP_TRIM = " \t\n\r\0\x0b"
-
-
-def php_int(value: str) -> int:
-    """PHP's (int) cast of a string: its leading integer, or 0."""
-    match = LEADING_INTEGER.match(value)
-    return int(match.group(0)) if match else 0
 
 
 def render_caption(

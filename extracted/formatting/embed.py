@@ -13,9 +13,8 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote_plus
 
-from .caption import php_int
 from .html import escape_html, escape_url, split_html
-from .phpdata import php_serialize
+from .phpdata import php_int, php_serialize
 from .players import AUDIO_TYPES, VIDEO_TYPES
 from .shortcodes import Attributes, do_shortcode
 

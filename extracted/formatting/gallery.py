@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 
 from .attachments import attachment_image, attachment_link_html
-from .caption import php_int
 from .html import sanitize_html_class, tag_escape
+from .phpdata import php_int
 from .shortcodes import Attributes
 from .texturize import wptexturize
 from .types import Attachment, PostContext, RenderState, SiteOptions
@@ -126,8 +126,8 @@ def _ordered(attachments: Iterable[Attachment], orderby: str, order: str, includ
         return sorted(chosen, key=lambda a: include.index(a.id))
     if orderby == "rand":  # the database's random order: kept as given
         return chosen
-    if orderby in ("menu_order ID", "menu_order"):
-        chosen.sort(key=lambda a: (a.menu_order, a.id))
+    if orderby in ("menu_order ID", "menu_order", "ID"):
+        chosen.sort(key=lambda a: a.id if orderby == "ID" else (a.menu_order, a.id))
         return chosen[::-1] if order.upper() == "DESC" else chosen
     return sorted(chosen, key=lambda a: a.date, reverse=True)
 

@@ -68,6 +68,8 @@ def _named(match: re.Match[str]) -> str:
 
 def _decimal(match: re.Match[str]) -> str:
     digits = match.group(1)
+    if digits == "0":  # PHP's empty("0"): WordPress drops the entity
+        return ""
     if not _valid_code_point(int(digits)):
         return f"&amp;#{digits};"
     return "&#" + digits.lstrip("0").rjust(3, "0") + ";"
@@ -75,6 +77,8 @@ def _decimal(match: re.Match[str]) -> str:
 
 def _hexadecimal(match: re.Match[str]) -> str:
     digits = match.group(1)
+    if digits == "0":  # PHP's empty("0"): WordPress drops the entity
+        return ""
     if not _valid_code_point(int(digits, 16)):
         return f"&amp;#x{digits};"
     return "&#x" + digits.lstrip("0") + ";"

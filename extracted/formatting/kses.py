@@ -1,14 +1,19 @@
-"""Just enough of kses (WordPress's HTML filter) for one attribute: what ``wp_kses_one_attr`` keeps.
+"""Just enough of kses (WordPress's HTML filter): what ``wp_kses_one_attr`` keeps, and ``wp_kses_post``
+of plain text.
 
 WordPress runs an attribute through kses when a shortcode was rendered inside it; the element and the
-attribute must be allowed in posts, URLs keep only allowed protocols, and the value is escaped.
+attribute must be allowed in posts, URLs keep only allowed protocols, and the value is escaped. Blocks
+run labels (menu items, page titles) through ``wp_kses_post``: it removes control characters, escapes
+ampersands that start no valid entity and ``>``, and keeps only the tags allowed in posts (here: tags
+without attributes; the library raises ``UnsupportedContentError`` for others).
 """
 
 from __future__ import annotations
 
 import re
 
-from .html import CONTROL_CHARACTERS, escape_attribute, strip_bad_protocols
+from .errors import UnsupportedContentError
+from .html import CONTROL_CHARACTERS, escape_attribute, normalize_entities, strip_bad_protocols
 
 # Attributes every element of a post may have, then each element's own (``wp_kses_allowed_html('post')``).
 GLOBAL_ATTRIBUTES = frozenset(
@@ -204,3 +209,34 @@ def filter_attribute(attribute: str, element: str) -> str:
     if not _allowed(name, element) or name.lower() == "style":  # style: CSS filtering not supported
         stripped = ""
     return lead + stripped + trail
+
+
+KSES_SPLIT = re.compile(r"(<!--.*?(?:-->|$))|(<[^>]*(?:>|$)|>)")
+KSES_TAG = re.compile(r"<\s*(/\s*)?([a-zA-Z0-9-]+)([^>]*)>?\Z")
+
+
+def _kses_piece(match: re.Match[str]) -> str:
+    """``wp_kses_split2`` for one tag (or stray ``>``) of a post's text; tags with attributes and comments
+    are not filtered here."""
+    piece = match.group(0).replace('\\"', '"')
+    if not piece.startswith("<"):
+        return "&gt;"
+    if piece.startswith("<!--"):
+        raise UnsupportedContentError("kses filtering of HTML comments (wp_kses_post) is not implemented")
+    tag = KSES_TAG.match(piece)
+    if tag is None or tag.group(2).lower() not in ALLOWED_ATTRIBUTES:
+        return ""
+    name = tag.group(2)
+    if tag.group(1):
+        return f"</{name}>"
+    attributes = tag.group(3)
+    slash = XHTML_SLASH.search(attributes)
+    if attributes[: slash.start()] if slash else attributes.strip(WHITESPACE):
+        raise UnsupportedContentError("kses filtering of HTML attributes (wp_kses_post) is not implemented")
+    return f"<{name}{' /' if slash else ''}>"
+
+
+def kses_post_text(text: str) -> str:
+    """``wp_kses_post`` of text whose tags have no attributes (see the module's docstring)."""
+    text = normalize_entities(CONTROL_CHARACTERS.sub("", text))
+    return KSES_SPLIT.sub(_kses_piece, text) if "<" in text or ">" in text else text

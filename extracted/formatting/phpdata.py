@@ -119,3 +119,32 @@ def php_truthy(value: object) -> bool:
     if isinstance(value, str):
         return value not in ("", "0")
     return bool(value)
+
+
+PHP_NUMERIC = re.compile(
+    r"[ \t\n\r\x0b\x0c]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\x0b\x0c]*"
+)
+
+
+def php_numeric(value: object) -> bool:
+    """PHP's ``is_numeric``: numbers, and strings that are decimal numbers (spaces around allowed)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and PHP_NUMERIC.fullmatch(value) is not None
+
+
+PHP_NUMERIC_PREFIX = re.compile(r"[ \t\n\r\x0b\x0c]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def php_int(value: object) -> int:
+    """PHP's ``(int)`` cast of a scalar (a string by its leading number; 0 for anything else)."""
+    if isinstance(value, bool | int):
+        return int(value)
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else 0
+    if isinstance(value, str):
+        prefix = PHP_NUMERIC_PREFIX.match(value)
+        return int(float(prefix.group(0))) if prefix else 0
+    return 0

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .attachments import attachment_url
-from .caption import php_int
 from .html import escape_attribute, escape_html, escape_url
 from .mime_types import file_type
+from .phpdata import php_int
 from .shortcodes import Attributes
 from .types import PostContext, RenderState, SiteOptions
 

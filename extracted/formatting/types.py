@@ -20,6 +20,10 @@ class SiteOptions:
     use_smilies: bool = True
     date_format: str = "F j, Y"
     show_avatars: bool = True
+    avatar_default: str = "mystery"  # the Gravatar default image (mystery, blank, gravatar_default, identicon...)
+    avatar_rating: str = "G"  # the highest Gravatar rating shown (G, PG, R, X)
+    thread_comments: bool = True  # replies nested under the comment they answer (WordPress's default)
+    thread_comments_depth: int = 5  # nested this deep at most (deeper replies join the deepest level)
     require_name_email: bool = True  # the comment form asks for them
     show_comments_cookies_opt_in: bool = True
     https_migration_required: bool = False
@@ -111,6 +115,9 @@ class RenderState:
     category_blocks: int = 0  # the categories block numbers its dropdowns itself
     comments: int = 0  # comments listed so far (their even/odd classes alternate through the request)
     comment_threads: int = 0
+    # Titles of the navigation menus shown so far, with how often: a title shown again gets a number.
+    navigation_names: dict[str, int] = field(default_factory=dict)
+    navigation_menus_shown: list[int] = field(default_factory=list)  # the menus being rendered, innermost last
     # After content with blocks, WordPress re-registers wpautop behind the other filters of its priority:
     # from then on, in the same request, paragraphs are made after shortcode_unautop and the image filter.
     wpautop_moved_last: bool = False
@@ -138,6 +145,10 @@ class SitePost:
     menu_order: int = 0
     comment_status: str = "open"
     terms: tuple[int, ...] = ()  # term ids (categories and tags)
+    # Only navigation menus may be other than published (a block referring to a draft menu falls back).
+    status: str = "publish"
+    featured_image_id: int = 0  # the ``_thumbnail_id`` meta (0: none)
+    featured_image: Attachment | None = None  # that attachment (None: unknown, e.g. deleted)
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ class SiteUser:
     nicename: str = ""
     description: str = ""
     email: str = ""
+    email_hash: str = ""  # md5 of the trimmed, lowercased email (Gravatar's id); empty: from ``email``
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,9 @@ class SiteComment:
     parent: int = 0
     user_id: int = 0
     author_url: str = ""
+    author_email: str = ""
+    author_email_hash: str = ""  # md5 of the trimmed, lowercased email (Gravatar's id); empty: from the email
+    comment_type: str = "comment"  # or "pingback", "trackback" (no avatar)
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,9 @@ class SiteData:
     """
 
     posts: tuple[SitePost, ...] = ()
+    # Navigation menus (``wp_navigation`` posts: title, date, status, and the menu's blocks as content); the
+    # unpublished ones only matter to blocks referring to them (which then show the fallback menu).
+    navigation_menus: tuple[SitePost, ...] = ()
     terms: tuple[SiteTerm, ...] = ()
     users: tuple[SiteUser, ...] = ()
     comments: tuple[SiteComment, ...] = ()
@@ -195,3 +213,8 @@ class SiteData:
 
     def post(self, post_id: int) -> SitePost | None:
         return next((post for post in self.posts if post.id == post_id), None)
+
+    def any_post(self, post_id: int) -> SitePost | None:
+        """A post, page or navigation menu by id (``get_post``)."""
+        found = self.post(post_id)
+        return found or next((menu for menu in self.navigation_menus if menu.id == post_id), None)

@@ -12,7 +12,8 @@ from ..blocks import Block, BlockRenderer, DynamicRenderer, LoopRenderer
 from ..excerpt import EXCERPT_LENGTH
 from ..types import PostContext, RenderState, SiteData, SiteOptions, SitePost
 from .archives import render_archives
-from .authors import render_author_biography, render_avatar, render_post_author
+from .authors import render_author_biography, render_post_author
+from .avatars import render_avatar
 from .calendar import render_calendar
 from .categories import render_categories
 from .comment_form import render_comment_form
@@ -21,6 +22,7 @@ from .comments_block import (
     render_comment_author_name,
     render_comment_content,
     render_comment_date,
+    render_comment_reply_link,
     render_comment_template,
     render_comments,
     render_comments_title,
@@ -32,7 +34,10 @@ from .entry import (
     render_site_tagline,
     render_site_title,
 )
+from .featured_image import render_featured_image
 from .latest_posts import ExcerptRenderer, render_latest_posts
+from .navigation import render_navigation
+from .navigation_links import render_home_link, render_navigation_link, render_navigation_submenu
 from .page_list import render_page_list
 from .pagination import render_next, render_numbers, render_pagination
 from .query import render_no_results, render_post_template
@@ -43,12 +48,27 @@ from .terms import render_post_terms, render_tag_cloud
 from .widgets import render_loginout, render_read_more, render_rss
 
 
+def current_post(post: PostContext, data: SiteData) -> SitePost:
+    """The post being rendered as the site has it; else what its context tells (its thumbnail from its meta)."""
+    found = data.post(post.id)
+    if found is not None:
+        return found
+    thumbnail = post.meta.get("_thumbnail_id", "")
+    thumbnail_id = int(thumbnail) if thumbnail.strip().isdigit() else 0
+    return SitePost(
+        id=post.id,
+        post_type=post.post_type,
+        featured_image_id=thumbnail_id,
+        featured_image=post.attachments.get(thumbnail_id),
+    )
+
+
 def dynamic_renderers(
     site: SiteOptions, post: PostContext, data: SiteData, state: RenderState, excerpt: ExcerptRenderer
 ) -> dict[str, DynamicRenderer]:
     """The renderers of the dynamic blocks implemented here, for ``post`` on ``site``."""
 
-    shown = data.post(post.id) or SitePost(id=post.id, post_type=post.post_type)
+    shown = current_post(post, data)
 
     def post_of(block: Block) -> SitePost:
         """The post a block shows: its loop's (``postId`` context), else the one being rendered."""
@@ -70,9 +90,9 @@ def dynamic_renderers(
         "core/comment-author-name": lambda block, _: render_comment_author_name(block, site, data),
         "core/comment-date": lambda block, _: render_comment_date(block, site, data),
         "core/comment-content": lambda block, _: render_comment_content(block, site, data),
-        # Visitors get no edit links; replies need threaded comments, pages paged ones (both off).
+        # Visitors get no edit links; pages of comments need paged comments (off).
         "core/comment-edit-link": lambda block, _: "",
-        "core/comment-reply-link": lambda block, _: "",
+        "core/comment-reply-link": lambda block, _: render_comment_reply_link(block, site, data),
         "core/comments-pagination": lambda block, _: "",
         "core/comments-pagination-next": lambda block, _: "",
         "core/comments-pagination-numbers": lambda block, _: "",
@@ -92,17 +112,19 @@ def dynamic_renderers(
         "core/post-excerpt": of_post(
             lambda block, shown: render_post_excerpt(block, site, shown, excerpt(shown, EXCERPT_LENGTH))
         ),
+        "core/post-featured-image": of_post(lambda block, shown: render_featured_image(block, site, shown)),
         "core/avatar": of_post(lambda block, shown: render_avatar(block, site, data, shown)),
         "core/post-author": of_post(lambda block, shown: render_post_author(block, site, data, shown)),
         "core/post-author-biography": of_post(lambda block, shown: render_author_biography(block, data, shown)),
         "core/site-title": lambda block, _: render_site_title(block, site, data),
         "core/site-tagline": lambda block, _: render_site_tagline(block, data),
         "core/page-list": lambda block, _: render_page_list(block, site, data, post.id),
+        "core/home-link": lambda block, _: render_home_link(block, site),
         "core/social-link": lambda block, _: render_social_link(block),
         "core/archives": lambda block, _: render_archives(block, site, data, state),
         "core/calendar": lambda block, _: render_calendar(block, site, data),
         "core/categories": lambda block, _: render_categories(block, site, data, state),
-        "core/post-comments-form": of_post(lambda block, shown: render_comment_form(block, site, shown)),
+        "core/post-comments-form": of_post(lambda block, shown: render_comment_form(block, site, data, shown)),
         "core/post-terms": of_post(lambda block, shown: render_post_terms(block, site, data, shown)),
         "core/tag-cloud": lambda block, _: render_tag_cloud(block, site, data),
         "core/latest-comments": lambda block, _: render_latest_comments(block, site, data),
@@ -132,11 +154,16 @@ RENDERED_BLOCKS = frozenset(
         "core/latest-posts",
         "core/loginout",
         "core/page-list",
+        "core/home-link",
+        "core/navigation",
+        "core/navigation-link",
+        "core/navigation-submenu",
         "core/post-author",
         "core/post-author-biography",
         "core/post-comments-form",
         "core/post-date",
         "core/post-excerpt",
+        "core/post-featured-image",
         "core/post-navigation-link",
         "core/post-template",
         "core/post-terms",
@@ -171,4 +198,11 @@ def loop_renderers(site: SiteOptions, current: PostContext, data: SiteData) -> d
         shown = data.post(post_id) or SitePost(id=post_id)
         return render_comment_template(block, renderer, site, data, shown)
 
-    return {"core/post-template": post_template, "core/comment-template": comment_template}
+    return {
+        "core/post-template": post_template,
+        "core/comment-template": comment_template,
+        # A menu and its items render their inner blocks themselves (after WordPress's discarded rendering).
+        "core/navigation": lambda block, renderer: render_navigation(block, renderer, data, current),
+        "core/navigation-link": lambda block, renderer: render_navigation_link(block, renderer, data, current.id),
+        "core/navigation-submenu": lambda block, renderer: render_navigation_submenu(block, renderer, data, current.id),
+    }

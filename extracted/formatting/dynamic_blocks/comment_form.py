@@ -1,18 +1,20 @@
 """The comments form block: WordPress's ``comment_form()`` for a visitor, as a block theme styles it.
 
 The form shows when the post is open to comments; the site's options decide whether name and email are
-required (``SiteOptions.require_name_email``) and whether the cookies consent box shows
-(``show_comments_cookies_opt_in``).
+required (``SiteOptions.require_name_email``), whether the cookies consent box shows
+(``show_comments_cookies_opt_in``) and whether the title has the (hidden) link cancelling a reply to a
+comment (``thread_comments``: the link is the request's own URL).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from ..blocks import Block
-from ..html import escape_url
+from ..html import escape_html, escape_url
 from ..phpdata import php_string
-from ..types import SiteOptions, SitePost
+from ..types import SiteData, SiteOptions, SitePost
 from .wrapper import wrapper_attributes
 
 REQUIRED = ' <span class="required">*</span>'
@@ -46,7 +48,21 @@ def _fields(site: SiteOptions) -> str:
     return html + (COOKIES if site.show_comments_cookies_opt_in else "")
 
 
-def render_comment_form(block: Block, site: SiteOptions, post: SitePost) -> str:
+REPLY_ARGUMENTS = frozenset({"replytocom", "unapproved", "moderation-hash"})
+
+
+def cancel_reply_link(data: SiteData) -> str:
+    """``get_cancel_comment_reply_link``: the request's path and query without reply arguments."""
+    request = urlsplit(data.request_url)
+    kept = [
+        (key, value) for key, value in parse_qsl(request.query, keep_blank_values=True) if key not in REPLY_ARGUMENTS
+    ]
+    query = "&".join(f"{quote_plus(key)}={quote_plus(value)}" for key, value in kept)
+    link = escape_html(request.path + (f"?{query}" if query else "")) + "#respond"
+    return f'<a rel="nofollow" id="cancel-comment-reply-link" href="{link}" style="display:none;">Cancel reply</a>'
+
+
+def render_comment_form(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     if post.comment_status != "open":
         return ""
     attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
@@ -63,7 +79,8 @@ def render_comment_form(block: Block, site: SiteOptions, post: SitePost) -> str:
     )
     return (
         f'\t<div id="respond" {wrapper}>\n'
-        '\t\t<h3 id="reply-title" class="comment-reply-title">Leave a Reply</h3>'
+        '\t\t<h3 id="reply-title" class="comment-reply-title">Leave a Reply'
+        f"{f' <small>{cancel_reply_link(data)}</small>' if site.thread_comments else ''}</h3>"
         f'<form action="{action}" method="post" id="commentform" class="comment-form" novalidate>'
         f"{NOTES}{COMMENT_FIELD}{_fields(site)}{submit}</form>\t</div><!-- #respond -->\n\t"
     )

@@ -15,7 +15,8 @@ from ..phpdata import php_string
 from ..strip_tags import strip_tags
 from ..title import the_title
 from ..types import SiteComment, SiteData, SiteOptions
-from .authors import author_url, avatar
+from .authors import author_url
+from .avatars import comment_hash, get_avatar
 from .dates import parse_mysql, php_date
 from .links import permalink
 from .wrapper import wrapper_attributes
@@ -51,7 +52,9 @@ def _post_title(data: SiteData, post_id: int) -> str:
 def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, data: SiteData) -> str:
     html = '<li class="wp-block-latest-comments__comment">'
     if attrs["displayAvatar"]:
-        html += avatar(site)
+        html += get_avatar(
+            comment_hash(comment, data), 48, site, data, css_class="wp-block-latest-comments__comment-avatar"
+        )
     html += '<article><footer class="wp-block-latest-comments__comment-meta">'
     url = escape_url("" if comment.author_url == "http://" else comment.author_url)
     if not url and comment.user_id:

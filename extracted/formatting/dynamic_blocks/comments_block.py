@@ -1,17 +1,20 @@
 """The comments block of a post: its title, its approved comments through the comment template, its form.
 
-For a site that neither threads nor pages comments (the ``thread_comments`` and ``page_comments`` options
-off, as here): comments come oldest first in one flat list, without reply links or pagination.
+Comments come oldest first. On a site that threads comments (``SiteOptions.thread_comments``) the template
+lists the top-level comments, each followed by its replies in a nested list, down to the threading depth
+(deeper replies join the deepest list), with reply links; otherwise one flat list without reply links. A
+reply whose parent is not shown is not shown either. Comments are not paged (``page_comments`` off).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..block_supports import apply_block_supports, elements_support
 from ..blocks import Block, BlockRenderer
 from ..comment import comment_text
+from ..errors import WordPressFatalError
 from ..html import escape_attribute, escape_url, sanitize_html_class
 from ..phpdata import php_string
 from ..title import the_title
@@ -34,6 +37,10 @@ def _text_align(attrs: dict[str, Any]) -> dict[str, str]:
     return {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if attrs.get("textAlign") else {}
 
 
+def _text_align_set(attrs: dict[str, Any]) -> dict[str, str]:
+    return {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if attrs.get("textAlign") is not None else {}
+
+
 def render_comments_title(block: Block, data: SiteData, post: SitePost) -> str:
     count = len(post_comments(data, post.id))
     if not count:
@@ -54,35 +61,98 @@ def render_comments_title(block: Block, data: SiteData, post: SitePost) -> str:
     )
 
 
-def comment_classes(comment: SiteComment, data: SiteData, post: SitePost, state: RenderState) -> str:
-    """``comment_class()``: type, author, and the request-wide even/odd alternation (all at depth 1)."""
-    classes = ["comment"]
+def comment_classes(comment: SiteComment, data: SiteData, post: SitePost, state: RenderState, depth: int) -> str:
+    """``comment_class()``: type, author, the request-wide even/odd alternation (of threads at depth 1), depth."""
+    classes = [comment.comment_type or "comment"]
     user = next((u for u in data.users if u.id == comment.user_id), None) if comment.user_id else None
     if user is not None:
         classes += ["byuser", "comment-author-" + (sanitize_html_class(user.nicename) or str(user.id))]
         if user.id == post.author:
             classes.append("bypostauthor")
     classes += ["odd", "alt"] if state.comments % 2 else ["even"]
-    classes += ["thread-odd", "thread-alt"] if state.comment_threads % 2 else ["thread-even"]
     state.comments += 1
-    state.comment_threads += 1
-    return " ".join([*classes, "depth-1"])
+    if depth == 1:
+        classes += ["thread-odd", "thread-alt"] if state.comment_threads % 2 else ["thread-even"]
+        state.comment_threads += 1
+    return " ".join([*classes, f"depth-{depth}"])
+
+
+def _sprintf_without_arguments(text: str) -> str:
+    """PHP's ``sprintf($text)``: ``%%`` is ``%``, any other conversion lacks its argument (a fatal error)."""
+    if "%" not in text:
+        return text
+    pieces = text.split("%%")
+    if any("%" in piece for piece in pieces):
+        raise WordPressFatalError("sprintf(): a comment's content has a % conversion without an argument")
+    return "%".join(pieces)
+
+
+@dataclass(frozen=True)
+class _Thread:
+    """One comment template's rendering of a post's comments, nested by reply."""
+
+    block: Block
+    renderer: BlockRenderer
+    data: SiteData
+    post: SitePost
+    replies: dict[int, list[SiteComment]]  # by parent id, oldest first (empty when comments are not threaded)
+    max_depth: int
+
+    def items(self, comments: list[SiteComment], depth: int) -> str:
+        html = ""
+        copy = replace(self.block, context={})
+        for comment in comments:
+            inner = self.renderer.render_inner(self.block, {"commentId": comment.id, "postId": self.post.id})
+            content = apply_block_supports(inner, copy, self.renderer.state)
+            classes = comment_classes(comment, self.data, self.post, self.renderer.state, depth)
+            replies = self.replies.get(comment.id)
+            if replies and depth < self.max_depth:
+                content += f"<ol>{self.items(replies, depth + 1)}</ol>"
+            elif replies:
+                content += _sprintf_without_arguments(self.items(replies, depth))
+            html += f'<li id="comment-{comment.id}" class="{classes}">{content}</li>'
+        return html
 
 
 def render_comment_template(
     block: Block, renderer: BlockRenderer, site: SiteOptions, data: SiteData, post: SitePost
 ) -> str:
     comments = post_comments(data, post.id)
+    replies: dict[int, list[SiteComment]] = {}
+    if site.thread_comments:
+        for comment in comments:
+            if comment.parent:
+                replies.setdefault(comment.parent, []).append(comment)
+        comments = [comment for comment in comments if not comment.parent]
     if not post.id or not comments:
         return ""
-    copy = replace(block, context={})
-    items = ""
-    for comment in comments:
-        inner = renderer.render_inner(block, {"commentId": comment.id, "postId": post.id})
-        classes = comment_classes(comment, data, post, renderer.state)
-        content = apply_block_supports(inner, copy, renderer.state)
-        items += f'<li id="comment-{comment.id}" class="{classes}">{content}</li>'
-    return f"<ol {wrapper_attributes('core/comment-template', block.attrs)}>{items}</ol>"
+    thread = _Thread(block, renderer, data, post, replies, site.thread_comments_depth)
+    return f"<ol {wrapper_attributes('core/comment-template', block.attrs)}>{thread.items(comments, 1)}</ol>"
+
+
+def render_comment_reply_link(block: Block, site: SiteOptions, data: SiteData) -> str:
+    """A comment's reply link (threaded comments only), unless it is as deep as threads go."""
+    comment = _comment(block, data)
+    if not site.thread_comments or comment is None:
+        return ""
+    depth, parent = 1, comment.parent
+    while parent:
+        depth += 1
+        above = next((c for c in data.comments if c.id == parent), None)
+        parent = above.parent if above else 0
+    post = data.post(comment.post_id)
+    if site.thread_comments_depth <= depth or post is None or post.comment_status != "open":
+        return ""
+    reply_to = escape_attribute(f"Reply to {comment_author(comment, data)}")
+    url = escape_url(f"{permalink(site, post.id, post.post_type)}&replytocom={comment.id}")
+    link = (
+        f"<a rel='nofollow' class='comment-reply-link' href='{url}#respond' data-commentid=\"{comment.id}\" "
+        f'data-postid="{post.id}" data-belowelement="comment-{comment.id}" data-respondelement="respond" '
+        f"data-replyto=\"{reply_to}\" aria-label='{reply_to}'>Reply</a>"
+    )
+    attrs = _attrs(block)
+    wrapper = wrapper_attributes("core/comment-reply-link", attrs, **_text_align_set(attrs))
+    return f"<div {wrapper}>{link}</div>"
 
 
 def _comment(block: Block, data: SiteData) -> SiteComment | None:

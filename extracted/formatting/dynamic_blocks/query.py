@@ -71,6 +71,8 @@ def post_classes(data: SiteData, post: SitePost) -> str:
     classes = ["wp-block-post", f"post-{post.id}", post.post_type, f"type-{post.post_type}", "status-publish"]
     if post.post_type == "post":
         classes.append("format-standard")
+    if post.featured_image_id:
+        classes.append("has-post-thumbnail")
     classes.append("hentry")
     for taxonomy, prefix in TAXONOMY_CLASS.items():
         if post.post_type == "post":

@@ -13,8 +13,8 @@ from ..blocks import Block
 from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_url
 from ..phpdata import php_string
+from ..safecss import safecss_filter_attr
 from ..types import RenderState, SiteOptions
-from .style_engine import safecss
 from .wrapper import wrapper_attributes
 
 DEFAULTS: dict[str, Any] = {
@@ -77,7 +77,7 @@ class _Styles:
         """`` style="..."`` after ``safecss_filter_attr``: declarations trimmed, joined by ``;``."""
         if not declarations:
             return ""
-        return f' style="{escape_attribute(safecss(" ".join(declarations)))}"'
+        return f' style="{escape_attribute(safecss_filter_attr(" ".join(declarations)))}"'
 
 
 def _border(attrs: dict[str, Any], styles: _Styles, inside: bool) -> None:

@@ -74,11 +74,6 @@ DEFINITIONS: dict[str, dict[str, Definition]] = {
 }
 
 
-def safecss(css: str) -> str:
-    """``safecss_filter_attr`` of allowed declarations: trimmed, joined by ``;`` without a trailing one."""
-    return ";".join(d.strip() for d in css.split(";") if d.strip())
-
-
 def kebab_case(text: str) -> str:
     """WordPress's ``_wp_to_kebab_case``."""
     return "-".join(word.lower() for word in KEBAB_WORDS.findall(text.replace("'", "")))

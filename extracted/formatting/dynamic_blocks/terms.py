@@ -14,8 +14,8 @@ from typing import Any
 from ..blocks import Block
 from ..html import escape_attribute, escape_html, escape_url
 from ..phpdata import php_string
+from ..safecss import safecss_filter_attr
 from ..types import SiteData, SiteOptions, SitePost, SiteTerm
-from .style_engine import safecss
 from .wrapper import wrapper_attributes
 
 FONT_UNIT = re.compile(r"^[0-9.]+(?P<unit>[a-z%]+)$", re.IGNORECASE)
@@ -125,7 +125,8 @@ def render_post_terms(block: Block, site: SiteOptions, data: SiteData, post: Sit
     separator = php_string(attrs.get("separator", ", ")) or " "
     # The wrapper goes through ``wp_kses_post`` with the prefix: its inline style is filtered.
     wrapper = STYLE_ATTRIBUTE.sub(
-        lambda m: f'style="{safecss(m.group(1))}"', wrapper_attributes("core/post-terms", attrs, **{"class": classes})
+        lambda m: f'style="{safecss_filter_attr(m.group(1))}"',
+        wrapper_attributes("core/post-terms", attrs, **{"class": classes}),
     )
     html = f"<div {wrapper}>"
     if attrs.get("prefix"):

@@ -97,7 +97,22 @@ SUPPORTS: dict[str, Supports] = {
         "spacing": {"padding": ["horizontal", "vertical"]},
         "html": False,
     },
+    "core/comment-reply-link": {
+        "color": {"gradients": True, "link": True, "text": False},
+        "spacing": _SPACING,
+        "typography": _TYPOGRAPHY_ALL,
+        "html": False,
+    },
     "core/page-list": {"reusable": False, "html": False},
+    "core/navigation": {
+        "align": ["wide", "full"],
+        "html": False,
+        "typography": {**_TYPOGRAPHY_ALL, "__experimentalSkipSerialization": ["textDecoration"]},
+        "spacing": {"blockGap": True},
+    },
+    "core/navigation-link": {"reusable": False, "html": False, "typography": _TYPOGRAPHY_ALL},
+    "core/navigation-submenu": {"reusable": False, "html": False},
+    "core/home-link": {"reusable": False, "html": False, "typography": _TYPOGRAPHY_ALL},
     "core/social-link": {"reusable": False, "html": False},
     "core/loginout": {"className": True, "typography": {"fontSize": False}},
     "core/read-more": {
@@ -138,6 +153,13 @@ SUPPORTS: dict[str, Supports] = {
         "spacing": _SPACING,
         "__experimentalBorder": {**_BORDER, "style": True, "__experimentalSkipSerialization": True},
         "color": {"text": False, "background": False},
+    },
+    "core/post-featured-image": {
+        "align": ["left", "right", "center", "wide", "full"],
+        "color": {"text": False, "background": False},
+        "__experimentalBorder": {**_BORDER, "__experimentalSkipSerialization": True},
+        "html": False,
+        "spacing": _SPACING,
     },
     "core/post-date": {"html": False, "color": _COLOR, "spacing": _SPACING, "typography": _TYPOGRAPHY_ALL},
     "core/site-tagline": {
@@ -259,12 +281,12 @@ def _typography(supports: Supports, attrs: Mapping[str, Any]) -> dict[str, str]:
     if not typography or _skipped(supports, "typography"):
         return {}
     styles: dict[str, Any] = {}
-    if typography.get("fontSize"):
+    if typography.get("fontSize") and not _skipped(supports, "typography", "fontSize"):
         styles["fontSize"] = _preset_or_custom(attrs, "fontSize", "font-size", "typography", "fontSize")
-    if typography.get("__experimentalFontFamily"):
+    if typography.get("__experimentalFontFamily") and not _skipped(supports, "typography", "fontFamily"):
         styles["fontFamily"] = _preset_or_custom(attrs, "fontFamily", "font-family", "typography", "fontFamily")
     for support, key in _TYPOGRAPHY:
-        if typography.get(support):
+        if typography.get(support) and not _skipped(supports, "typography", key):
             styles[key] = _get(attrs, "style", "typography", key)
     return get_styles({"typography": styles}, convert_vars_to_classnames=True).attributes()
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from formatting_harness import SITE_DATA
 
-from extracted.formatting import PostContext
+from extracted.formatting import Attachment, PostContext
 from extracted.formatting.attachment_meta import attachment_from_meta
+from extracted.formatting.dynamic_blocks.avatars import email_hash
 from extracted.formatting.types import SiteComment, SiteData, SitePost, SiteTerm, SiteUser
 from wordpress.wxr import WxrExport, WxrPost, WxrTerm, read_wxr
 
@@ -29,9 +30,9 @@ def exports() -> list[WxrExport]:
     return [read_wxr(path) for path in sorted(CORPUS.glob("*.xml"))]
 
 
-def context(post: WxrPost, export: WxrExport) -> PostContext:
-    """The post as the renderer sees it, with every attachment of its export."""
-    attachments = {
+def attachments(export: WxrExport) -> dict[int, Attachment]:
+    """Every attachment of the export, by id."""
+    return {
         item.post_id: attachment_from_meta(
             item.post_id,
             mime_type=MIME_TYPES.get(item.guid.rsplit(".", 1)[-1].lower(), "application/octet-stream"),
@@ -47,12 +48,16 @@ def context(post: WxrPost, export: WxrExport) -> PostContext:
         )
         for item in export.of_type("attachment")
     }
+
+
+def context(post: WxrPost, export: WxrExport) -> PostContext:
+    """The post as the renderer sees it, with every attachment of its export."""
     return PostContext(
         id=post.post_id,
         post_type=post.post_type,
         status=post.status,
         content=post.content,
-        attachments=attachments,
+        attachments=attachments(export),
         meta=dict(post.meta),
     )
 
@@ -73,6 +78,11 @@ def _unique_term_ids(terms: dict[tuple[str, str], WxrTerm]) -> dict[tuple[str, s
     return ids
 
 
+def _thumbnail_id(post: WxrPost) -> int:
+    value = dict(post.meta).get("_thumbnail_id", "")
+    return int(value) if value.isdigit() else 0
+
+
 def site_data(export: WxrExport) -> SiteData:
     """The export as the site around its posts: what a visitor sees of it, in a fixed order (newest first)."""
     terms = {(t.taxonomy, t.slug): t for t in export.terms}
@@ -80,6 +90,7 @@ def site_data(export: WxrExport) -> SiteData:
     users = {a.login: a for a in export.authors}
     user_ids = {login: author.author_id or index + 1 for index, (login, author) in enumerate(sorted(users.items()))}
     published = [p for p in export.of_type("post", "page") if p.status == "publish"]
+    media = attachments(export)
     posts = tuple(
         SitePost(
             id=p.post_id,
@@ -96,22 +107,42 @@ def site_data(export: WxrExport) -> SiteData:
             menu_order=p.menu_order,
             comment_status=p.comment_status,
             terms=tuple(term_ids[(t.taxonomy, t.slug)] for t in p.terms if (t.taxonomy, t.slug) in term_ids),
+            featured_image_id=_thumbnail_id(p),
+            featured_image=media.get(_thumbnail_id(p)),
         )
         for p in sorted(published, key=lambda p: (p.date, p.post_id), reverse=True)
+    )
+    menus = tuple(
+        SitePost(id=p.post_id, post_type=p.post_type, title=p.title, date=p.date, content=p.content, status=p.status)
+        for p in export.of_type("wp_navigation")
     )
     return dataclasses.replace(
         SITE_DATA,
         posts=posts,
+        navigation_menus=menus,
         terms=tuple(
             SiteTerm(term_ids[key], t.taxonomy, t.name, t.slug, description=t.description)
             for key, t in sorted(terms.items())
         ),
         users=tuple(
-            SiteUser(user_ids[login], login, a.display_name, description="") for login, a in sorted(users.items())
+            SiteUser(
+                user_ids[login], login, a.display_name, description="", email=a.email, email_hash=email_hash(a.email)
+            )
+            for login, a in sorted(users.items())
         ),
         comments=tuple(
             SiteComment(
-                c.comment_id, p.post_id, c.author, c.content, c.date, c.date_gmt, c.parent, c.user_id, c.author_url
+                c.comment_id,
+                p.post_id,
+                c.author,
+                c.content,
+                c.date,
+                c.date_gmt,
+                c.parent,
+                c.user_id,
+                c.author_url,
+                author_email=c.author_email,
+                comment_type=c.comment_type or "comment",
             )
             for p in published
             for c in p.comments

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from extracted.formatting import PostContext, RenderState, SiteOptions, WordPressFatalError
+from extracted.formatting.dynamic_blocks.avatars import email_hash as gravatar_hash
 from extracted.formatting.dynamic_blocks.terms import term_counts
 from extracted.formatting.render import comment_text, rendered_excerpt, the_content, the_title
-from extracted.formatting.types import Attachment, ImageMeta, SiteData
+from extracted.formatting.types import Attachment, ImageMeta, SiteData, SitePost
 from wordpress.phpeval import PhpEvalError, PhpFormatter
 
 SITE = SiteOptions(home="http://example.test", siteurl="http://example.test", show_avatars=False)
@@ -31,6 +32,10 @@ WORDPRESS_OPTIONS = {
     "require_name_email": "1" if SITE.require_name_email else "",
     "show_comments_cookies_opt_in": "1" if SITE.show_comments_cookies_opt_in else "",
     "show_avatars": "1" if SITE.show_avatars else "",
+    "thread_comments": "1" if SITE.thread_comments else "",
+    "thread_comments_depth": str(SITE.thread_comments_depth),
+    "avatar_default": SITE.avatar_default,
+    "avatar_rating": SITE.avatar_rating,
     "template": "twentytwentythree",
     "stylesheet": "twentytwentythree",
     "permalink_structure": "",
@@ -46,6 +51,25 @@ WORDPRESS_OPTIONS = {
     "large_size_w": "1024",
     "large_size_h": "1024",
     "WPLANG": "",
+}
+
+
+def _flag(value: object) -> str:
+    return "1" if value else ""
+
+
+# SiteOptions fields and the WordPress options they are (as the options table holds them).
+WORDPRESS_OPTION_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "use_smilies": ("use_smilies", lambda value: "1" if value else "0"),
+    "https_migration_required": ("https_migration_required", _flag),
+    "date_format": ("date_format", str),
+    "show_avatars": ("show_avatars", _flag),
+    "thread_comments": ("thread_comments", _flag),
+    "thread_comments_depth": ("thread_comments_depth", str),
+    "avatar_default": ("avatar_default", str),
+    "avatar_rating": ("avatar_rating", str),
+    "require_name_email": ("require_name_email", _flag),
+    "show_comments_cookies_opt_in": ("show_comments_cookies_opt_in", _flag),
 }
 
 
@@ -92,6 +116,39 @@ def _attachment_meta(attachment: Attachment) -> dict[str, list[Any]]:
     return meta
 
 
+def _post_row(post: SitePost, data: SiteData) -> dict[str, Any]:
+    return {
+        "ID": post.id,
+        "post_type": post.post_type,
+        "post_status": post.status,
+        "post_title": post.title,
+        "post_name": post.name,
+        "post_date": post.date,
+        "post_date_gmt": post.date_gmt,
+        "post_modified": post.modified,
+        "post_author": str(post.author),
+        "post_excerpt": post.excerpt,
+        "post_content": post.content,
+        "post_parent": post.parent,
+        "menu_order": post.menu_order,
+        "comment_status": post.comment_status,
+        "comment_count": str(sum(1 for c in data.comments if c.post_id == post.id)),  # a database row's string
+        "terms": list(post.terms),
+        "meta": {"_thumbnail_id": [str(post.featured_image_id)]} if post.featured_image_id else {},
+    }
+
+
+def _attachment_row(attachment: Attachment) -> dict[str, Any]:
+    return {**_attachment_post(attachment), "meta": _attachment_meta(attachment)}
+
+
+def _email(email: str, email_hash: str) -> str:
+    """The email WordPress is given: it hashes it itself, so it must be the one the hash is of."""
+    if email_hash and email_hash != gravatar_hash(email):
+        raise ValueError(f"the harness needs the email whose md5 is {email_hash} (got {email!r})")
+    return email
+
+
 def _site_request(data: SiteData) -> dict[str, Any]:
     """The site's data as the runner's ``site``: options the blocks read, rows the queries find (a term's
     count is what WordPress keeps in ``term_taxonomy.count``: its published posts)."""
@@ -99,33 +156,16 @@ def _site_request(data: SiteData) -> dict[str, Any]:
     return {
         "options": {"blogname": data.title, "blogdescription": data.tagline},
         "now": data.now,
-        "posts": [
-            {
-                "ID": p.id,
-                "post_type": p.post_type,
-                "post_title": p.title,
-                "post_name": p.name,
-                "post_date": p.date,
-                "post_date_gmt": p.date_gmt,
-                "post_modified": p.modified,
-                "post_author": str(p.author),
-                "post_excerpt": p.excerpt,
-                "post_content": p.content,
-                "post_parent": p.parent,
-                "menu_order": p.menu_order,
-                "comment_status": p.comment_status,
-                "comment_count": sum(1 for c in data.comments if c.post_id == p.id),
-                "terms": list(p.terms),
-            }
-            for p in data.posts
-        ],
+        "request_url": data.request_url,
+        "posts": [_post_row(p, data) for p in data.posts + data.navigation_menus]
+        + [_attachment_row(p.featured_image) for p in data.posts if p.featured_image is not None],
         "users": [
             {
                 "ID": u.id,
                 "user_login": u.login,
                 "user_nicename": u.nicename,
                 "display_name": u.display_name,
-                "user_email": u.email,
+                "user_email": _email(u.email, u.email_hash),
                 "description": u.description,
             }
             for u in data.users
@@ -150,6 +190,8 @@ def _site_request(data: SiteData) -> dict[str, Any]:
                 "comment_post_ID": str(c.post_id),
                 "comment_author": c.author,
                 "comment_author_url": c.author_url,
+                "comment_author_email": _email(c.author_email, c.author_email_hash),
+                "comment_type": c.comment_type,
                 "comment_content": c.content,
                 "comment_date": c.date,
                 "comment_date_gmt": c.date_gmt,
@@ -172,11 +214,11 @@ def php_request(
 ) -> dict[str, Any]:
     """A runner request evaluating ``fn`` on ``text`` with the post (and its media) as WordPress data."""
     request: dict[str, Any] = {"fn": fn, "text": text, "isolated": isolated}
-    options: dict[str, str] = {}
-    if not site.use_smilies:
-        options["use_smilies"] = "0"
-    if site.https_migration_required:
-        options["https_migration_required"] = "1"
+    options = {
+        option: convert(getattr(site, name))
+        for name, (option, convert) in WORDPRESS_OPTION_FIELDS.items()
+        if getattr(site, name) != getattr(SITE, name)
+    }
     if site.home_url != SITE.home_url or site.site_url != SITE.site_url:
         options.update(home=site.home_url, siteurl=site.site_url)
     if options:

@@ -4,7 +4,7 @@ WordPress still renders it so (``php``-marked)."""
 from __future__ import annotations
 
 import pytest
-from formatting_fixtures import Case, expected_outputs, load_cases, php_request_for, render
+from formatting_fixtures import Case, expected_outputs, load_cases, php_answers, render
 from formatting_harness import Differential
 
 CASES = load_cases()
@@ -20,6 +20,6 @@ def test_python_renders_as_wordpress_did(case: Case) -> None:
 
 @pytest.mark.php
 def test_wordpress_still_renders_the_fixtures_so(differential: Differential) -> None:
-    answers = differential.php.evaluate_many([php_request_for(case) for case in CASES])
+    answers = php_answers(differential.php, CASES)
     changed = [case.id for case, answer in zip(CASES, answers, strict=True) if EXPECTED.get(case.id) != answer]
     assert not changed, f"WordPress's output changed for: {changed}"

@@ -267,6 +267,9 @@ BLOCK_ATTRIBUTES = st.one_of(
             {"style": {"color": {"duotone": ["#000", "#fff"]}}},
             {"style": {"spacing": {"blockGap": {"top": "1em", "left": "2em"}}}},
             {"id": 21},
+            {"label": "L & <em>x</em>", "url": "/x?a=1&b=2", "kind": "custom"},
+            {"overlayMenu": "never", "layout": {"type": "flex", "justifyContent": "right"}},
+            {"ref": 99, "openSubmenusOnClick": True},
         ]
     ),
 )
@@ -295,6 +298,11 @@ BLOCK_DELIMITER = st.builds(
             "x/y",
             "social-links",
             "query",
+            "navigation",
+            "navigation-link",
+            "navigation-submenu",
+            "page-list",
+            "home-link",
         ]
     ),
     BLOCK_ATTRIBUTES,

@@ -5,7 +5,8 @@
  * The formatting runner needs WordPress's code, not its data: options come from the runner
  * (global $strangler_options, answered for WordPress's autoload query), posts and meta are
  * put in the object cache by the runner, get_pages's query, the archives' grouping queries and the
- * calendar's queries are answered from the request's published posts, and every other query finds nothing.
+ * calendar's queries are answered from the request's published posts, threaded comment queries from its
+ * comments, and every other query finds nothing.
  */
 class Strangler_Offline_DB extends wpdb {
 	public function __construct() {
@@ -76,9 +77,23 @@ class Strangler_Offline_DB extends wpdb {
 		if ( preg_match( '/^SELECT (?:DISTINCT )?(.*) FROM `?\S+posts`? +WHERE post_type = \'post\' AND post_status = \'publish\' GROUP BY/', $query, $m ) ) {
 			$this->last_result = $this->archive_rows( $m[1] );
 		}
+		if ( preg_match( '/^\s*SELECT\s+(?:SQL_CALC_FOUND_ROWS\s+)?\S*comment_ID\s+FROM\s+\S*comments\s+WHERE\s+(.*)\s+ORDER BY .*comment_date_gmt (ASC|DESC)/s', $query, $m ) ) {
+			$post_id = preg_match( '/comment_post_ID = (\d+)/', $m[1], $p ) ? $p[1] : '';
+			$parent  = preg_match( '/comment_parent = (\d+)/', $m[1], $p ) ? $p[1] : '';
+			foreach ( strangler_matching_comments( $post_id, $parent, $m[2] ) as $comment ) {
+				$this->last_result[] = (object) array( 'comment_ID' => (string) $comment->comment_ID );
+			}
+			$this->found_rows = count( $this->last_result );
+		}
+		if ( 'SELECT FOUND_ROWS()' === trim( $query ) ) {
+			$this->last_result = array( (object) array( 'FOUND_ROWS()' => (string) ( $this->found_rows ?? 0 ) ) );
+		}
 		$this->num_rows = count( $this->last_result );
 		return $this->num_rows;
 	}
+
+	/** The rows the last comment query found (its SQL_CALC_FOUND_ROWS). */
+	private $found_rows = 0;
 
 	/** The dates of the request's published posts, oldest first. */
 	private function published_post_dates() {

@@ -23,6 +23,9 @@ add_filter(
 			if ( '' !== ( $vars['post_parent'] ?? '' ) && (int) $vars['post_parent'] !== (int) $candidate->post_parent ) {
 				continue;
 			}
+			if ( 'publish' === ( $vars['post_status'] ?? '' ) && 'publish' !== $candidate->post_status ) {
+				continue; // unpublished navigation menus (the other posts given are published)
+			}
 			$types = (array) ( ( $vars['post_type'] ?? '' ) ?: 'post' );
 			if ( ! in_array( 'any', $types, true ) && ! in_array( $candidate->post_type, $types, true ) ) {
 				continue;
@@ -51,6 +54,11 @@ add_filter(
 		} elseif ( 'menu_order ID' === $orderby || 'menu_order' === $orderby ) {
 			usort( $matches, fn( $a, $b ) => array( $a->menu_order, $a->ID ) <=> array( $b->menu_order, $b->ID ) );
 			if ( 'DESC' === strtoupper( $vars['order'] ?? 'ASC' ) ) {
+				$matches = array_reverse( $matches );
+			}
+		} elseif ( 'ID' === $orderby ) {
+			usort( $matches, fn( $a, $b ) => $a->ID <=> $b->ID );
+			if ( 'DESC' === strtoupper( $vars['order'] ?? 'DESC' ) ) {
 				$matches = array_reverse( $matches );
 			}
 		} elseif ( 'title' === $orderby ) {
@@ -133,23 +141,36 @@ add_filter(
 	2
 );
 
-// Comment queries (latest comments, a post's comments) are answered from the site's approved comments.
+/**
+ * The site's approved comments of a post ('' or 0: of every post) with a parent ('': any), newest first with
+ * ties by id (the site data's deterministic order), oldest first for ASC.
+ */
+function strangler_matching_comments( $post_id, $parent, $order ) {
+	global $strangler_comments;
+	$matches = array_values(
+		array_filter(
+			$strangler_comments,
+			fn( $c ) => ( empty( $post_id ) || (int) $post_id === (int) $c->comment_post_ID )
+				&& ( '' === $parent || (int) $parent === (int) $c->comment_parent )
+		)
+	);
+	usort( $matches, fn( $a, $b ) => array( $b->comment_date_gmt, (int) $b->comment_ID ) <=> array( $a->comment_date_gmt, (int) $a->comment_ID ) );
+	return 'ASC' === strtoupper( $order ) ? array_reverse( $matches ) : $matches;
+}
+
+// Comment queries (latest comments, a post's comments) are answered from the site's approved comments;
+// threaded ones (hierarchical) run WordPress's SQL, answered by db.php the same way.
 add_filter(
 	'comments_pre_query',
 	function ( $found, $query ) {
-		global $strangler_comments;
-		$vars    = $query->query_vars;
-		$matches = array_values(
-			array_filter(
-				$strangler_comments,
-				fn( $c ) => ( empty( $vars['post_id'] ) || (int) $vars['post_id'] === (int) $c->comment_post_ID )
-					&& ( '' === ( $vars['parent'] ?? '' ) || (int) $vars['parent'] === (int) $c->comment_parent )
-			)
-		);
-		// Newest first, ties by id (the site data's deterministic order); ASC reverses it.
-		usort( $matches, fn( $a, $b ) => array( $b->comment_date_gmt, (int) $b->comment_ID ) <=> array( $a->comment_date_gmt, (int) $a->comment_ID ) );
-		if ( 'ASC' === strtoupper( $vars['order'] ?? 'DESC' ) ) {
-			$matches = array_reverse( $matches );
+		$vars = $query->query_vars;
+		if ( $vars['hierarchical'] ) {
+			return null; // WordPress's own SQL (answered by db.php) and threading of the descendants
+		}
+		$matches = strangler_matching_comments( $vars['post_id'] ?? '', $vars['parent'] ?? '', $vars['order'] ?? 'DESC' );
+		if ( ! empty( $vars['parent__in'] ) ) {
+			$parents = array_map( 'intval', (array) $vars['parent__in'] );
+			$matches = array_values( array_filter( $matches, fn( $c ) => in_array( (int) $c->comment_parent, $parents, true ) ) );
 		}
 		if ( $vars['count'] ) {
 			return count( $matches );

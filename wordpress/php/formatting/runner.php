@@ -8,7 +8,9 @@
  *   "site" is the site around the post (what dynamic blocks show): its options (blogname...) and its
  *   published posts and pages (with their term ids), which post queries find besides the request's "posts",
  *   its users (rows of wp_users, and their description) and its approved comments, which comment
- *   queries find, and its terms (with their counts of published posts), which term queries find.
+ *   queries find, and its terms (with their counts of published posts), which term queries find. Site
+ *   posts may carry their "meta" (e.g. _thumbnail_id), and the attachments of their featured images are
+ *   site posts too.
  *   answer   {"output": "...", "seconds": evaluation time} or {"error": "..."}
  * With "isolated": true the request runs in a fork, as if it were the only one of its PHP request.
  * Environment: STRANGLER_WP_CONTENT_DIR is a private content directory holding db.php (our offline
@@ -43,10 +45,30 @@ $_SERVER['HTTP_HOST']   = $home['host'] . ( isset( $home['port'] ) ? ':' . $home
 $_SERVER['SERVER_NAME'] = $home['host'];
 $_SERVER['REQUEST_URI'] = '/wp-json/wp/v2/posts';
 
+// A fatal error PHP cannot catch (e.g. memory exhausted by a block rendering itself) still gets an answer:
+// this runs before WordPress's own shutdown hooks (which would flush the half-rendered output).
+$strangler_answering = false;
+register_shutdown_function(
+	function () {
+		global $strangler_answering;
+		if ( ! $strangler_answering ) {
+			return;
+		}
+		while ( ob_get_level() > 0 ) {
+			ob_end_clean();
+		}
+		$error = error_get_last();
+		echo json_encode( array( 'error' => 'fatal error: ' . ( $error['message'] ?? 'unknown' ) ) ), "\n";
+		flush();
+		posix_kill( posix_getpid(), SIGKILL ); // no other shutdown hooks: they could write to stdout
+	}
+);
+
 require_once ABSPATH . 'wp-settings.php';
 
 // WordPress reset error reporting while loading; warnings must not clutter the harness's stderr.
 error_reporting( E_ERROR | E_PARSE | E_COMPILE_ERROR | E_CORE_ERROR );
+ini_set( 'display_errors', 'stderr' );
 
 // What an anonymous REST request is: no user, REST_REQUEST, never the network.
 define( 'REST_REQUEST', true );
@@ -104,6 +126,14 @@ function strangler_post( array $fields ) {
 	return $post;
 }
 
+/** Post meta as the meta cache holds it: lists of strings (PHP-serialized for structured values). */
+function strangler_meta( array $meta ) {
+	foreach ( $meta as $key => $values ) {
+		$meta[ $key ] = array_map( fn( $v ) => is_string( $v ) ? $v : serialize( $v ), (array) $values );
+	}
+	return $meta;
+}
+
 /** Makes the request's data what WordPress will find, and the request's post the global post. */
 function strangler_prepare( array $request ) {
 	global $strangler_options, $strangler_base_options, $strangler_posts, $strangler_comments, $strangler_terms, $post;
@@ -112,6 +142,10 @@ function strangler_prepare( array $request ) {
 	// The request's time shows in the calendar: its month (its day, "today", is the clock's).
 	$monthnum = isset( $site['now'] ) ? substr( $site['now'], 5, 2 ) : '';
 	$year     = isset( $site['now'] ) ? substr( $site['now'], 0, 4 ) : '';
+	// WordPress's is_ssl(): the request's scheme (Gravatar URLs depend on it).
+	$_SERVER['HTTPS'] = 0 === stripos( $site['request_url'] ?? '', 'https:' ) ? 'on' : 'off';
+	$url                    = parse_url( $site['request_url'] ?? '/wp-json/wp/v2/posts' );
+	$_SERVER['REQUEST_URI'] = ( $url['path'] ?? '/' ) . ( isset( $url['query'] ) ? '?' . $url['query'] : '' );
 	$strangler_options = array_merge( $strangler_base_options, $site['options'] ?? array(), $request['options'] ?? array() );
 	wp_cache_flush();
 	$strangler_posts = array();
@@ -121,10 +155,7 @@ function strangler_prepare( array $request ) {
 		wp_cache_add( $attachment->ID, $attachment, 'posts' );
 	}
 	foreach ( $request['meta'] ?? array() as $post_id => $meta ) {
-		foreach ( $meta as $key => $values ) {
-			$meta[ $key ] = array_map( fn( $v ) => is_string( $v ) ? $v : serialize( $v ), (array) $values );
-		}
-		wp_cache_set( (int) $post_id, $meta, 'post_meta' );
+		wp_cache_set( (int) $post_id, strangler_meta( $meta ), 'post_meta' );
 	}
 	$post = null;
 	if ( ! empty( $request['post'] ) ) {
@@ -167,6 +198,10 @@ function strangler_prepare( array $request ) {
 			$site_post = wp_cache_get( $site_post->ID, 'posts' ); // the request's post, with its content
 		}
 		$strangler_posts[ $site_post->ID ] = $site_post;
+		if ( ! empty( $fields['meta'] ) ) { // the request's own meta (of its post) wins
+			$given = wp_cache_get( $site_post->ID, 'post_meta' );
+			wp_cache_set( $site_post->ID, array_merge( strangler_meta( $fields['meta'] ), $given ?: array() ), 'post_meta' );
+		}
 	}
 	// Each post's terms by taxonomy, as the object term cache holds them (by name).
 	$by_name = $strangler_terms;
@@ -218,6 +253,7 @@ function strangler_evaluate( array $request ) {
 		case 'excerpt_remove_blocks':
 		case 'wp_filter_content_tags':
 		case 'wp_strip_all_tags':
+		case 'safecss_filter_attr':
 			return call_user_func( $request['fn'], $text );
 		case 'wp_trim_words':
 			return wp_trim_words( $text, $request['num_words'] ?? 55, $request['more'] ?? null );
@@ -227,7 +263,9 @@ function strangler_evaluate( array $request ) {
 }
 
 function strangler_answer( array $request ) {
-	$level = ob_get_level();
+	global $strangler_answering;
+	$strangler_answering = true;
+	$level               = ob_get_level();
 	ob_start(); // whatever a filter echoes must not reach the protocol's stdout
 	try {
 		strangler_prepare( $request );
@@ -244,6 +282,7 @@ function strangler_answer( array $request ) {
 			ob_end_clean();
 		}
 	}
+	$strangler_answering = false;
 	echo json_encode( $answer, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE ), "\n";
 	flush();
 }
