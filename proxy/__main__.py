@@ -9,6 +9,7 @@
         --admin-token-file PATH/admin_token \\
         [--workers N] [--wordpress-timeout SECONDS] [--log-level info] \\
         [--server native|uvicorn] \\          # HTTP server: ours (default, measured faster) or uvicorn
+        [--shadow-concurrency N] \\           # candidate requests in flight (default 2)
         [--component NAME=HEALTH_URL ...]   # repeatable: health shown on the dashboard (admin port, /)
 
 The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--wordpress-timeout", type=float, default=120.0)
     run.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     run.add_argument("--server", default="native", choices=["native", "uvicorn"])
+    run.add_argument("--shadow-concurrency", type=int, default=2, help="candidate requests in flight (default 2)")
     run.add_argument(
         "--component",
         dest="components",
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         wordpress_timeout=args.wordpress_timeout,
         log_level=args.log_level,
         server=args.server,
+        shadow_concurrency=max(1, args.shadow_concurrency),
         components=tuple(args.components),
     )
     return serve(options)

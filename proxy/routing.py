@@ -13,12 +13,14 @@ from proxy.types import Decision, Mode, RawHeaders, Route, RouteTable, Target
 _SEGMENT_PARAM = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<kind>int|slug|any))?\}$")
 _KIND_REGEX = {"int": r"[0-9]+", "slug": r"[A-Za-z0-9_.~-]+", "any": r"[^/]+"}
 CANARY_BUCKETS = 10_000
+_SLASHES = re.compile(r"/{2,}")
 
 
 def normalize_path(raw_path: str) -> str:
     """Decoded path with duplicate and trailing slashes removed: `/a//b/%7Ex/` -> `/a/b/~x`."""
-    path = unquote(raw_path, errors="replace")
-    path = re.sub(r"/{2,}", "/", path)
+    path = unquote(raw_path, errors="replace") if "%" in raw_path else raw_path
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
     if not path.startswith("/"):
         path = "/" + path
     if len(path) > 1:
@@ -66,9 +68,10 @@ def effective_methods(method: str, query_string: str, headers: RawHeaders) -> tu
     The first element is the method WordPress's REST server will use (`_method` wins over the header).
     """
     overrides: list[str] = []
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
-        if key == "_method":
-            overrides.append(value.upper())
+    if "_method" in query_string:  # parse_qsl per request only when it can matter
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            if key == "_method":
+                overrides.append(value.upper())
     header = get_header(headers, b"x-http-method-override")
     if header is not None:
         overrides.append(header.decode("latin-1").strip().upper())
@@ -87,9 +90,14 @@ def match_route(table: RouteTable, path: str, method: str) -> Route | None:
     for route in table.routes:
         if method not in route.methods or (best is not None and route.priority <= best.priority):
             continue
-        if any(compile_pattern(p).match(path) for p in route.paths):
+        if any(pattern.match(path) for pattern in _patterns(route.paths)):
             best = route
     return best
+
+
+@functools.lru_cache(maxsize=1024)
+def _patterns(paths: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_pattern(p) for p in paths)
 
 
 def decide(

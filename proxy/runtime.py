@@ -47,8 +47,9 @@ class RuntimeConfig:
     flush_interval: float = 1.0
     # Health URLs the dashboard polls (`--component NAME=URL`).
     components: tuple[Component, ...] = ()
-    # Set by the server: captures go to the shadow process instead of an in-process ShadowMirror.
-    shadow_queue: Any = None
+    # Set by the server: captures go to the shadow process (this unix socket) instead of an
+    # in-process ShadowMirror.
+    shadow_channel: Path | None = None
 
 
 class ProxyRuntime:
@@ -74,10 +75,10 @@ class ProxyRuntime:
         self.services: Transport = services or self.legacy
         self.store = ComparisonStore(config.store_url, retention_rows=config.retention_rows)
         self.shadow: ShadowRunner
-        if config.shadow_queue is not None:
-            from proxy.shadow_process import QueueShadowSink
+        if config.shadow_channel is not None:
+            from proxy.shadow_channel import SocketShadowSink
 
-            self.shadow = QueueShadowSink(config.shadow_queue, self.observer)
+            self.shadow = SocketShadowSink(config.shadow_channel, self.observer.shadow_dropped)
         else:
             self.shadow = ShadowMirror(
                 wordpress_url=config.wordpress_url,

@@ -170,7 +170,8 @@ class ShadowMirror:
         }
         if capture.legacy_truncated:
             return self._record(base, "skipped", error="WordPress answer too large to compare")
-        base["legacy_body"] = _text(decoded_body(legacy))  # kept unless the answers match (see _record)
+        # bodies are kept for investigating differences only: decoded lazily (see _record)
+        base["legacy_body"] = legacy
         rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore)
         headers = shadow_headers(capture.headers, route.shadow.forward_credentials)
         try:
@@ -194,8 +195,8 @@ class ShadowMirror:
             outcome,
             candidate_status=candidate.status,
             candidate_ms=candidate_ms,
-            diff=json.dumps(result.to_dict(), default=str),
-            candidate_body=_text(decoded_body(candidate)),
+            diff=None if outcome == "match" else json.dumps(result.to_dict(), default=str),
+            candidate_body=candidate,
         )
 
     async def _learn_noise(self, capture: ShadowCapture, legacy: HttpResponse, rules: ParityRules) -> None:
@@ -234,6 +235,8 @@ class ShadowMirror:
             **fields,
             "outcome": outcome,
         }
-        if outcome == "match":  # bodies are for investigating differences; matches need none
-            values["legacy_body"] = values["candidate_body"] = None
+        for side in ("legacy_body", "candidate_body"):
+            response = values[side]
+            if isinstance(response, HttpResponse):  # matches need no bodies: decoded only for others
+                values[side] = None if outcome == "match" else _text(decoded_body(response))
         return ComparisonRecord(**values)  # type: ignore[arg-type]
