@@ -29,10 +29,9 @@ time where it can and at request time where it must:
 
 **503 for the proxy's fallback.** Where the service cannot give WordPress's answer for a post a
 response includes (the formatting library raises ``UnsupportedContentError`` or ``WordPressFatalError``
-or fails, or dynamic blocks would need pretty permalinks the library cannot build yet), the whole
-request is answered ``503`` with ``X-Strangler-Unavailable: post N`` and a JSON body with code
-``strangler_content_unavailable`` (never wrapped by ``_envelope``); the proxy then serves WordPress's
-answer. Requests that do not render that post's content (``_fields`` without it, other pages) are served.
+or fails), the whole request is answered ``503`` with ``X-Strangler-Unavailable: post N`` and a JSON
+body with code ``strangler_content_unavailable`` (never wrapped by ``_envelope``); the proxy then serves
+WordPress's answer. Requests that do not render that post's content (``_fields`` without it, other pages) are served.
 
 Known gaps (see the parity tests): MariaDB's order of rows with equal sort keys (filesort) is not
 reproduced: with a full scan in primary-key order and no bounded priority queue it is exactly

@@ -16,9 +16,7 @@ media and site data are loaded once per generation, on first use.
 
 A post the formatting library cannot render (``UnsupportedContentError``, ``WordPressFatalError``, a
 bug) raises ``ContentUnavailableError``: the service answers 503 and the proxy falls back to WordPress.
-So does a post whose dynamic blocks list the site's posts, terms or comments while the site has pretty
-permalinks: the formatting library builds plain ``?p=N`` links (until its ``SiteOptions`` takes the
-permalink structure, which is then passed on and this guard falls away).
+Links of dynamic blocks follow the site's permalink options (``SiteOptions.permalink_structure``...).
 """
 
 from __future__ import annotations
@@ -35,13 +33,11 @@ from extracted.formatting import FormattingError, PostContext, RenderState, rend
 from . import render_state
 from .errors import ContentUnavailableError
 from .post_render import Parts, render_parts
-from .render_inputs import PERMALINKS_KNOWN, RenderInputs
+from .render_inputs import RenderInputs
 from .site_data import SiteDataSource, WatchedSiteData
 
 log = logging.getLogger(__name__)
 CACHE_LIMIT = 2048
-# Parts of the site data whose blocks show links to posts, terms, authors or archives.
-LINKED_DATA = frozenset({"posts", "terms", "users", "comments", "navigation_menus"})
 
 
 @dataclass(frozen=True)
@@ -151,9 +147,6 @@ class ResponseRendering:
             except Exception as error:  # a bug of the library: WordPress answers right, we might not
                 log.exception("rendering post %d at request time failed", row.id)
                 raise ContentUnavailableError(row.id, f"{type(error).__name__}: {error}") from error
-            if inputs.pretty_permalinks and not PERMALINKS_KNOWN and reads & LINKED_DATA:
-                reason = "its dynamic blocks link to the site's pages, and extracted.formatting builds plain links only"
-                raise ContentUnavailableError(row.id, reason)
             rendered = _Rendered(content, excerpt, state, frozenset(reads), self.facts)
             self.live.keep(key, rendered)
         self.state = render_state.copy(rendered.after)

@@ -15,10 +15,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from extracted.formatting import Attachment, SiteOptions, the_title
-from extracted.formatting.attachment_meta import attachment_from_meta
-from extracted.formatting.attachments import attachment_link_html, attachment_url, downsize, is_image
-from extracted.formatting.phpdata import PhpValue, UnserializeError, php_unserialize
+from extracted.formatting import (
+    Attachment,
+    PhpValue,
+    SiteOptions,
+    UnserializeError,
+    attachment_from_meta,
+    attachment_link_html,
+    attachment_url,
+    downsize,
+    is_image,
+    php_unserialize,
+    the_title,
+)
 
 from . import schema
 from .errors import ContentUnavailableError, RestError, denied

@@ -12,20 +12,18 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from extracted.formatting import Attachment, SiteOptions
-from extracted.formatting.attachment_meta import attachment_from_meta
+from extracted.formatting import Attachment, SiteOptions, attachment_from_meta
 
 from . import schema
 
 SIZES = ("thumbnail", "medium", "medium_large", "large")
 FLAGS = ("use_smilies", "show_avatars", "require_name_email", "show_comments_cookies_opt_in", "thread_comments")
-TEXTS = ("avatar_default", "avatar_rating")
-NUMBERS = ("thread_comments_depth",)
-# The permalink options, passed on once the formatting library takes them (it builds plain links until then).
+TEXTS = ("avatar_default", "avatar_rating", "show_on_front")
+NUMBERS = ("thread_comments_depth", "page_on_front", "default_category")
+# What the links of dynamic blocks are made of (plain ``?p=N`` links when the structure is empty).
 PERMALINK_OPTIONS = ("permalink_structure", "category_base", "tag_base")
 # SiteOptions fields are named as the options; those this version of the formatting library has are passed.
 KNOWN_OPTIONS = frozenset(f.name for f in dataclasses.fields(SiteOptions))
-PERMALINKS_KNOWN = "permalink_structure" in KNOWN_OPTIONS
 RENDERING_OPTIONS = frozenset(
     {"home", "siteurl", "upload_url_path", "date_format", *FLAGS, *TEXTS, *NUMBERS, *PERMALINK_OPTIONS,
      *(f"{s}_size_{d}" for s in SIZES for d in "wh")}
@@ -106,14 +104,12 @@ class RenderInputs:
     """Site options and media for rendering posts; ``bind`` it to the connection to load from."""
 
     site: SiteOptions
-    pretty_permalinks: bool = False  # the site's links are not the plain ``?p=N`` ones
     connection: Connection | None = None
     _media: dict[int, Attachment] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, connection: Connection) -> RenderInputs:
-        pretty = bool(options(connection, ["permalink_structure"]).get("permalink_structure"))
-        return cls(site_options(connection), pretty, connection)
+        return cls(site_options(connection), connection)
 
     def bind(self, connection: Connection) -> RenderInputs:
         self.connection = connection

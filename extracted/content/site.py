@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
 
-from extracted.formatting.phpdata import UnserializeError, php_unserialize
+from extracted.formatting import UnserializeError, php_unserialize
 
 from .render_inputs import options
 from .urls import Site
@@ -27,7 +27,7 @@ def _int(text: str | None) -> int:
         return 0
 
 
-def _id_list(serialized: str) -> tuple[int, ...]:
+def sticky_ids(serialized: str) -> tuple[int, ...]:
     try:
         value = php_unserialize(serialized) if serialized else None
     except UnserializeError:
@@ -78,7 +78,7 @@ def load_site(connection: Connection) -> SiteState:
     )
     return SiteState(
         urls=urls,
-        sticky=_id_list(values.get("sticky_posts", "")),
+        sticky=sticky_ids(values.get("sticky_posts", "")),
         tz=_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
         show_avatars=values.get("show_avatars", "1") not in ("", "0"),
         avatar_default=values.get("avatar_default", "mystery"),

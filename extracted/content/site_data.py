@@ -29,6 +29,7 @@ from extracted.formatting import (
 
 from . import schema
 from .render_inputs import attachments, meta_of, options
+from .site import sticky_ids
 
 posts, terms, taxonomies, relationships = schema.posts, schema.terms, schema.taxonomies, schema.relationships
 users, user_meta, comments = schema.users, schema.user_meta, schema.comments
@@ -147,11 +148,15 @@ class SiteDataSource:
         return self._posts(("wp_navigation",), ("publish", "draft", "pending", "private", "future"))
 
     def _load_terms(self) -> tuple[SiteTerm, ...]:
-        query = select(terms, taxonomies.c.taxonomy, taxonomies.c.parent, taxonomies.c.description).join(
-            taxonomies, taxonomies.c.term_id == terms.c.term_id
-        )
+        query = select(
+            terms, taxonomies.c.taxonomy, taxonomies.c.parent, taxonomies.c.description, taxonomies.c.count
+        ).join(taxonomies, taxonomies.c.term_id == terms.c.term_id)
         rows = self._db().execute(query.order_by(terms.c.name_key, terms.c.term_id))
-        return tuple(SiteTerm(r.term_id, r.taxonomy, r.name, r.slug, r.parent, r.description) for r in rows)
+        # WordPress shows the stored count (``term_taxonomy.count``), whatever the posts are now.
+        return tuple(
+            _build(SiteTerm, r.term_id, r.taxonomy, r.name, r.slug, r.parent, r.description, count=r.count)
+            for r in rows
+        )
 
     def _load_users(self) -> tuple[SiteUser, ...]:
         descriptions: dict[int, str] = {}
@@ -172,9 +177,12 @@ class SiteDataSource:
         return tuple(
             _build(SiteComment, r.id, r.post_id, r.author_name, r.content_raw, mysql_date(r.date),
                    mysql_date(r.date_gmt), parent=r.parent, user_id=r.user_id, author_url=r.author_url,
-                   author_email=r.author_email)
+                   author_email=r.author_email, comment_type=r.type or "comment")
             for r in rows
         )  # fmt: skip
+
+    def _load_sticky_posts(self) -> tuple[int, ...]:
+        return sticky_ids(options(self._db(), ["sticky_posts"]).get("sticky_posts", ""))
 
     def _load_title(self) -> str:
         return options(self._db(), ["blogname"]).get("blogname", "")

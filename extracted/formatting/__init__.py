@@ -5,11 +5,16 @@
     site = SiteOptions(home="https://example.org")
     html = the_content(raw, site=site, post=PostContext(id=42))
 
-Pure functions over plain data (no I/O); see ``types`` for the data a renderer may need.
+Pure functions over plain data (no I/O); see ``types`` for the data a renderer may need. Also exported for
+services that describe media as WordPress does: ``attachment_from_meta`` (an ``Attachment`` from post meta),
+``downsize``/``attachment_url``/``is_image``/``attachment_link_html``, and PHP's ``serialize``/``unserialize``.
 """
 
+from .attachment_meta import attachment_from_meta
+from .attachments import attachment_link_html, attachment_url, downsize, is_image
 from .blocks import Block, BlockRenderer, DynamicRenderer, do_blocks, parse_blocks
 from .errors import FormattingError, UnsupportedContentError, WordPressFatalError
+from .phpdata import PhpValue, UnserializeError, php_serialize, php_unserialize
 from .render import comment_text, get_the_excerpt, rendered_excerpt, the_content, the_excerpt, the_title
 from .types import (
     Attachment,
@@ -33,6 +38,7 @@ __all__ = [
     "FormattingError",
     "ImageMeta",
     "ImageSize",
+    "PhpValue",
     "PostContext",
     "RenderState",
     "SiteComment",
@@ -41,12 +47,20 @@ __all__ = [
     "SitePost",
     "SiteTerm",
     "SiteUser",
+    "UnserializeError",
     "UnsupportedContentError",
     "WordPressFatalError",
+    "attachment_from_meta",
+    "attachment_link_html",
+    "attachment_url",
     "comment_text",
     "do_blocks",
+    "downsize",
     "get_the_excerpt",
+    "is_image",
     "parse_blocks",
+    "php_serialize",
+    "php_unserialize",
     "rendered_excerpt",
     "the_content",
     "the_excerpt",

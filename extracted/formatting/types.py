@@ -27,6 +27,14 @@ class SiteOptions:
     require_name_email: bool = True  # the comment form asks for them
     show_comments_cookies_opt_in: bool = True
     https_migration_required: bool = False
+    # Links: ``permalink_structure`` empty gives plain ones (``?p=N``); the bases of category and tag archives
+    # (empty: ``category``, ``tag``), the front page, and the category of posts without one (``%category%``).
+    permalink_structure: str = ""
+    category_base: str = ""
+    tag_base: str = ""
+    show_on_front: str = "posts"
+    page_on_front: int = 0
+    default_category: int = 1
     # The theme declares HTML5 markup for captions and galleries (every block theme does, e.g. Twenty Twenty-Three).
     html5: bool = True
     thumbnail_size: tuple[int, int] = (150, 150)
@@ -159,6 +167,7 @@ class SiteTerm:
     slug: str
     parent: int = 0
     description: str = ""
+    count: int | None = None  # the stored ``term_taxonomy.count`` WordPress shows; None: its published posts
 
 
 @dataclass(frozen=True)
@@ -205,6 +214,7 @@ class SiteData:
     terms: tuple[SiteTerm, ...] = ()
     users: tuple[SiteUser, ...] = ()
     comments: tuple[SiteComment, ...] = ()
+    sticky_posts: tuple[int, ...] = ()  # the ``sticky_posts`` option: query loops show them first
     title: str = ""
     tagline: str = ""
     now: str = "2020-01-01 00:00:00"

@@ -105,14 +105,14 @@ def dynamic_renderers(
         "core/query-no-results": lambda block, content: render_no_results(block, content, data),
         "core/rss": lambda block, _: render_rss(block, site, data),
         "core/loginout": lambda block, _: render_loginout(block, site, data),
-        "core/read-more": of_post(lambda block, shown: render_read_more(block, site, shown.id, shown.post_type)),
+        "core/read-more": of_post(lambda block, shown: render_read_more(block, site, data, shown)),
         "core/search": lambda block, _: render_search(block, site, state),
-        "core/post-title": of_post(lambda block, shown: render_post_title(block, site, shown)),
-        "core/post-date": of_post(lambda block, shown: render_post_date(block, site, shown)),
+        "core/post-title": of_post(lambda block, shown: render_post_title(block, site, data, shown)),
+        "core/post-date": of_post(lambda block, shown: render_post_date(block, site, data, shown)),
         "core/post-excerpt": of_post(
-            lambda block, shown: render_post_excerpt(block, site, shown, excerpt(shown, EXCERPT_LENGTH))
+            lambda block, shown: render_post_excerpt(block, site, data, shown, excerpt(shown, EXCERPT_LENGTH))
         ),
-        "core/post-featured-image": of_post(lambda block, shown: render_featured_image(block, site, shown)),
+        "core/post-featured-image": of_post(lambda block, shown: render_featured_image(block, site, data, shown)),
         "core/avatar": of_post(lambda block, shown: render_avatar(block, site, data, shown)),
         "core/post-author": of_post(lambda block, shown: render_post_author(block, site, data, shown)),
         "core/post-author-biography": of_post(lambda block, shown: render_author_biography(block, data, shown)),

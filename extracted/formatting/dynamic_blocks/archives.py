@@ -15,6 +15,7 @@ from ..html import escape_html, escape_url
 from ..texturize import wptexturize
 from ..types import RenderState, SiteData, SiteOptions
 from .dates import parse_mysql, php_date
+from .links import day_link, month_link, year_link
 from .wrapper import wrapper_attributes
 
 LABELS = {"yearly": "Select Year", "monthly": "Select Month", "daily": "Select Day", "weekly": "Select Week"}
@@ -54,15 +55,15 @@ def archive_groups(data: SiteData, kind: str) -> list[tuple[tuple[int, ...], int
 def _link(kind: str, key: tuple[int, ...], moment: datetime, site: SiteOptions) -> tuple[str, str]:
     home = site.home_url
     if kind == "yearly":
-        return f"{home}/?m={key[0]}", str(key[0])
+        return year_link(site, key[0]), str(key[0])
     if kind == "daily":
-        return f"{home}/?m={key[0]}{key[1]:02d}{key[2]:02d}", php_date(site.date_format, moment)
+        return day_link(site, key[0], key[1], key[2]), php_date(site.date_format, moment)
     if kind == "weekly":
         start = datetime.combine(moment.date() - timedelta(days=moment.weekday()), datetime.min.time())
         end = start + timedelta(days=7, seconds=-1)
         text = php_date(site.date_format, start) + WEEK_SEPARATOR + php_date(site.date_format, end)
         return f"{home}/?m={key[0]}&w={key[1]}", text
-    return f"{home}/?m={key[0]}{key[1]:02d}", php_date("F Y", moment)
+    return month_link(site, key[0], key[1]), php_date("F Y", moment)
 
 
 def get_archives(data: SiteData, site: SiteOptions, kind: str, *, option: bool, counts: bool) -> str:

@@ -16,11 +16,6 @@ def _attrs(block: Block) -> dict[str, Any]:
     return block.attrs if isinstance(block.attrs, dict) else {}
 
 
-def author_url(site: SiteOptions, user_id: int) -> str:
-    """``get_author_posts_url`` without pretty permalinks."""
-    return f"{site.home_url}/?author={user_id}"
-
-
 def render_post_author(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = {"avatarSize": 48, "showAvatar": True, **_attrs(block)}
     user = find_user(data, post.author)

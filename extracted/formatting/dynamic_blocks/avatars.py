@@ -21,6 +21,7 @@ from ..safecss import safecss_filter_attr
 from ..title import PHP_TRIM
 from ..types import SiteComment, SiteData, SiteOptions, SitePost, SiteUser
 from .attributes import Schema, prepared_attributes
+from .links import author_url
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
 
@@ -176,6 +177,6 @@ def render_avatar(block: Block, site: SiteOptions, data: SiteData, post: SitePos
         )
         if php_truthy(attrs["isLink"]):
             label = f"({name} author archive, opens in a new tab)"
-            image = _link(f"{site.home_url}/?author={author_id}", target, label, image)
+            image = _link(author_url(site, data, author_id), target, label, image)
     # WordPress formats the image with ``%2s``: padded to two characters.
     return f"<div {wrapper_attributes('core/avatar', block.attrs)}>{image:>2}</div>"

@@ -12,6 +12,7 @@ from ..blocks import Block
 from ..html import escape_attribute
 from ..types import SiteData, SiteOptions
 from .dates import parse_mysql, php_date
+from .links import day_link, month_link
 from .wrapper import wrapper_attributes
 
 WEEK_BEGINS = 1  # Monday
@@ -35,7 +36,6 @@ def calendar(site: SiteOptions, data: SiteData) -> str:
     previous = next((d for d in reversed(dates) if d < f"{first:%Y-%m}-01"), None)
     following = next((d for d in dates if d > month_end), None)
     with_posts = {int(d[8:10]) for d in dates if month_start <= d <= month_end}
-    home = site.home_url
     html = (
         '<table id="wp-calendar" class="wp-calendar-table">\n\t<caption>'
         f"{php_date('F Y', now)}</caption>\n\t<thead>\n\t<tr>"
@@ -53,7 +53,7 @@ def calendar(site: SiteOptions, data: SiteData) -> str:
         html += '<td id="today">' if day == now.date() else "<td>"
         if number in with_posts:
             label = escape_attribute(f"Posts published on {php_date('F j, Y', now.replace(day=number))}")
-            html += f'<a href="{home}/?m={day:%Y%m%d}" aria-label="{label}">{number}</a>'
+            html += f'<a href="{day_link(site, day.year, day.month, number)}" aria-label="{label}">{number}</a>'
         else:
             html += str(number)
         html += "</td>"
@@ -61,19 +61,20 @@ def calendar(site: SiteOptions, data: SiteData) -> str:
     if end_pad:
         html += f'\n\t\t<td class="pad" colspan="{end_pad}">&nbsp;</td>'
     html += '\n\t</tr>\n\t</tbody>\n\t</table><nav aria-label="Previous and next months" class="wp-calendar-nav">'
-    html += _month_link("prev", previous, home)
+    html += _month_link("prev", previous, site)
     html += '\n\t\t<span class="pad">&nbsp;</span>'
-    html += _month_link("next", following, home)
+    html += _month_link("next", following, site)
     return html + "\n\t</nav>"
 
 
-def _month_link(side: str, moment: str | None, home: str) -> str:
+def _month_link(side: str, moment: str | None, site: SiteOptions) -> str:
     parsed = parse_mysql(moment) if moment else None
     if parsed is None:
         return f'\n\t\t<span class="wp-calendar-nav-{side}">&nbsp;</span>'
     abbreviation = php_date("M", parsed)
     text = f"&laquo; {abbreviation}" if side == "prev" else f"{abbreviation} &raquo;"
-    return f'\n\t\t<span class="wp-calendar-nav-{side}"><a href="{home}/?m={parsed:%Y%m}">{text}</a></span>'
+    link = month_link(site, parsed.year, parsed.month)
+    return f'\n\t\t<span class="wp-calendar-nav-{side}"><a href="{link}">{text}</a></span>'
 
 
 def render_calendar(block: Block, site: SiteOptions, data: SiteData) -> str:

@@ -12,7 +12,8 @@ from typing import Any
 from ..blocks import Block
 from ..html import escape_attribute, escape_url
 from ..types import RenderState, SiteData, SiteOptions, SiteTerm
-from .terms import term_counts, term_link
+from .links import term_link
+from .terms import term_counts
 from .wrapper import wrapper_attributes
 
 DROPDOWN_SCRIPT = """\t<script type='text/javascript'>
@@ -61,7 +62,9 @@ def _tree(terms: list[SiteTerm], hierarchical: bool) -> Iterator[tuple[SiteTerm,
     yield from ((t, 0) for t in terms if t.id not in shown)
 
 
-def _list(terms: list[SiteTerm], attrs: dict[str, Any], site: SiteOptions, counts: dict[int, int]) -> str:
+def _list(
+    terms: list[SiteTerm], attrs: dict[str, Any], site: SiteOptions, data: SiteData, counts: dict[int, int]
+) -> str:
     if not terms:
         return '<li class="cat-item-none">No categories</li>'
     html, depth_open = "", 0
@@ -71,7 +74,7 @@ def _list(terms: list[SiteTerm], attrs: dict[str, Any], site: SiteOptions, count
             html = html[: -len("</li>\n")] + "\t" * (depth - 1) + "<ul class='children'>\n"
             depth_open = depth
         count = f" ({counts.get(term.id, 0)})" if attrs.get("showPostCounts") else ""
-        link = f'<a href="{escape_url(term_link(site, term))}">{escape_attribute(term.name)}</a>{count}'
+        link = f'<a href="{escape_url(term_link(site, data, term))}">{escape_attribute(term.name)}</a>{count}'
         html += f'\t<li class="cat-item cat-item-{term.id}">{link}\n</li>\n'
     html, _ = _close_levels(html, depth_open, 0)
     return html
@@ -110,4 +113,4 @@ def render_categories(block: Block, site: SiteOptions, data: SiteData, state: Re
         label = f'<label class="screen-reader-text" for="{dropdown_id}">Categories</label>'
         return f"<div {wrapper}>{label}{select}</div>"
     wrapper = wrapper_attributes("core/categories", attrs, **{"class": "wp-block-categories-list"})
-    return f"<ul {wrapper}>{_list(terms, attrs, site, counts)}</ul>"
+    return f"<ul {wrapper}>{_list(terms, attrs, site, data, counts)}</ul>"

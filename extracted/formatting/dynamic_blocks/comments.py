@@ -15,10 +15,9 @@ from ..phpdata import php_string
 from ..strip_tags import strip_tags
 from ..title import the_title
 from ..types import SiteComment, SiteData, SiteOptions
-from .authors import author_url
 from .avatars import comment_hash, get_avatar
 from .dates import parse_mysql, php_date
-from .links import permalink
+from .links import author_url, permalink
 from .wrapper import wrapper_attributes
 
 DEFAULTS: dict[str, Any] = {"commentsToShow": 5, "displayAvatar": True, "displayDate": True, "displayExcerpt": True}
@@ -58,14 +57,14 @@ def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, dat
     html += '<article><footer class="wp-block-latest-comments__comment-meta">'
     url = escape_url("" if comment.author_url == "http://" else comment.author_url)
     if not url and comment.user_id:
-        url = author_url(site, comment.user_id)
+        url = author_url(site, data, comment.user_id)
     author = comment_author(comment, data)
     if url:
         html += f'<a class="wp-block-latest-comments__comment-author" href="{escape_url(url)}">{author}</a>'
     else:
         html += f'<span class="wp-block-latest-comments__comment-author">{author}</span>'
     post = data.post(comment.post_id)
-    link = permalink(site, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
+    link = permalink(site, data, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
     html += (
         f' on <a class="wp-block-latest-comments__comment-link" href="{escape_url(link)}">'
         f"{_post_title(data, comment.post_id)}</a>"

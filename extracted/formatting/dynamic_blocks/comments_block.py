@@ -21,7 +21,7 @@ from ..title import the_title
 from ..types import RenderState, SiteComment, SiteData, SiteOptions, SitePost
 from .comments import comment_author
 from .dates import parse_mysql, php_date
-from .links import permalink
+from .links import add_query_arg, permalink, post_permalink
 from .wrapper import wrapper_attributes
 
 
@@ -144,7 +144,7 @@ def render_comment_reply_link(block: Block, site: SiteOptions, data: SiteData) -
     if site.thread_comments_depth <= depth or post is None or post.comment_status != "open":
         return ""
     reply_to = escape_attribute(f"Reply to {comment_author(comment, data)}")
-    url = escape_url(f"{permalink(site, post.id, post.post_type)}&replytocom={comment.id}")
+    url = escape_url(add_query_arg(post_permalink(site, data, post), "replytocom", str(comment.id)))
     link = (
         f"<a rel='nofollow' class='comment-reply-link' href='{url}#respond' data-commentid=\"{comment.id}\" "
         f'data-postid="{post.id}" data-belowelement="comment-{comment.id}" data-respondelement="respond" '
@@ -184,7 +184,7 @@ def render_comment_date(block: Block, site: SiteOptions, data: SiteData) -> str:
     shown = php_date(fmt, moment) if moment else ""
     if attrs["isLink"]:
         post = data.post(comment.post_id)
-        link = permalink(site, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
+        link = permalink(site, data, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
         shown = f'<a href="{escape_url(link)}">{shown}</a>'
     machine = escape_attribute(php_date("c", moment)) if moment else ""
     return f'<div {wrapper_attributes("core/comment-date", attrs)}><time datetime="{machine}">{shown}</time></div>'

@@ -14,7 +14,7 @@ from ..phpdata import php_string
 from ..title import the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
-from .links import permalink
+from .links import post_permalink
 from .wrapper import wrapper_attributes
 
 
@@ -34,7 +34,7 @@ def _heading(attrs: dict[str, Any], default: str) -> str:
     return "p" if level == 0 else f"h{php_string(level)}"
 
 
-def render_post_title(block: Block, site: SiteOptions, post: SitePost) -> str:
+def render_post_title(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = _attrs(block)
     title = the_title(post.title)
     if not title:
@@ -42,19 +42,19 @@ def render_post_title(block: Block, site: SiteOptions, post: SitePost) -> str:
     if attrs.get("isLink"):
         rel = f'rel="{escape_attribute(php_string(attrs["rel"]))}"' if attrs.get("rel") else ""
         target = escape_attribute(php_string(attrs.get("linkTarget", "_self")))
-        title = f'<a href="{permalink(site, post.id, post.post_type)}" target="{target}" {rel}>{title}</a>'
+        title = f'<a href="{post_permalink(site, data, post)}" target="{target}" {rel}>{title}</a>'
     tag = _heading(attrs, "h2")
     return f"<{tag} {wrapper_attributes('core/post-title', attrs, **_text_align(attrs))}>{title}</{tag}>"
 
 
-def render_post_date(block: Block, site: SiteOptions, post: SitePost) -> str:
+def render_post_date(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = _attrs(block)
     moment = parse_mysql(post.modified if attrs.get("displayType") == "modified" else post.date)
     fmt = php_string(attrs.get("format")) if attrs.get("format") else site.date_format
     formatted = php_date(fmt, moment) if moment else ""
     machine = escape_attribute(php_date("c", moment)) if moment else ""
     if attrs.get("isLink"):
-        formatted = f'<a href="{permalink(site, post.id, post.post_type)}">{formatted}</a>'
+        formatted = f'<a href="{post_permalink(site, data, post)}">{formatted}</a>'
     wrapper = wrapper_attributes("core/post-date", attrs, **_text_align(attrs))
     return f'<div {wrapper}><time datetime="{machine}">{formatted}</time></div>'
 
@@ -78,14 +78,14 @@ def render_site_title(block: Block, site: SiteOptions, data: SiteData) -> str:
     return f"<{tag} {wrapper_attributes('core/site-title', attrs, **_text_align(attrs))}>{title}</{tag}>"
 
 
-def render_post_excerpt(block: Block, site: SiteOptions, post: SitePost, excerpt: str) -> str:
+def render_post_excerpt(block: Block, site: SiteOptions, data: SiteData, post: SitePost, excerpt: str) -> str:
     """The post's excerpt (``get_the_excerpt``), with the block's own "more" link if it has one."""
     if excerpt in ("", "0"):
         return ""
     attrs = _attrs(block)
     more = ""
     if attrs.get("moreText"):
-        link = escape_url(permalink(site, post.id, post.post_type))
+        link = escape_url(post_permalink(site, data, post))
         more = f'<a class="wp-block-post-excerpt__more-link" href="{link}">{php_string(attrs["moreText"])}</a>'
     extra = {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if "textAlign" in attrs else {}
     content = f'<p class="wp-block-post-excerpt__excerpt">{excerpt}'

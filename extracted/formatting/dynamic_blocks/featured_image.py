@@ -18,9 +18,9 @@ from ..phpdata import php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..strip_tags import strip_tags
 from ..title import PHP_TRIM, the_title
-from ..types import SiteOptions, SitePost
+from ..types import SiteData, SiteOptions, SitePost
 from .attributes import Schema, prepared_attributes
-from .links import permalink
+from .links import post_permalink
 from .style_engine import get_styles
 from .wrapper import wrapper_attributes
 
@@ -93,7 +93,7 @@ def post_thumbnail(post: SitePost, size: str, site: SiteOptions, extra: dict[str
     return attachment_image(post.featured_image, size, site, {"loading": "lazy", **extra}, post_thumbnail=True)
 
 
-def render_featured_image(block: Block, site: SiteOptions, post: SitePost) -> str:
+def render_featured_image(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = prepared_attributes(block.attrs, SCHEMA)
     is_link = php_truthy(attrs.get("isLink"))
     size = php_string(attrs["sizeSlug"]) if attrs.get("sizeSlug") is not None else "post-thumbnail"
@@ -110,7 +110,7 @@ def render_featured_image(block: Block, site: SiteOptions, post: SitePost) -> st
         return ""
     if is_link:
         rel = f'rel="{escape_attribute(php_string(attrs["rel"]))}"' if php_truthy(attrs.get("rel")) else ""
-        link = permalink(site, post.id, post.post_type)
+        link = post_permalink(site, data, post)
         target = escape_attribute(php_string(attrs.get("linkTarget")))
         image = f'<a href="{link}" target="{target}" {rel}>{image}{_overlay(attrs)}</a>'
     else:

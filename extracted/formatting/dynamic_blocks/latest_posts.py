@@ -15,7 +15,7 @@ from ..phpdata import php_string
 from ..title import the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
-from .links import permalink
+from .links import post_permalink
 from .wrapper import wrapper_attributes
 
 DEFAULTS: dict[str, Any] = {
@@ -72,7 +72,7 @@ def latest_posts(data: SiteData, attrs: dict[str, Any]) -> list[SitePost]:
 def _list_item(
     post: SitePost, attrs: dict[str, Any], site: SiteOptions, data: SiteData, excerpt: ExcerptRenderer
 ) -> str:
-    link = escape_url(permalink(site, post.id, post.post_type))
+    link = escape_url(post_permalink(site, data, post))
     title = the_title(post.title) or "(no title)"
     html = f'<li><a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
     if attrs.get("displayAuthor"):

@@ -19,7 +19,7 @@ from ..html import escape_attribute, escape_html, escape_url
 from ..kses import kses_post_text
 from ..phpdata import php_string, php_truthy
 from ..types import SiteData, SiteOptions, SitePost
-from .links import permalink
+from .links import post_permalink
 from .navigation_links import SUBMENU_ICON, context_font_size
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
@@ -89,6 +89,7 @@ class Colors:
 class _PageTree:
     children: dict[int, list[SitePost]]  # by parent id, in display order
     site: SiteOptions
+    data: SiteData
     current: int
     ancestors: set[int]
     colors: Colors
@@ -112,6 +113,8 @@ class _PageTree:
             classes += " " + " ".join(self.colors.overlay_classes).strip()
             if self.colors.overlay_style:
                 style = f' style="{escape_attribute(self.colors.overlay_style)}"'
+        if page.id == self.site.page_on_front:  # whatever ``show_on_front`` says
+            classes += " menu-item-home"
         title = kses_post_text(page.title)
         aria_label = escape_attribute(f"{strip_all_tags(title)} submenu")
         content_class = " wp-block-navigation-item__content" if self.in_navigation else ""
@@ -124,7 +127,7 @@ class _PageTree:
             )
         else:
             aria = ' aria-current="page"' if page.id == self.current else ""
-            link = escape_url(permalink(self.site, page.id, "page"))
+            link = escape_url(post_permalink(self.site, self.data, page))
             html += f'<a class="wp-block-pages-list__item__link{content_class}" href="{link}"{aria}>{title}</a>'
         if has_children:
             if self.in_navigation and self.show_icons and not self.open_on_click:
@@ -153,6 +156,7 @@ def render_page_list(block: Block, site: SiteOptions, data: SiteData, current: i
     tree = _PageTree(
         children,
         site,
+        data,
         current,
         ancestors,
         colors,

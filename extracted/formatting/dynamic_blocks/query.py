@@ -39,17 +39,45 @@ def query_posts(data: SiteData, query: dict[str, Any]) -> list[SitePost]:
     """The posts of ``build_query_vars_from_query_block`` on the first page."""
     posts = matching_posts(data, query)
     size = page_size(query)
-    if not size:
-        return posts
-    offset = abs(int(float(php_string(query.get("offset") or 0)))) if _numeric(query.get("offset") or 0) else 0
-    return posts[offset : offset + size]
+    if size:
+        offset = abs(int(float(php_string(query.get("offset") or 0)))) if _numeric(query.get("offset") or 0) else 0
+        posts = posts[offset : offset + size]
+    return _sticky_first(data, query, posts) if _is_home(query) and data.sticky_posts else posts
+
+
+def _is_home(query: dict[str, Any]) -> bool:
+    """``WP_Query::is_home``: no author, terms or search narrow the loop (else it is an archive)."""
+    terms = [t for key in ("categoryIds", "tagIds") for t in query.get(key) or []]
+    tax = query.get("taxQuery")
+    terms += [t for ids in tax.values() for t in ids or []] if isinstance(tax, dict) else []
+    return not (terms or query.get("author") or query.get("search"))
+
+
+def _sticky_first(data: SiteData, query: dict[str, Any], posts: list[SitePost]) -> list[SitePost]:
+    """The home query's sticky posts first: those found moved to the front, then the others fetched."""
+    sticky = list(data.sticky_posts)
+    front = [p for p in posts if p.id in sticky]
+    rest = [p for p in posts if p.id not in sticky]
+    missing = set(sticky) - {p.id for p in front} - _excluded(data, query)
+    post_type = php_string(query.get("postType")) or "post"
+    fetched = [p for p in data.posts if p.id in missing and p.post_type == post_type]  # newest first
+    return front + fetched + rest
+
+
+def _excluded(data: SiteData, query: dict[str, Any]) -> set[int]:
+    excluded = {int(php_string(i) or 0) for i in query.get("exclude") or []}
+    if query.get("sticky") and query.get("sticky") != "only":
+        excluded |= set(data.sticky_posts)
+    return excluded
 
 
 def matching_posts(data: SiteData, query: dict[str, Any]) -> list[SitePost]:
     """All the posts the query matches, as the site data orders them."""
     post_type = php_string(query.get("postType")) or "post"
-    excluded = {int(php_string(i) or 0) for i in query.get("exclude") or []}
+    excluded = _excluded(data, query)
     posts = [p for p in data.posts if p.post_type == post_type and p.id not in excluded]
+    if query.get("sticky") == "only" and data.sticky_posts:  # no sticky posts: ``post__in`` empty, ignored
+        posts = [p for p in posts if p.id in data.sticky_posts]
     terms = [int(t) for key in ("categoryIds", "tagIds") for t in query.get(key) or []]
     for ids in (query.get("taxQuery") or {}).values() if isinstance(query.get("taxQuery"), dict) else ():
         terms += [int(t) for t in ids]

@@ -16,6 +16,7 @@ from ..html import escape_attribute, escape_html, escape_url
 from ..phpdata import php_string
 from ..safecss import safecss_filter_attr
 from ..types import SiteData, SiteOptions, SitePost, SiteTerm
+from .links import term_link
 from .wrapper import wrapper_attributes
 
 FONT_UNIT = re.compile(r"^[0-9.]+(?P<unit>[a-z%]+)$", re.IGNORECASE)
@@ -34,15 +35,10 @@ DEFAULTS: dict[str, Any] = {
 
 
 def term_counts(data: SiteData) -> Counter[int]:
-    return Counter(term for post in data.posts if post.post_type == "post" for term in set(post.terms))
-
-
-def term_link(site: SiteOptions, term: SiteTerm) -> str:
-    """``get_term_link`` without pretty permalinks."""
-    if term.taxonomy == "category":
-        return f"{site.home_url}/?cat={term.id}"
-    query = "tag" if term.taxonomy == "post_tag" else term.taxonomy
-    return f"{site.home_url}/?{query}={term.slug}"
+    """Each term's count: the stored one, else its published posts."""
+    counts = Counter(term for post in data.posts if post.post_type == "post" for term in set(post.terms))
+    counts.update({t.id: t.count - counts[t.id] for t in data.terms if t.count is not None})
+    return counts
 
 
 def php_float(number: float) -> str:
@@ -87,7 +83,7 @@ def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
         size = php_float(smallest + (scaled[term.id] - low) * step).replace(",", ".") + unit
         shown_count = f'<span class="tag-link-count"> ({count})</span>' if attrs["showTagCounts"] else ""
         links.append(
-            f'<a href="{escape_url(term_link(site, term))}" class="tag-cloud-link tag-link-{term.id} '
+            f'<a href="{escape_url(term_link(site, data, term))}" class="tag-cloud-link tag-link-{term.id} '
             f'tag-link-position-{position}" style="font-size: {escape_attribute(size)};" '
             f'aria-label="{escape_attribute(term.name)} ({items})">{escape_html(term.name)}{shown_count}</a>'
         )
@@ -131,7 +127,7 @@ def render_post_terms(block: Block, site: SiteOptions, data: SiteData, post: Sit
     html = f"<div {wrapper}>"
     if attrs.get("prefix"):
         html += f'<span class="wp-block-post-terms__prefix">{php_string(attrs["prefix"])}</span>'
-    links = [f'<a href="{escape_url(term_link(site, t))}" rel="tag">{t.name}</a>' for t in terms]
+    links = [f'<a href="{escape_url(term_link(site, data, t))}" rel="tag">{t.name}</a>' for t in terms]
     html += f'<span class="wp-block-post-terms__separator">{escape_html(separator)}</span>'.join(links)
     if attrs.get("suffix"):
         html += f'<span class="wp-block-post-terms__suffix">{php_string(attrs["suffix"])}</span>'

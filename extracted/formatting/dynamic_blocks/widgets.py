@@ -7,8 +7,8 @@ from typing import Any
 from ..blocks import Block
 from ..html import escape_attribute, escape_html, escape_url
 from ..phpdata import php_string
-from ..types import SiteData, SiteOptions
-from .links import login_url, permalink
+from ..types import SiteData, SiteOptions, SitePost
+from .links import login_url, post_permalink
 from .wrapper import wrapper_attributes
 
 PLACEHOLDER = '<div class="components-placeholder"><div class="notice notice-error">{}</div></div>'
@@ -42,7 +42,9 @@ def render_rss(block: Block, site: SiteOptions, data: SiteData) -> str:
     url = php_string(attributes_of(block).get("feedURL", "")).rstrip("/\\")
     if url in (site.site_url, site.home_url):
         return PLACEHOLDER.format(RSS_LOOP)
-    message = escape_html(data.feed_error)
+    # SimplePie makes an empty URL ``http://?#``, which WordPress's HTTP API refuses before anything else.
+    no_host = url.lower() in ("", "http:", "https:")
+    message = escape_html("WP HTTP Error: A valid URL was not provided." if no_host else data.feed_error)
     return PLACEHOLDER.format(f"<strong>RSS Error:</strong> {message}")
 
 
@@ -59,11 +61,11 @@ def render_loginout(block: Block, site: SiteOptions, data: SiteData) -> str:
     return f"<div {wrapper_attributes('core/loginout', attrs, **{'class': classes})}>{contents}</div>"
 
 
-def render_read_more(block: Block, site: SiteOptions, post_id: int, post_type: str) -> str:
+def render_read_more(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = attributes_of(block)
     justify = attrs.get("justifyContent")
     extra = {"class": f"is-justified-{php_string(justify)}"} if justify else {}
     text = php_string(attrs.get("content")) if attrs.get("content") else "Read more"
     target = escape_attribute(php_string(attrs.get("linkTarget", "_self")))
     wrapper = wrapper_attributes("core/read-more", attrs, **extra)
-    return f'<a {wrapper} href="{permalink(site, post_id, post_type)}" target="{target}">{text}</a>'
+    return f'<a {wrapper} href="{post_permalink(site, data, post)}" target="{target}">{text}</a>'

@@ -119,7 +119,7 @@ def compare(
                 if result.match:
                     report.add(endpoint, url, None)
                     continue
-                problem = str([d.to_dict() for d in result.differences][:3])[:600]
+                problem = _describe([d.to_dict() for d in result.differences][:3])
                 unordered = compare_responses(
                     HttpResponse(legacy.status, legacy.headers, _order_free(legacy.body)),
                     HttpResponse(candidate.status, candidate.headers, _order_free(candidate.body)),
@@ -138,3 +138,16 @@ def compare(
                 else:
                     report.add(endpoint, url, problem)
     return report
+
+
+def _describe(differences: list[dict[str, object]]) -> str:
+    """The differences, strings shown from where they part (rendered HTML is long)."""
+    shown = []
+    for difference in differences:
+        values = [str(v) for k, v in difference.items() if k not in ("path", "kind")]
+        if len(values) == 2 and all(len(v) > 200 for v in values):
+            first, second = values
+            at = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), len(first))
+            values = [f"...{v[max(0, at - 60) : at + 140]!r} (at {at})" for v in values]
+        shown.append(f"{difference.get('path')}: {' / '.join(values)}")
+    return "; ".join(shown)[:900]

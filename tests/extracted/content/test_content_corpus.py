@@ -52,7 +52,7 @@ def test_theme_unit_test_corpus_parity(corpus_stack: StackHandle, tmp_path: Path
             report = compare(wp, sv, matrix, rest_route=[paths[0] for paths in matrix.values()])
     print(f"\ncorpus parity: {report.summary()}")
     for path, problem in report.rendering_failures[:10]:
-        print(f"  rendering gap {path}: {problem[:300]}")
+        print(f"  rendering gap {path}: {problem[:400]}")
     for path, reason in report.fallback_reasons[:10]:
         print(f"  falls back to WordPress {path}: {reason[:200]}")
     for path, problem in report.failures[:20]:

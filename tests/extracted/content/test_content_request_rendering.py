@@ -14,8 +14,7 @@ from test_content_projection import EPOCH_2024, apply, event, get, option, post
 from extracted.content import ContentProjection
 from extracted.content.render_state import apply as apply_delta
 from extracted.content.render_state import delta, probe
-from extracted.formatting import PostContext, RenderState, SiteOptions, rendered_excerpt, the_content
-from extracted.formatting.phpdata import php_serialize
+from extracted.formatting import PostContext, RenderState, SiteOptions, php_serialize, rendered_excerpt, the_content
 from extracted.runtime import Store, open_engine
 
 PLAIN_SITE = [event("wp_options", "r", option(1, "home", "http://example.test"))]
@@ -74,7 +73,7 @@ def test_dynamic_blocks_show_the_current_site_without_rendering_the_post_again(s
     assert body["_links"]["self"][0]["href"] == "http://example.test/index.php?rest_route=/wp/v2/posts/5"
 
 
-def test_pretty_permalinks_and_unsupported_content_are_left_to_wordpress(store: Store) -> None:
+def test_unsupported_content_is_left_to_wordpress(store: Store) -> None:
     fatal = '[caption]<img src="http://example.test/a.jpg" /> A caption[/caption]'  # WordPress dies on it
     apply(store, *PLAIN_SITE, event("wp_posts", "r", post(5, post_content=fatal)),
           event("wp_posts", "r", post(6)))  # fmt: skip
@@ -83,9 +82,16 @@ def test_pretty_permalinks_and_unsupported_content_are_left_to_wordpress(store: 
         assert status == 503 and body["code"] == "strangler_content_unavailable", (route, query)
     assert get(store, "/wp/v2/posts", "_fields=id,title")[0] == 200  # no content rendered: nothing to refuse
     assert get(store, "/wp/v2/posts", "exclude=5")[0] == 200
-    apply(store, event("wp_options", "r", option(2, "permalink_structure", "/%postname%/")),
-          event("wp_posts", "r", post(8, post_content="<!-- wp:latest-posts /-->")))  # fmt: skip
-    assert get(store, "/wp/v2/posts/8")[0] == 503  # its links would be the plain ?p=N ones
+
+
+def test_dynamic_blocks_link_with_the_sites_permalinks(store: Store) -> None:
+    listing = '<!-- wp:latest-posts /-->\n<!-- wp:tag-cloud {"taxonomy":"category"} /-->'
+    apply(store, *PLAIN_SITE, event("wp_options", "r", option(2, "permalink_structure", "/%year%/%postname%/")),
+          event("wp_options", "r", option(3, "sticky_posts", php_serialize([6]))),
+          event("wp_posts", "r", post(6, post_name="older", post_date=EPOCH_2024 + DAY)),
+          event("wp_posts", "r", post(8, post_content=listing)))  # fmt: skip
+    rendered = _content(store, "/wp/v2/posts/8")["content"]["rendered"]
+    assert 'href="http://example.test/2024/older/"' in rendered and "?p=" not in rendered
 
 
 MEDIUM = {"file": "a-300x200.png", "width": 300, "height": 200, "mime-type": "image/png", "filesize": 9}

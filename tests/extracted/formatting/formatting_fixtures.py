@@ -110,6 +110,7 @@ def load_site_data(name: str) -> SiteData:
         users=tuple(SiteUser(**u, email_hash=email_hash(u.get("email", ""))) for u in raw.get("users", [])),
         comments=tuple(SiteComment(**c) for c in raw.get("comments", [])),
         terms=tuple(SiteTerm(**t) for t in raw.get("terms", [])),
+        sticky_posts=tuple(raw.get("sticky_posts", ())),
         title=raw.get("title", ""),
         tagline=raw.get("tagline", ""),
         now=raw.get("now", SITE_DATA.now),

@@ -38,7 +38,12 @@ WORDPRESS_OPTIONS = {
     "avatar_rating": SITE.avatar_rating,
     "template": "twentytwentythree",
     "stylesheet": "twentytwentythree",
-    "permalink_structure": "",
+    "permalink_structure": SITE.permalink_structure,
+    "category_base": SITE.category_base,
+    "tag_base": SITE.tag_base,
+    "show_on_front": SITE.show_on_front,
+    "page_on_front": str(SITE.page_on_front),
+    "default_category": str(SITE.default_category),
     "upload_path": "",
     "upload_url_path": "",
     "uploads_use_yearmonth_folders": "1",
@@ -70,6 +75,12 @@ WORDPRESS_OPTION_FIELDS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "avatar_rating": ("avatar_rating", str),
     "require_name_email": ("require_name_email", _flag),
     "show_comments_cookies_opt_in": ("show_comments_cookies_opt_in", _flag),
+    "permalink_structure": ("permalink_structure", str),
+    "category_base": ("category_base", str),
+    "tag_base": ("tag_base", str),
+    "show_on_front": ("show_on_front", str),
+    "page_on_front": ("page_on_front", str),
+    "default_category": ("default_category", str),
 }
 
 
@@ -154,7 +165,7 @@ def _site_request(data: SiteData) -> dict[str, Any]:
     count is what WordPress keeps in ``term_taxonomy.count``: its published posts)."""
     counts = term_counts(data)
     return {
-        "options": {"blogname": data.title, "blogdescription": data.tagline},
+        "options": {"blogname": data.title, "blogdescription": data.tagline, "sticky_posts": list(data.sticky_posts)},
         "now": data.now,
         "request_url": data.request_url,
         "posts": [_post_row(p, data) for p in data.posts + data.navigation_menus]

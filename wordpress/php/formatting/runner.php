@@ -73,7 +73,13 @@ ini_set( 'display_errors', 'stderr' );
 // What an anonymous REST request is: no user, REST_REQUEST, never the network.
 define( 'REST_REQUEST', true );
 wp_set_current_user( 0 );
-add_filter( 'pre_http_request', fn() => new WP_Error( 'http_request_failed', 'offline' ), 1 );
+// A URL without a host goes on to WordPress's own check (which refuses it without any lookup).
+add_filter(
+	'pre_http_request',
+	fn( $pre, $args, $url ) => empty( parse_url( $url, PHP_URL_HOST ) ) ? $pre : new WP_Error( 'http_request_failed', 'offline' ),
+	1,
+	3
+);
 
 // Per-request options: WordPress reads them through get_option(), answered here.
 add_filter(
@@ -134,6 +140,24 @@ function strangler_meta( array $meta ) {
 	return $meta;
 }
 
+/**
+ * WordPress reads the permalink options into $wp_rewrite (and the category and tag bases into their
+ * taxonomies' rewrite rules) while loading: re-read them when a request's options change them.
+ */
+function strangler_rewrite() {
+	global $wp_rewrite, $strangler_options, $strangler_rewrite_key;
+	$key = array();
+	foreach ( array( 'permalink_structure', 'category_base', 'tag_base' ) as $name ) {
+		$key[ $name ] = $strangler_options[ $name ] ?? '';
+	}
+	if ( ( $strangler_rewrite_key ?? array( 'permalink_structure' => '', 'category_base' => '', 'tag_base' => '' ) ) === $key ) {
+		return;
+	}
+	$strangler_rewrite_key = $key;
+	$wp_rewrite->init();
+	create_initial_taxonomies();
+}
+
 /** Makes the request's data what WordPress will find, and the request's post the global post. */
 function strangler_prepare( array $request ) {
 	global $strangler_options, $strangler_base_options, $strangler_posts, $strangler_comments, $strangler_terms, $post;
@@ -147,6 +171,7 @@ function strangler_prepare( array $request ) {
 	$url                    = parse_url( $site['request_url'] ?? '/wp-json/wp/v2/posts' );
 	$_SERVER['REQUEST_URI'] = ( $url['path'] ?? '/' ) . ( isset( $url['query'] ) ? '?' . $url['query'] : '' );
 	$strangler_options = array_merge( $strangler_base_options, $site['options'] ?? array(), $request['options'] ?? array() );
+	strangler_rewrite();
 	wp_cache_flush();
 	$strangler_posts = array();
 	foreach ( $request['posts'] ?? array() as $fields ) {
