@@ -29,6 +29,7 @@ from cdc.errors import CdcError, RefusedError
 from cdc.http import ControlServer
 from cdc.offsets import Offset
 from cdc.pipeline import Pipeline
+from cdc.runtime import freeze_startup_objects, tune_malloc
 from cdc.sink import KafkaSink
 from cdc.stats import Stats
 
@@ -78,6 +79,8 @@ def run(config: CdcConfig, *, install_signals: bool = True, on_listening: Callab
     if install_signals:
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+    tune_malloc()
+    freeze_startup_objects()
     try:
         pipeline.run()
         return EXIT_OK

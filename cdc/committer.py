@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from cdc.errors import SinkError
 from cdc.offsets import Offset
+from cdc.runtime import name_os_thread
 from cdc.sink import KafkaSink
 
 Record = tuple[str, bytes | None, bytes | None]
@@ -42,8 +43,8 @@ class Committer:
         self._thread = threading.Thread(target=self._run, name="cdc-committer", daemon=True)
         self._thread.start()
 
-    @property
-    def idle(self) -> bool:
+    def is_idle(self) -> bool:
+        """No batch is waiting or being committed."""
         return self._busy == 0
 
     def stalled_s(self) -> float:
@@ -72,6 +73,7 @@ class Committer:
         self._thread.join(60)
 
     def _run(self) -> None:
+        name_os_thread("cdc-committer")
         while True:
             batch = self._queue.get()
             try:
@@ -79,8 +81,7 @@ class Committer:
                     return
                 if self._error is None:
                     self._committing_since = time.monotonic()
-                    for topic, key, value in batch.records:
-                        self._sink.send(topic, key, value)
+                    self._sink.send_all(batch.records)
                     self._sink.commit(batch.offset)
                     self._on_committed(batch)
             except BaseException as exc:  # handed to the pipeline thread, which restarts

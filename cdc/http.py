@@ -17,6 +17,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from cdc.runtime import name_os_thread
 from cdc.stats import Stats, StatsCollector
 
 RequestSnapshot = Callable[[list[str]], int]
@@ -29,12 +30,16 @@ class ControlServer:
         handler = _handler(stats, registry, request_snapshot)
         self._server = ThreadingHTTPServer(address, handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="cdc-http", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="cdc-http", daemon=True)
 
     @property
     def address(self) -> tuple[str, int]:
         host, port = self._server.server_address[:2]
         return str(host), int(port)
+
+    def _serve(self) -> None:
+        name_os_thread("cdc-http")
+        self._server.serve_forever()
 
     def start(self) -> None:
         self._thread.start()

@@ -16,16 +16,12 @@ import queue
 import threading
 import time
 from collections import Counter
-from typing import Any
-
-import orjson
 
 from cdc.binlog.client import BinlogConnection, connect, purge_message
-from cdc.binlog.protocol import split_event
 from cdc.committer import Batch, Committer, Record
 from cdc.config import CdcConfig
-from cdc.envelope import EnvelopeBuilder, RowValueEncoder, SourcePoint, now_ms
-from cdc.errors import BinlogPurgedError, CdcError, RefusedError, SourceError
+from cdc.envelope import EnvelopeBuilder, SnapshotValues, SourcePoint, now_ms
+from cdc.errors import BinlogPurgedError, CdcError, RefusedError
 from cdc.gtid import Flavor, parse_position
 from cdc.offsets import Offset
 from cdc.preflight import check
@@ -170,37 +166,30 @@ class Pipeline:
             )
             source = SourcePoint(now_ms(), self._db_server_id, None, point.file, point.pos)
             # the previous row waits one step: only the very last row of the snapshot is "last"
-            pending: tuple[str, dict[str, RowValueEncoder], tuple[str, ...], dict[str, Any]] | None = None
-            first = True
-
-            def flush(label: str) -> None:
-                assert pending is not None and sink is not None
-                topic, encoders, pk, row = pending
-                key = orjson.dumps({k: row[k] for k in pk}) if pk else None
-                sink.send(topic, key, encoders[label].value(None, row, 0))
-
+            pending: tuple[str, SnapshotValues, bytes, bytes | None] | None = None
+            label = "first"
             counts: dict[str, int] = {}
             for name in names:
                 progress.table = name
                 described = reader.describe(name)
                 topic = builder.topic(c.database, name)
-                encoders = {
-                    label: RowValueEncoder(builder, db=c.database, table=name, op="r", point=source, snapshot=label)
-                    for label in ("first", "true", "last")
-                }
-                for row in reader.rows(described, c.snapshot_fetch_rows):
-                    if pending is not None:
-                        flush("first" if first else "true")
-                        first = False
-                    pending = (topic, encoders, described.primary_key, row)
-                    counts[name] = counts.get(name, 0) + 1
-                    progress.rows_done += 1
-                    if progress.rows_done % 1000 == 0 and self.stop.is_set():
+                values = SnapshotValues(builder, db=c.database, table=name, point=source)
+                for batch in reader.json_rows(described):
+                    records: list[Record] = []
+                    for row, key in batch:
+                        if pending is not None:
+                            records.append((pending[0], pending[3], pending[1].value(pending[2], label)))
+                            label = "true"
+                        pending = (topic, values, row, key)
+                    sink.send_all(records)
+                    counts[name] = counts.get(name, 0) + len(batch)
+                    progress.rows_done += len(batch)
+                    if self.stop.is_set():
                         sink.abort()
                         progress.state = "failed"
                         return None
             if pending is not None:
-                flush("last")
+                sink.send(pending[0], pending[3], pending[1].value(pending[2], "last"))
             reader.end()
             offset = Offset(flavor, point.position, point.file, point.pos) if base is None else base
             sink.commit(offset)
@@ -220,7 +209,6 @@ class Pipeline:
         c, sink, stats = self.config, self._sink, self.stats
         assert sink is not None
         records: list[Record] = []  # the batch being built; rebound after each submit
-        streamer = Streamer(c, builder, offset, lambda topic, key, value: records.append((topic, key, value)))
         self._binlog = binlog = BinlogConnection.open(
             host=c.host,
             port=c.port,
@@ -231,6 +219,9 @@ class Pipeline:
             position=parse_position(offset.position, offset.flavor),
             heartbeat_ms=c.heartbeat_ms,
             annotate=c.include_query,
+        )
+        streamer = Streamer(
+            c, builder, offset, lambda topic, key, value: records.append((topic, key, value)), checksum=binlog.checksum
         )
         stats.state, stats.last_error = "streaming", None
         self._publish(offset)
@@ -250,6 +241,7 @@ class Pipeline:
             streamer.counts.clear()
             records, batch_started = [], 0.0
 
+        handle, idle = streamer.handle, committer.is_idle
         while True:
             if records:
                 if not batch_started:
@@ -257,7 +249,7 @@ class Pipeline:
                 # commit whenever the committer is free (so a lone change goes out at once and
                 # batches grow while Kafka commits); otherwise at the size/time bounds
                 full = len(records) >= max_events or time.monotonic() - batch_started >= max_s
-                if (streamer.at_boundary and (committer.idle or full)) or len(records) >= max_events:
+                if (streamer.at_boundary and (committer.is_idle() or full)) or len(records) >= max_events:
                     submit()
             if self.stop.is_set():
                 if records:
@@ -272,33 +264,21 @@ class Pipeline:
                 continue
             if not binlog.has_pending():
                 committer.check()
-                if not records and committer.idle:
+                if not records and committer.is_idle():
                     stats.lag_ms = 0
                 binlog.wait(0.2 if not records else 0.001)
                 continue
             try:
-                self._handle_available(binlog, streamer, records, committer, max_events)
+                events = binlog.read_events()  # what was received (bounded: stop requests are seen)
             except BinlogPurgedError as exc:
                 raise BinlogPurgedError(f"{purge_message(str(streamer.position))} (server said: {exc})") from exc
+            # the hot loop, kept free of per-event control checks
+            for event in events:
+                # handle() says when a transaction ended or rows came (only then can a batch be due)
+                if handle(event) and records and (len(records) >= max_events or (streamer.txn is None and idle())):
+                    submit()
             if records and streamer.last_ts:
                 stats.lag_ms = max(0, now_ms() - streamer.last_ts * 1000)
-
-    @staticmethod
-    def _handle_available(
-        binlog: BinlogConnection, streamer: Streamer, records: list[Record], committer: Committer, max_events: int
-    ) -> None:
-        """The hot loop: handle the events already received, up to the next point where a batch
-        should be handed to the committer (kept free of per-event control checks)."""
-        read, handle, checksum = binlog.read_event, streamer.handle, binlog.checksum
-        for _ in range(2000):  # bounded, so that stop and snapshot requests are seen regularly
-            data = read()
-            if data is None:
-                raise SourceError("the server ended the binlog stream")
-            handle(split_event(data, checksum))
-            if records and ((streamer.txn is None and committer.idle) or len(records) >= max_events):
-                return
-            if not binlog.has_buffered():
-                return
 
     def _resnapshot(self, builder: EnvelopeBuilder, streamer: Streamer) -> None:
         request_id, tables = self.snapshot_requests.get()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
@@ -30,6 +30,7 @@ LIBRDKAFKA_LOG = logging.getLogger("cdc.librdkafka")
 R = TypeVar("R")
 TIMEOUT_S = 30.0
 OFFSET_BEGINNING = -2
+PARTITION_BY_KEY = -1  # librdkafka's RD_KAFKA_PARTITION_UA: the configured partitioner decides
 
 
 def _guard(what: str, fn: Callable[[], R]) -> R:
@@ -62,7 +63,6 @@ class KafkaSink:
         self._admin: AdminClient | None = None
         self._known_topics: set[str] = set()
         self.in_transaction = False
-        self._unpolled = 0
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -82,6 +82,7 @@ class KafkaSink:
                 "transactional.id": self.transactional_id,
                 "transaction.timeout.ms": 900_000,
                 "linger.ms": 2,
+                "delivery.report.only.error": True,
                 "batch.size": 1 << 20,
                 "message.max.bytes": 16 << 20,
                 "queue.buffering.max.messages": 1_000_000,
@@ -165,23 +166,30 @@ class KafkaSink:
             self.in_transaction = True
 
     def send(self, topic: str, key: bytes | None, value: bytes | None) -> None:
-        if topic not in self._known_topics:
-            self.ensure_topic(topic)
+        self.send_all([(topic, key, value)])
+
+    def send_all(self, records: Iterable[tuple[str, bytes | None, bytes | None]]) -> None:
+        """Produce ``records`` in order into the open transaction (begun if needed)."""
         self.begin()
         producer = self._live()
-        kwargs: dict[str, Any] = {"partition": 0} if self.partitions == 1 else {}
-        while True:
-            try:
-                producer.produce(topic, value=value, key=key, **kwargs)
-                break
-            except BufferError:  # local queue full: let librdkafka send, then retry
-                producer.poll(0.05)
-            except KafkaException as exc:
-                raise SinkError(f"kafka produce failed: {exc}") from exc
-        self._unpolled += 1
-        if self._unpolled >= 10_000:
-            producer.poll(0)
-            self._unpolled = 0
+        produce, known = producer.produce, self._known_topics
+        partition = 0 if self.partitions == 1 else PARTITION_BY_KEY
+        checked = ""
+        try:
+            for topic, key, value in records:
+                if topic is not checked:  # records of one table share the topic object
+                    if topic not in known:
+                        self.ensure_topic(topic)
+                    checked = topic
+                while True:
+                    try:
+                        produce(topic, value, key, partition)
+                        break
+                    except BufferError:  # local queue full: let librdkafka send, then retry
+                        producer.poll(0.05)
+        except KafkaException as exc:
+            raise SinkError(f"kafka produce failed: {exc}") from exc
+        producer.poll(0)  # serve callbacks (errors only: delivery.report.only.error)
 
     def commit(self, offset: Offset) -> None:
         """Write ``offset`` and commit it together with everything sent since :meth:`begin`."""

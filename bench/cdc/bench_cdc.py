@@ -57,7 +57,15 @@ def _args() -> argparse.Namespace:
     p.add_argument("--rows", type=int, default=20_000)
     p.add_argument("--lag-seconds", type=float, default=10.0)
     p.add_argument("--rate", type=int, default=500)
+    p.add_argument("--watch", default="", help="NAME=PID,... : also print these processes' CPU while streaming")
+    p.add_argument(
+        "--phases", default="snapshot,streaming,lag", help="comma-separated subset of snapshot,streaming,lag"
+    )
     args = p.parse_args()
+    for item in filter(None, args.watch.split(",")):
+        name, _, pid = item.partition("=")
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            p.error(f"--watch {item}: no process {pid!r} for {name!r}")
     comps: dict[str, Any] | None = None
     if args.components:
         comps = json.loads(args.components.read_text())
@@ -146,6 +154,19 @@ class Connector:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def thread_cpu(self) -> dict[str, float]:
+        """CPU seconds per thread name (librdkafka's threads are named rdk:*)."""
+        assert self.proc is not None
+        out: dict[str, float] = {}
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                stat = (task / "stat").read_text()
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
+                fields = stat.rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                out[name] = out.get(name, 0.0) + cpu
+        return out
+
     def wait_up(self) -> float:
         """Wait for the HTTP endpoint; returns the CPU spent starting up (imports)."""
         self.wait(lambda s: True, timeout=60)
@@ -170,9 +191,15 @@ class Connector:
 
     def stop(self) -> None:
         if self.proc:
-            self.proc.send_signal(signal.SIGTERM)
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(30)
             self.proc = None
+
+
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _consumer(args: argparse.Namespace, topic: str) -> KafkaConsumer:
@@ -195,6 +222,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     args = _args()
+    phases = set(args.phases.split(","))
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     prefix = f"bench{int(time.time())}"
     topic = f"{prefix}.{DB}.wp_posts"
@@ -202,42 +230,59 @@ def main() -> None:
     _insert(args, args.rows, batch=True)
     conn = Connector(args, prefix, 28190 + os.getpid() % 500)
     conn.start()
-    cpu0 = conn.wait_up()
-    st = conn.wait(lambda s: s["snapshot"]["state"] == "done")
-    cpu = conn.cpu_seconds() - cpu0
-    snap = st["snapshot"]
-    snap_rate = snap["rows_done"] / max(1e-3, (snap["finished_ms"] - snap["started_ms"]) / 1000)
-    print(
-        f"snapshot: {snap['rows_done']} rows in {(snap['finished_ms'] - snap['started_ms'])} ms "
-        f"= {snap_rate:,.0f} rows/s wall; {snap['rows_done'] / cpu:,.0f} rows per CPU-second of the connector"
-    )
-    conn.stop()
-
-    t0 = time.monotonic()
-    _insert(args, args.rows, batch=False)
-    print(f"(inserted {args.rows} single-row transactions in {time.monotonic() - t0:.1f} s)")
-    conn.start()
-    cpu0 = conn.wait_up()
-    conn.wait(lambda s: s["tables"].get("wp_posts", {}).get("c", 0) >= args.rows, timeout=300)
-    cpu = conn.cpu_seconds() - cpu0
-    consumer = _consumer(args, topic)
-    stamps = [r.timestamp for r in consumer if r.value is not None and b'"op":"c"' in r.value]
-    consumer.close()
-    stream_rate = len(stamps) / max(1e-3, (max(stamps) - min(stamps)) / 1000)
-    print(
-        f"streaming: {len(stamps)} single-row transactions in {max(stamps) - min(stamps)} ms "
-        f"= {stream_rate:,.0f} rows/s wall; {len(stamps) / cpu:,.0f} rows per CPU-second of the connector"
-    )
-
-    lags = _lag(args, topic)
-    print(
-        f"lag at {args.rate} writes/s over {args.lag_seconds:.0f} s ({len(lags)} rows): "
-        f"p50 {_percentile(lags, 0.5):.1f} ms, p99 {_percentile(lags, 0.99):.1f} ms, max {max(lags):.1f} ms"
-    )
-    conn.stop()
+    try:
+        cpu0 = conn.wait_up()
+        st = conn.wait(lambda s: s["snapshot"]["state"] == "done")
+        cpu = conn.cpu_seconds() - cpu0
+        snap = st["snapshot"]
+        snap_rate = snap["rows_done"] / max(1e-3, (snap["finished_ms"] - snap["started_ms"]) / 1000)
+        if "snapshot" in phases:
+            print(
+                f"snapshot: {snap['rows_done']} rows in {(snap['finished_ms'] - snap['started_ms'])} ms "
+                f"= {snap_rate:,.0f} rows/s wall; {snap['rows_done'] / cpu:,.0f} rows per CPU-second of the connector"
+            )
+        if phases & {"streaming", "lag"}:
+            _streaming_and_lag(args, conn, topic, phases)
+    finally:
+        conn.stop()
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     with _connect(args) as c, c.cursor() as cur:
         cur.execute(f"DROP DATABASE IF EXISTS {DB}")
+
+
+def _streaming_and_lag(args: argparse.Namespace, conn: Connector, topic: str, phases: set[str]) -> None:
+    if "streaming" in phases:
+        conn.stop()
+        t0 = time.monotonic()
+        _insert(args, args.rows, batch=False)
+        print(f"(inserted {args.rows} single-row transactions in {time.monotonic() - t0:.1f} s)")
+        conn.start()
+        cpu0 = conn.wait_up()
+        threads0 = conn.thread_cpu()
+        watched = {name: int(pid) for name, pid in (item.split("=") for item in args.watch.split(",") if item)}
+        watched0 = {name: _process_cpu(pid) for name, pid in watched.items()}
+        conn.wait(lambda s: s["tables"].get("wp_posts", {}).get("c", 0) >= args.rows, timeout=300)
+        cpu = conn.cpu_seconds() - cpu0
+        threads = {name: t - threads0.get(name, 0.0) for name, t in conn.thread_cpu().items()}
+        others = {name: _process_cpu(pid) - watched0[name] for name, pid in watched.items()}
+        consumer = _consumer(args, topic)
+        stamps = [r.timestamp for r in consumer if r.value is not None and b'"op":"c"' in r.value]
+        consumer.close()
+        stream_rate = len(stamps) / max(1e-3, (max(stamps) - min(stamps)) / 1000)
+        print(
+            f"streaming: {len(stamps)} single-row transactions in {max(stamps) - min(stamps)} ms "
+            f"= {stream_rate:,.0f} rows/s wall; {len(stamps) / cpu:,.0f} rows per CPU-second of the connector"
+        )
+        busiest = sorted(threads.items(), key=lambda item: -item[1])[:4]
+        print("  connector CPU by thread: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in busiest))
+        if others:
+            print("  meanwhile: " + ", ".join(f"{name} {seconds:.2f} s CPU" for name, seconds in others.items()))
+    if "lag" in phases:
+        lags = _lag(args, topic)
+        print(
+            f"lag at {args.rate} writes/s over {args.lag_seconds:.0f} s ({len(lags)} rows): "
+            f"p50 {_percentile(lags, 0.5):.1f} ms, p99 {_percentile(lags, 0.99):.1f} ms, max {max(lags):.1f} ms"
+        )
 
 
 def _lag(args: argparse.Namespace, topic: str) -> list[float]:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cdc.binlog.rows import present_columns
+from cdc.binlog.rows import rows_event_columns
 from cdc.binlog.tablemap import TableSchema
-from cdc.binlog.wire import HEADER, HEADER_SIZE, E, read_lenenc
+from cdc.binlog.wire import HEADER, HEADER_SIZE, E
 from cdc.gtid import MariaGtid, MysqlGtid
 
 MARIADB_FL_STANDALONE = 0x01
@@ -92,7 +92,8 @@ ROW_EVENT_OPS: dict[int, Literal["c", "u", "d"]] = {
     E.DELETE_ROWS_V1: "d",
     E.DELETE_ROWS_V2: "d",
 }
-_V2 = {E.WRITE_ROWS_V2, E.UPDATE_ROWS_V2, E.DELETE_ROWS_V2}
+_WRITE = {E.WRITE_ROWS_V1, E.WRITE_ROWS_V2}
+_DELETE = {E.DELETE_ROWS_V1, E.DELETE_ROWS_V2}
 
 RowChange = tuple[dict[str, Any] | None, dict[str, Any] | None]
 
@@ -103,28 +104,26 @@ def rows_table_id(body: bytes) -> int:
 
 def iter_rows(kind: int, body: bytes, schema: TableSchema) -> Iterator[RowChange]:
     """(before, after) of every row in a WRITE/UPDATE/DELETE rows event."""
-    pos = 8
-    if kind in _V2:
-        pos += struct.unpack_from("<H", body, pos)[0]
-    count, pos = read_lenenc(body, pos)
-    bitmap_size = (count + 7) // 8
-    present = present_columns(body[pos : pos + bitmap_size], count)
-    pos += bitmap_size
-    op = ROW_EVENT_OPS[kind]
-    present_after = present
-    if op == "u":
-        present_after = present_columns(body[pos : pos + bitmap_size], count)
-        pos += bitmap_size
+    return iter(decode_rows(kind, body, 0, len(body), schema))
+
+
+def decode_rows(kind: int, data: bytes, start: int, end: int, schema: TableSchema) -> list[RowChange]:
+    """(before, after) of every row of the rows event whose body is ``data[start:end]``."""
+    present, present_after, pos = rows_event_columns(kind, data, start)
     read = schema.reader.read
-    end = len(body)
-    while pos < end:
-        if op == "c":
-            after, pos = read(body, pos, present)
-            yield None, after
-        elif op == "d":
-            before, pos = read(body, pos, present)
-            yield before, None
-        else:
-            before, pos = read(body, pos, present)
-            after, pos = read(body, pos, present_after)
-            yield before, after
+    rows: list[RowChange] = []
+    append = rows.append
+    if kind in _WRITE:
+        while pos < end:
+            after, pos = read(data, pos, present)
+            append((None, after))
+    elif kind in _DELETE:
+        while pos < end:
+            before, pos = read(data, pos, present)
+            append((before, None))
+    else:
+        while pos < end:
+            before, pos = read(data, pos, present)
+            after, pos = read(data, pos, present_after)
+            append((before, after))
+    return rows

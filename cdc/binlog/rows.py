@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from cdc.binlog.wire import T
+from cdc.binlog.wire import E, T, read_lenenc
 from cdc.columns import Column, b64, datetime_value, days_from_civil, timestamp_value, zero_date
 
 Decoder = Callable[[bytes, int], tuple[Any, int]]
@@ -230,7 +230,10 @@ class RowReader:
     def read(self, data: bytes, pos: int, present: tuple[int, ...]) -> tuple[Row, int]:
         """One row image at ``pos``; ``present`` lists the column indexes in the image."""
         if self.full is not None and len(present) == self.count:
-            return self.full(data, pos)
+            try:
+                return self.full(data, pos)
+            except UnicodeDecodeError:  # invalid UTF-8: the generic decoders replace bad bytes
+                pass
         null_size = (len(present) + 7) // 8
         nulls = int.from_bytes(data[pos : pos + null_size], "little")
         pos += null_size
@@ -255,3 +258,27 @@ def compile_reader(columns: Sequence[Column], kinds: Sequence[int], metas: Seque
 def present_columns(bitmap: bytes, count: int) -> tuple[int, ...]:
     bits = int.from_bytes(bitmap, "little")
     return tuple(i for i in range(count) if bits >> i & 1)
+
+
+_V2_ROWS = frozenset((E.WRITE_ROWS_V2, E.UPDATE_ROWS_V2, E.DELETE_ROWS_V2))
+_UPDATE_ROWS = frozenset((E.UPDATE_ROWS_V1, E.UPDATE_ROWS_V2))
+_U16 = struct.Struct("<H").unpack_from
+
+
+def rows_event_columns(kind: int, data: bytes, start: int) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """Header of a rows event whose body starts at ``data[start]``: the columns its (before or only)
+    images carry, those its after images carry (updates; else the same), and where the rows begin."""
+    pos = start + 8  # table id (6) and flags (2)
+    if kind in _V2_ROWS:
+        pos += _U16(data, pos)[0]  # extra data, its length included
+    count = data[pos]
+    if count < 0xFB:
+        pos += 1
+    else:
+        count, pos = read_lenenc(data, pos)
+    size = (count + 7) // 8
+    present = present_columns(data[pos : pos + size], count)
+    pos += size
+    if kind not in _UPDATE_ROWS:
+        return present, present, pos
+    return present, present_columns(data[pos : pos + size], count), pos + size

@@ -88,6 +88,9 @@ class TableSchema:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     reader: RowReader = field(compare=False, repr=False)
+    #: binlog column types and metadata, as in the table map (for other generated decoders)
+    types: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    metas: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -218,7 +221,8 @@ def _build(
         pk_index = _lenenc_list(fields[PRIMARY_KEY_WITH_PREFIX])[::2]
     cols = tuple(columns)
     reader = compile_reader(cols, types, metas)
-    return TableSchema(table_id, db, table, cols, tuple(cols[i].name for i in pk_index), reader)
+    primary_key = tuple(cols[i].name for i in pk_index)
+    return TableSchema(table_id, db, table, cols, primary_key, reader, tuple(types), tuple(metas))
 
 
 def _collations(fields: dict[int, bytes], count: int) -> list[int]:

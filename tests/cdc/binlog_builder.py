@@ -6,9 +6,8 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdc.binlog.protocol import RawEvent
 from cdc.binlog.tablemap import COLUMN_NAME, DEFAULT_CHARSET, SIGNEDNESS, SIMPLE_PRIMARY_KEY
-from cdc.binlog.wire import E, T
+from cdc.binlog.wire import HEADER, HEADER_SIZE, E, T
 
 
 def lenenc(n: int) -> bytes:
@@ -73,19 +72,20 @@ def rows_body(table_id: int, ncols: int, images: Sequence[bytes], update: bool =
     return body + b"".join(images)
 
 
-def raw(kind: int, body: bytes, ts: int = 1_700_000_000, server_id: int = 1, log_pos: int = 100) -> RawEvent:
-    return RawEvent(ts, kind, server_id, log_pos, 0, body)
+def raw(kind: int, body: bytes, ts: int = 1_700_000_000, server_id: int = 1, log_pos: int = 100) -> bytes:
+    """A whole event as the server sends it (header and body; no checksum)."""
+    return HEADER.pack(ts, kind, server_id, HEADER_SIZE + len(body), log_pos, 0) + body
 
 
-def mariadb_gtid(seq: int, domain: int = 0, standalone: bool = False) -> RawEvent:
+def mariadb_gtid(seq: int, domain: int = 0, standalone: bool = False) -> bytes:
     return raw(E.MARIADB_GTID, struct.pack("<QIB", seq, domain, 1 if standalone else 0))
 
 
-def query(sql: str, db: str = "wordpress", thread: int = 7) -> RawEvent:
+def query(sql: str, db: str = "wordpress", thread: int = 7) -> bytes:
     return raw(E.QUERY, struct.pack("<IIBHH", thread, 0, len(db), 0, 0) + db.encode() + b"\x00" + sql.encode())
 
 
-def xid() -> RawEvent:
+def xid() -> bytes:
     return raw(E.XID, struct.pack("<Q", 1))
 
 

@@ -2,7 +2,8 @@
 
 ``components`` is the session stack's ``strangler status --json`` components. For a quick edit-test
 loop against an already running stack, point ``CDC_TEST_STATUS_JSON`` at a saved
-``strangler status --json`` output; otherwise the shared ``stack`` fixture brings one up.
+``strangler status --json`` output (and ``CDC_TEST_HOME`` at its STRANGLER_HOME for the tests that
+restart components); otherwise the shared ``stack`` fixture brings one up.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from cli.stack import Stack, load_settings
 from tests.cdc.harness import Connector
 
 
@@ -26,6 +28,20 @@ def components(request: pytest.FixtureRequest) -> dict[str, Any]:
         return dict(data.get("components", data))
     stack = request.getfixturevalue("stack")
     return dict(stack.components)
+
+
+@pytest.fixture(scope="session")
+def supervisor(request: pytest.FixtureRequest) -> Stack:
+    """The session stack's supervisor, to stop and start its components (native stack only)."""
+    if os.environ.get("CDC_TEST_STATUS_JSON"):
+        home = os.environ.get("CDC_TEST_HOME")
+        if not home:
+            pytest.skip("restarting components needs CDC_TEST_HOME (the STRANGLER_HOME of CDC_TEST_STATUS_JSON)")
+        return Stack(load_settings(Path(home)))
+    stack: Stack | None = request.getfixturevalue("stack").stack
+    if stack is None:
+        pytest.skip("restarting components needs the native stack")
+    return stack
 
 
 @pytest.fixture
