@@ -37,7 +37,9 @@ Known gaps (see the parity tests): MariaDB's order of rows with equal sort keys 
 reproduced: with a full scan in primary-key order and no bounded priority queue it is exactly
 MariaDB's ``my_qsort2`` (quicksort, median of three, insertion sort under 10 rows), but whether the
 optimizer scans the table or the ``type_status_date`` index, and whether ``LIMIT`` makes it use a
-priority queue, depend on InnoDB's sampled statistics, which the read model does not have. Dynamic
+priority queue, depend on InnoDB's sampled statistics, which the read model does not have. Categories
+with the same name in the categories block are sorted through a temporary in-memory table whose ties
+MariaDB breaks by the rows' memory addresses (see ``extracted.formatting.dynamic_blocks.categories``). Dynamic
 blocks the formatting library does not render keep their saved HTML.
 
 Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (projection-time

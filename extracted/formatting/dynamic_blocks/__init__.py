@@ -39,7 +39,7 @@ from .latest_posts import ExcerptRenderer, render_latest_posts
 from .navigation import render_navigation
 from .navigation_links import render_home_link, render_navigation_link, render_navigation_submenu
 from .page_list import render_page_list
-from .pagination import render_next, render_numbers, render_pagination
+from .pagination import render_next, render_numbers, render_pagination, render_previous
 from .query import render_no_results, render_post_template
 from .request import NOT_A_PAGE_VIEW, render_query_title
 from .search import render_search
@@ -101,7 +101,7 @@ def dynamic_renderers(
         "core/query-pagination-next": lambda block, _: render_next(block, data),
         "core/query-pagination-numbers": lambda block, _: render_numbers(block, data),
         # A REST request shows a loop's first page, which has no previous page.
-        "core/query-pagination-previous": lambda block, _: "",
+        "core/query-pagination-previous": lambda block, _: render_previous(block, data),
         "core/query-no-results": lambda block, content: render_no_results(block, content, data),
         "core/rss": lambda block, _: render_rss(block, site, data),
         "core/loginout": lambda block, _: render_loginout(block, site, data),

@@ -1,7 +1,13 @@
 """The categories block: the site's categories as a list of links or a dropdown, flat or as a tree.
 
-Categories are ordered by name (ties by id); empty ones are hidden unless the block shows them. Counts
-are the categories' own published posts (not padded with their subcategories').
+As ``get_terms`` finds them: empty categories are hidden unless the block shows them, but a tree keeps
+an empty category with a non-empty descendant; a tree with counts pads each category's count with its
+descendants' posts (``_pad_term_counts``: distinct published posts, through the categories listed).
+
+Categories are ordered by name, ties by id. MariaDB's order of two categories with the same name is
+not the data's: the query (``ORDER BY t.name``, ``term_taxonomy`` scanned first) sorts a temporary
+in-memory table whose ties fall to the rows' references, i.e. the rows' memory addresses compared as
+little-endian bytes (seen on 10.11: the same order on every run of a server, not derivable from the rows).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from ..blocks import Block
 from ..html import escape_attribute, escape_url
 from ..types import RenderState, SiteData, SiteOptions, SiteTerm
 from .links import term_link
-from .terms import term_counts
+from .terms import term_counts, term_descendants
 from .wrapper import wrapper_attributes
 
 DROPDOWN_SCRIPT = """\t<script type='text/javascript'>
@@ -32,13 +38,45 @@ DROPDOWN_SCRIPT = """\t<script type='text/javascript'>
 \t"""
 
 
-def _categories(data: SiteData, attrs: dict[str, Any], counts: dict[int, int]) -> list[SiteTerm]:
-    found = [t for t in data.terms if t.taxonomy == "category"]
-    if not attrs.get("showEmpty"):
-        found = [t for t in found if counts.get(t.id, 0) > 0]
-    if attrs.get("showOnlyTopLevel"):
-        found = [t for t in found if t.parent == 0]
-    return sorted(found, key=lambda t: (t.name.lower(), t.id))
+def _categories(data: SiteData, attrs: dict[str, Any], stored: dict[int, int]) -> tuple[list[SiteTerm], dict[int, int]]:
+    """The categories listed and their counts (padded for a tree with counts)."""
+    every = [t for t in data.terms if t.taxonomy == "category"]
+    found = [t for t in every if t.parent == 0] if attrs.get("showOnlyTopLevel") else every
+    tree, hide_empty = bool(attrs.get("showHierarchy")), not attrs.get("showEmpty")
+    if hide_empty and not tree:
+        found = [t for t in found if stored.get(t.id, 0) > 0]
+    counts = _padded_counts(data, every, found, stored) if tree and attrs.get("showPostCounts") else dict(stored)
+    if hide_empty and tree:
+        found = [
+            t for t in found if counts.get(t.id, 0) or any(stored.get(d, 0) for d in term_descendants(every, t.id))
+        ]
+    return sorted(found, key=lambda t: (t.name.lower(), t.id)), counts
+
+
+def _padded_counts(
+    data: SiteData, every: list[SiteTerm], listed: list[SiteTerm], stored: dict[int, int]
+) -> dict[int, int]:
+    """``_pad_term_counts``: a listed category's distinct published posts with those of the listed categories
+    under it (the walk up stops at a category not listed); counts stay as stored without any subcategory."""
+    counts = dict(stored)
+    if not any(t.parent for t in every):
+        return counts
+    by_id = {t.id: t for t in listed}
+    items: dict[int, set[int]] = {}
+    for post in data.posts:
+        if post.post_type == "post":
+            for term_id in by_id.keys() & set(post.terms):
+                items.setdefault(term_id, set()).add(post.id)
+    for term_id in by_id:
+        child, ancestors = term_id, []
+        while child in by_id and (parent := by_id[child].parent):
+            ancestors.append(child)
+            items.setdefault(parent, set()).update(items.get(term_id, ()))
+            child = parent
+            if parent in ancestors:
+                break
+    counts.update({term_id: len(posts) for term_id, posts in items.items() if term_id in by_id and posts})
+    return counts
 
 
 def _tree(terms: list[SiteTerm], hierarchical: bool) -> Iterator[tuple[SiteTerm, int]]:
@@ -101,8 +139,7 @@ def _dropdown(terms: list[SiteTerm], attrs: dict[str, Any], dropdown_id: str, co
 def render_categories(block: Block, site: SiteOptions, data: SiteData, state: RenderState) -> str:
     state.category_blocks += 1
     attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
-    counts = term_counts(data)
-    terms = _categories(data, attrs, counts)
+    terms, counts = _categories(data, attrs, term_counts(data))
     if attrs.get("displayAsDropdown"):
         dropdown_id = f"wp-block-categories-{state.category_blocks}"
         select = _dropdown(terms, attrs, dropdown_id, counts)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..block_supports import apply_block_supports
 from ..blocks import Block, BlockRenderer
+from ..errors import UnsupportedContentError
 from ..html import sanitize_html_class
 from ..phpdata import php_string
+from ..query_string import Query, parse_str
 from ..types import SiteData, SitePost
 from .terms import post_terms
 from .wrapper import wrapper_attributes
@@ -27,6 +30,25 @@ def _numeric(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def page_key(block: Block) -> str:
+    """The request argument naming the loop's page (``query-{queryId}-page``)."""
+    query_id = block.context.get("queryId")
+    return f"query-{php_string(query_id)}-page" if query_id is not None else "query-page"
+
+
+def request_query(data: SiteData) -> Query:
+    """The request's ``$_GET``."""
+    return parse_str(urlsplit(data.request_url).query)
+
+
+def requested_page(block: Block, data: SiteData) -> int:
+    """The loop's page the request asks for (``$_GET[page_key]``): only the first is rendered here."""
+    value = request_query(data).get(page_key(block))
+    if value in (None, "", "0") or value == "1":
+        return 1
+    raise UnsupportedContentError(f"page {value!r} of a query loop is not rendered yet")
 
 
 def page_size(query: dict[str, Any]) -> int:
@@ -112,6 +134,7 @@ def render_post_template(block: Block, renderer: BlockRenderer, data: SiteData) 
     query = block.context.get("query")
     if not isinstance(query, dict) or query.get("inherit"):
         return ""
+    requested_page(block, data)
     posts = query_posts(data, query)
     if not posts:
         return ""
@@ -140,6 +163,7 @@ def render_no_results(block: Block, content: str, data: SiteData) -> str:
         return ""
     if not isinstance(query, dict) or query.get("inherit"):
         return content  # a loop over the page's main query: not rendered yet
+    requested_page(block, data)
     if query_posts(data, query):
         return ""
     return f"<div {wrapper_attributes('core/query-no-results', block.attrs)}>{content}</div>"

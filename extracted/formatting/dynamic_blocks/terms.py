@@ -41,6 +41,21 @@ def term_counts(data: SiteData) -> Counter[int]:
     return counts
 
 
+def term_descendants(terms: list[SiteTerm], term_id: int) -> list[int]:
+    """``get_term_children``: the ids of every term under a term (``terms``: its taxonomy's)."""
+    children: dict[int, list[int]] = {}
+    for term in terms:
+        if term.parent:
+            children.setdefault(term.parent, []).append(term.id)
+    found, pending = [], list(children.get(term_id, []))
+    while pending:
+        child = pending.pop(0)
+        if child not in found and child != term_id:
+            found.append(child)
+            pending += children.get(child, [])
+    return found
+
+
 def php_float(number: float) -> str:
     """A float as PHP's string conversion writes it (``precision`` 14)."""
     return f"{number:.14G}"
@@ -60,7 +75,13 @@ def _natural(name: str) -> list[Any]:
 def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
     """``wp_tag_cloud``: the most used terms, sized by use, in natural order of their names."""
     counts = term_counts(data)
-    terms = [t for t in data.terms if t.taxonomy == attrs["taxonomy"] and counts[t.id] > 0]
+    same = [t for t in data.terms if t.taxonomy == attrs["taxonomy"]]
+    # A category without posts stays when one under it has some (``get_terms`` of a hierarchical taxonomy).
+    terms = [
+        t
+        for t in same
+        if counts[t.id] > 0 or (t.taxonomy == "category" and any(counts[d] for d in term_descendants(same, t.id)))
+    ]
     terms.sort(key=lambda t: (-counts[t.id], t.id))
     number = int(php_string(attrs["numberOfTags"]) or 0)
     if number > 0:

@@ -93,6 +93,14 @@ def _same_page_shape(legacy: HttpResponse, candidate: HttpResponse, differences:
     return isinstance(left, list) and isinstance(right, list) and len(left) == len(right)
 
 
+def visitor_clients(components: dict[str, dict[str, Any]], service: str) -> tuple[httpx.Client, httpx.Client]:
+    """Clients of WordPress and of the service that send what the proxy forwards: the visitor's ``Host``,
+    the site's public one (WordPress's links to the request, e.g. the login link's ``redirect_to``, use it)."""
+    public = {"Host": httpx.URL(components["proxy"]["url"]).netloc.decode()}
+    wordpress = httpx.Client(base_url=components["wordpress"]["url"], headers=public, timeout=60)
+    return wordpress, httpx.Client(base_url=service, headers=public, timeout=60)
+
+
 def _response(answer: httpx.Response) -> HttpResponse:
     return HttpResponse(answer.status_code, tuple(answer.headers.multi_items()), answer.content)
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from content_matrix import gather, request_matrix
-from content_parity import compare
+from content_parity import compare, visitor_clients
 from content_process import admin_client, content_service, hidden_ids
 
 from tests.stack_fixture import StackHandle, native_stack
@@ -48,7 +47,8 @@ def test_theme_unit_test_corpus_parity(corpus_stack: StackHandle, tmp_path: Path
     with content_service(components, tmp_path / "content.db") as service, admin_client(components) as admin:
         wordpress_url = components["wordpress"]["url"]
         matrix = request_matrix(gather(wordpress_url, hidden_ids(admin)), seed=7, extra=16, per_param=1, singles=999)
-        with httpx.Client(base_url=wordpress_url, timeout=60) as wp, httpx.Client(base_url=service, timeout=60) as sv:
+        wp, sv = visitor_clients(components, service)
+        with wp, sv:
             report = compare(wp, sv, matrix, rest_route=[paths[0] for paths in matrix.values()])
     print(f"\ncorpus parity: {report.summary()}")
     for path, problem in report.rendering_failures[:10]:

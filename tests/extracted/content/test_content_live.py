@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from content_matrix import gather, request_matrix
-from content_parity import ParityReport, compare
+from content_parity import ParityReport, compare, visitor_clients
 from content_process import admin_client, content_service, hidden_ids, wait_for
 from kafka import KafkaConsumer, KafkaProducer
 
@@ -41,7 +41,8 @@ def run_matrix(
     facts = gather(wordpress_url, hidden_ids(admin))
     matrix = request_matrix(facts, seed=seed, extra=extra, per_param=per_param, singles=8)
     via_query = [path for paths in matrix.values() for path in paths[:2]]
-    with httpx.Client(base_url=wordpress_url, timeout=60) as wp, httpx.Client(base_url=service, timeout=60) as sv:
+    wp, sv = visitor_clients(stack.components, service)
+    with wp, sv:
         report = compare(wp, sv, matrix, rest_route=via_query)
     print(f"\nparity (seed {seed}): {report.summary()}")
     for path, problem in report.failures[:20]:

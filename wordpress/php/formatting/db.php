@@ -85,6 +85,18 @@ class Strangler_Offline_DB extends wpdb {
 			}
 			$this->found_rows = count( $this->last_result );
 		}
+		// _pad_term_counts: the published posts of the terms (a term's id is its term_taxonomy_id here).
+		if ( preg_match( '/^SELECT object_id, term_taxonomy_id FROM \S+term_relationships INNER JOIN \S+posts ON object_id = ID WHERE term_taxonomy_id IN \(([\d,]+)\) AND post_type IN \(([^)]*)\) AND post_status = \'publish\'$/', $query, $m ) ) {
+			$ids   = array_map( 'intval', explode( ',', $m[1] ) );
+			$types = array_map( fn( $type ) => trim( $type, " '" ), explode( ',', $m[2] ) );
+			foreach ( $GLOBALS['strangler_posts'] as $candidate ) {
+				if ( 'publish' === $candidate->post_status && in_array( $candidate->post_type, $types, true ) ) {
+					foreach ( array_intersect( $candidate->strangler_terms ?? array(), $ids ) as $term_id ) {
+						$this->last_result[] = (object) array( 'object_id' => (string) $candidate->ID, 'term_taxonomy_id' => (string) $term_id );
+					}
+				}
+			}
+		}
 		if ( 'SELECT FOUND_ROWS()' === trim( $query ) ) {
 			$this->last_result = array( (object) array( 'FOUND_ROWS()' => (string) ( $this->found_rows ?? 0 ) ) );
 		}

@@ -98,11 +98,14 @@ add_filter(
 		$taxonomies = (array) ( $vars['taxonomy'] ?? array() );
 		$include    = wp_parse_id_list( $vars['include'] ?? array() );
 		$exclude    = wp_parse_id_list( $vars['exclude'] ?? array() );
+		// As WP_Term_Query::get_terms: a hierarchical query keeps empty terms until their descendants are known.
+		$hierarchical = ! empty( $vars['hierarchical'] ) && 'count' !== ( $vars['fields'] ?? 'all' )
+			&& (bool) array_filter( $taxonomies ?: array( 'category' ), 'is_taxonomy_hierarchical' );
 		$matches    = array_values(
 			array_filter(
 				$strangler_terms,
 				fn( $t ) => ( ! $taxonomies || in_array( $t->taxonomy, $taxonomies, true ) )
-					&& ( empty( $vars['hide_empty'] ) || $t->count > 0 )
+					&& ( empty( $vars['hide_empty'] ) || $hierarchical || $t->count > 0 )
 					&& ( '' === ( $vars['parent'] ?? '' ) || (int) $vars['parent'] === (int) $t->parent )
 					&& ( ! $include || in_array( $t->term_id, $include, true ) )
 					&& ! in_array( $t->term_id, $exclude, true )
@@ -123,6 +126,7 @@ add_filter(
 				usort( $matches, fn( $a, $b ) => array( $b->count, $a->term_id ) <=> array( $a->count, $b->term_id ) );
 			}
 		}
+		$matches = strangler_hierarchical_terms( $matches, $vars, $taxonomies, $hierarchical );
 		if ( ! empty( $vars['number'] ) ) {
 			$matches = array_slice( $matches, (int) ( $vars['offset'] ?: 0 ), (int) $vars['number'] );
 		}
@@ -140,6 +144,33 @@ add_filter(
 	10,
 	2
 );
+
+/**
+ * WP_Term_Query::get_terms after its query: counts padded with the descendants' posts (``pad_counts``, by
+ * WordPress's own ``_pad_term_counts``), then empty terms without non-empty descendants dropped.
+ */
+function strangler_hierarchical_terms( array $matches, array $vars, array $taxonomies, bool $hierarchical ) {
+	if ( ! empty( $vars['pad_counts'] ) && 'all' === ( $vars['fields'] ?? 'all' ) ) {
+		$matches = array_map( fn( $t ) => new WP_Term( clone $t ), $matches ); // padded copies, not the cached terms
+		foreach ( $taxonomies as $taxonomy ) {
+			_pad_term_counts( $matches, $taxonomy );
+		}
+	}
+	if ( ! $hierarchical || empty( $vars['hide_empty'] ) ) {
+		return $matches;
+	}
+	foreach ( $matches as $k => $term ) {
+		if ( ! $term->count ) {
+			foreach ( (array) get_term_children( $term->term_id, $term->taxonomy ) as $child_id ) {
+				if ( get_term( $child_id, $term->taxonomy )->count ) {
+					continue 2;
+				}
+			}
+			unset( $matches[ $k ] );
+		}
+	}
+	return array_values( $matches );
+}
 
 /**
  * The site's approved comments of a post ('' or 0: of every post) with a parent ('': any), newest first with

@@ -170,6 +170,8 @@ function strangler_prepare( array $request ) {
 	$_SERVER['HTTPS'] = 0 === stripos( $site['request_url'] ?? '', 'https:' ) ? 'on' : 'off';
 	$url                    = parse_url( $site['request_url'] ?? '/wp-json/wp/v2/posts' );
 	$_SERVER['REQUEST_URI'] = ( $url['path'] ?? '/' ) . ( isset( $url['query'] ) ? '?' . $url['query'] : '' );
+	$_GET                   = array(); // the request's arguments (a query loop's page, ``paged``)
+	parse_str( $url['query'] ?? '', $_GET );
 	$strangler_options = array_merge( $strangler_base_options, $site['options'] ?? array(), $request['options'] ?? array() );
 	strangler_rewrite();
 	wp_cache_flush();
