@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 PhpValue = str | int | float | bool | None | dict[object, "PhpValue"]
 INTEGER_KEY = re.compile(r"-?[1-9][0-9]*|0")
@@ -148,3 +149,12 @@ def php_int(value: object) -> int:
         prefix = PHP_NUMERIC_PREFIX.match(value)
         return int(float(prefix.group(0))) if prefix else 0
     return 0
+
+
+def nested(data: Any, *keys: str) -> Any:
+    """PHP's ``$data['a']['b'] ?? null`` on decoded block attributes: None when any level is missing."""
+    for key in keys:
+        if not isinstance(data, Mapping) or key not in data:
+            return None
+        data = data[key]
+    return data

@@ -17,7 +17,7 @@ from ..block_data import provided_context
 from ..blocks import Block, BlockRenderer, parse_blocks
 from ..errors import WordPressFatalError
 from ..html import escape_attribute
-from ..phpdata import php_numeric, php_string, php_truthy
+from ..phpdata import nested, php_numeric, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..types import PostContext, SiteData, SitePost
 from .attributes import Schema, prepared_attributes
@@ -74,14 +74,6 @@ CLOSE_ICON = (
 )
 
 
-def _path(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
-            return None
-        data = data[key]
-    return data
-
-
 def _colors(attrs: Mapping[str, Any], prefix: str) -> tuple[list[str], str]:
     """The menu's (or, with prefix "Overlay", its overlay's) color classes and inline style."""
     classes: list[str] = []
@@ -134,12 +126,12 @@ def _layout_classes(attrs: Mapping[str, Any]) -> str:
     """The legacy classes of the menu's layout (justification, orientation, wrapping)."""
     layout = attrs.get("layout")
     classes = ""
-    justification = _path(layout, "justifyContent")
+    justification = nested(layout, "justifyContent")
     if justification is not None:
         classes += JUSTIFICATION_CLASSES.get(php_string(justification), "")
-    if _path(layout, "orientation") == "vertical":
+    if nested(layout, "orientation") == "vertical":
         classes += " is-vertical"
-    if _path(layout, "flexWrap") == "nowrap":
+    if nested(layout, "flexWrap") == "nowrap":
         classes += " no-wrap"
     return classes
 
@@ -223,7 +215,7 @@ def render_navigation(block: Block, renderer: BlockRenderer, data: SiteData, cur
     fallback = blocks is None
     if blocks is None:
         blocks, context = _fallback(data), attrs
-    decoration = _path(attrs, "style", "typography", "textDecoration")
+    decoration = nested(attrs, "style", "typography", "textDecoration")
     classes, style = _colors(attrs, "")
     if "fontSize" in attrs:
         classes.append(f"has-{php_string(attrs['fontSize'])}-font-size")

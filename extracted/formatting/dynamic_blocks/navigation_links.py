@@ -18,7 +18,7 @@ from ..errors import UnsupportedContentError
 from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_url
 from ..kses import kses_post_text
-from ..phpdata import php_string, php_truthy
+from ..phpdata import nested, php_string, php_truthy
 from ..types import SiteData, SiteOptions
 from .attributes import Schema, prepared_attributes
 from .style_engine import kebab_case
@@ -28,14 +28,6 @@ SUBMENU_ICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 12 12" fill="none" '
     'aria-hidden="true" focusable="false"><path d="M1.50002 4L6.00002 8L10.5 4" stroke-width="1.5"></path></svg>'
 )
-
-
-def _path(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 # (kind, CSS property, classes, the menu's custom color, its named color, the submenus' custom and named colors)
@@ -78,7 +70,7 @@ def item_colors(context: Mapping[str, Any], in_submenu: bool) -> tuple[list[str]
         elif named_key in context:
             named = context[named_key]
         else:
-            custom = _path(context, "style", "color", kind)
+            custom = nested(context, "style", "color", kind)
         if named is not None:
             classes += [has_class, f"has-{php_string(named)}{suffix}"]
         elif custom is not None:
@@ -92,7 +84,7 @@ def context_font_size(context: Mapping[str, Any], kebab: bool = False) -> tuple[
     if "fontSize" in context:
         slug = php_string(context["fontSize"])
         return [f"has-{kebab_case(slug) if kebab else slug}-font-size"], ""
-    if _path(context, "style", "typography", "fontSize") is not None:
+    if nested(context, "style", "typography", "fontSize") is not None:
         # WordPress makes it fluid (a clamp() computed for the theme's viewports): not done here.
         raise UnsupportedContentError("a custom font size of a navigation menu is not rendered yet")
     return [], ""
@@ -240,14 +232,14 @@ def render_home_link(block: Block, site: SiteOptions) -> str:
     context = block.context
     classes: list[str] = []
     style = ""
-    text = _path(context, "style", "color", "text")
+    text = nested(context, "style", "color", "text")
     if text is not None or "textColor" in context:
         classes.append("has-text-color")
     if "textColor" in context:
         classes.append(f"has-{php_string(context['textColor'])}-color")
     elif text is not None:
         style += f"color: {php_string(text)};"
-    background = _path(context, "style", "color", "background")
+    background = nested(context, "style", "color", "background")
     if background is not None or "backgroundColor" in context:
         classes.append("has-background")
     if "backgroundColor" in context:
@@ -256,8 +248,8 @@ def render_home_link(block: Block, site: SiteOptions) -> str:
         style += f"background-color: {php_string(background)};"
     if "fontSize" in context:
         classes.append(f"has-{php_string(context['fontSize'])}-font-size")
-    elif _path(context, "style", "typography", "fontSize") is not None:
-        style += f"font-size: {php_string(_path(context, 'style', 'typography', 'fontSize'))};"
+    elif nested(context, "style", "typography", "fontSize") is not None:
+        style += f"font-size: {php_string(nested(context, 'style', 'typography', 'fontSize'))};"
     wrapper = wrapper_attributes(
         "core/home-link", attrs, **{"class": " ".join(classes).strip() + " wp-block-navigation-item", "style": style}
     )
