@@ -165,10 +165,15 @@ class _Cycle:
             elif lower == b"connection" and b"close" in value.lower():
                 self.keep_alive = False
         if not has_length and response_has_body(self.scope["method"], self.status):
-            # Chunked even when the whole body is at hand: the visitor then sees the headers the
-            # upstream sent (no invented Content-Length), framed as uvicorn would.
-            self.chunked = True
-            extra.append(b"transfer-encoding: chunked\r\n")
+            if self.scope["http_version"] == "1.0":
+                # HTTP/1.0 knows no chunked coding (RFC 9112 section 6.1 forbids sending it):
+                # the end of the connection delimits the body instead.
+                self.keep_alive = False
+            else:
+                # Chunked even when the whole body is at hand: the visitor then sees the headers
+                # the upstream sent (no invented Content-Length), framed as uvicorn would.
+                self.chunked = True
+                extra.append(b"transfer-encoding: chunked\r\n")
         if not self.keep_alive:
             extra.append(b"connection: close\r\n")
         return response_head(self.status, headers, extra)
@@ -219,11 +224,16 @@ class _HttpProtocol(asyncio.Protocol):
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             # No upgrades through this proxy: the request is answered normally (Upgrade is a
-            # hop-by-hop header, never forwarded), then the connection closes.
-            if self.parsing is not None:
-                self.parsing.keep_alive = False
+            # hop-by-hop header, never forwarded), then the connection closes (on_headers_complete
+            # made it so: the parser stops at the upgrade, past the end of that request).
+            pass
         except httptools.HttpParserError:
             self._refuse()
+            return
+        if self.active is None and not self._closing:
+            # Only part of a request head so far: the idle timeout still runs, or a visitor who
+            # stops halfway through the head would hold the connection forever.
+            self._arm_idle_timer()
 
     def _refuse(self) -> None:
         active = self.active
@@ -272,7 +282,8 @@ class _HttpProtocol(asyncio.Protocol):
             "headers": self.headers,
             "state": {},
         }
-        cycle = _Cycle(self, scope, parser.should_keep_alive(), self.expect_continue)
+        keep_alive = parser.should_keep_alive() and not parser.should_upgrade()
+        cycle = _Cycle(self, scope, keep_alive, self.expect_continue)
         self.parsing = cycle
         if self.active is None:
             self._start(cycle)
@@ -343,8 +354,10 @@ class _HttpProtocol(asyncio.Protocol):
         if self._drain is not None and not self._drain.done():
             self._drain.set_result(None)
 
+    # The I/O helpers look at the transport itself: `_closing` only means "no further request",
+    # and a request still answered during a graceful shutdown must keep its flow control.
     async def drain(self) -> None:
-        if self.write_paused and not self._closing:
+        if self.write_paused and self.transport is not None and not self.transport.is_closing():
             self._drain = self.loop.create_future()
             try:
                 await self._drain
@@ -352,12 +365,12 @@ class _HttpProtocol(asyncio.Protocol):
                 self._drain = None
 
     def pause_reading(self) -> None:
-        if not self.reading_paused and self.transport is not None and not self._closing:
+        if not self.reading_paused and self.transport is not None and not self.transport.is_closing():
             self.reading_paused = True
             self.transport.pause_reading()
 
     def resume_reading(self) -> None:
-        if self.reading_paused and self.transport is not None and not self._closing and not self.waiting:
+        if self.reading_paused and self.transport is not None and not self.transport.is_closing() and not self.waiting:
             self.reading_paused = False
             self.transport.resume_reading()
 
@@ -372,6 +385,8 @@ class _HttpProtocol(asyncio.Protocol):
 
     def close_after_response(self) -> None:
         self._closing = True
+        if self.active is not None:
+            self.active.keep_alive = False  # its answer then says "connection: close"
 
     @property
     def idle(self) -> bool:

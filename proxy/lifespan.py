@@ -29,6 +29,10 @@ class Lifespan:
         except Exception as exc:
             log.exception("lifespan of the ASGI app failed")
             await self._from_app.put({"type": "lifespan.failed", "message": repr(exc)})
+        else:
+            # An app that does not speak lifespan returns at once: nobody would answer _step,
+            # which would wait forever (uvicorn, too, then just serves the app).
+            await self._from_app.put({"type": "lifespan.returned"})
 
     async def _send(self, message: Message) -> None:
         await self._from_app.put(message)
@@ -36,6 +40,8 @@ class Lifespan:
     async def _step(self, kind: str) -> None:
         await self._to_app.put({"type": f"lifespan.{kind}"})
         answer = await self._from_app.get()
+        if answer["type"] == "lifespan.returned":
+            return
         if answer["type"] != f"lifespan.{kind}.complete":
             raise LifespanError(f"{kind} failed: {answer.get('message', answer['type'])}")
 

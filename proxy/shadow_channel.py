@@ -27,6 +27,12 @@ log = logging.getLogger("proxy.shadow")
 _LENGTH = struct.Struct(">I")
 MAX_FRAME = 64 << 20
 RECONNECT_SECONDS = 0.5
+# A capture whose route this process does not know yet waits this long for its table to catch up
+# (each process polls the routes file on its own: a route just set to shadow reaches the worker
+# up to a poll interval before the shadow process), retried every RETRY_SECONDS, at most MAX_WAITING.
+UNKNOWN_ROUTE_GRACE = 5.0
+RETRY_SECONDS = 0.1
+MAX_WAITING = 1000
 
 
 def encode_capture(capture: ShadowCapture) -> bytes:
@@ -48,7 +54,7 @@ def encode_capture(capture: ShadowCapture) -> bytes:
 
 
 def decode_capture(payload: bytes, table: RouteTable) -> ShadowCapture | None:
-    """The capture, or None when its route is gone from this process's table (a reload race)."""
+    """The capture, or None when this process's table lacks its route (removed, or not loaded yet)."""
     route_name, method, target, headers, body, status, legacy_headers, legacy_body, truncated, seconds = pickle.loads(
         payload
     )
@@ -132,6 +138,8 @@ class _CaptureReader(asyncio.Protocol):
         self._submit = submit
         self._buffer = bytearray()
         self._transport: asyncio.BaseTransport | None = None
+        self._waiting: deque[tuple[float, bytes]] = deque()  # (give up at, payload): route unknown yet
+        self._retry: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport
@@ -159,6 +167,26 @@ class _CaptureReader(asyncio.Protocol):
                 continue
             if capture is not None:
                 self._submit(capture)
+            elif len(self._waiting) < MAX_WAITING:
+                loop = asyncio.get_running_loop()
+                self._waiting.append((loop.time() + UNKNOWN_ROUTE_GRACE, payload))
+                if self._retry is None:
+                    self._retry = loop.call_later(RETRY_SECONDS, self._retry_waiting)
+
+    def _retry_waiting(self) -> None:
+        self._retry = None
+        table, now = self._table(), asyncio.get_running_loop().time()
+        still: deque[tuple[float, bytes]] = deque()
+        for give_up_at, payload in self._waiting:
+            capture = decode_capture(payload, table)
+            if capture is not None:
+                self._submit(capture)
+            elif now < give_up_at:
+                still.append((give_up_at, payload))
+            # else: its route is gone for good (removed, or renamed) and so is the capture
+        self._waiting = still
+        if still:
+            self._retry = asyncio.get_running_loop().call_later(RETRY_SECONDS, self._retry_waiting)
 
 
 async def serve_captures(

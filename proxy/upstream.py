@@ -92,6 +92,13 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
+    def abort(self) -> None:
+        # Not close(): that waits to flush what is buffered, and an upstream that stopped reading
+        # the request body would keep a waiting write() (and so the exchange) hanging forever.
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+
 
 class _Exchange:
     """One request's response: the httptools callbacks, the body queue and the idle timer.
@@ -114,7 +121,7 @@ class _Exchange:
         self._informational = False
         self._until_close = False
         self._keep_alive = False
-        self._error: UpstreamError | None = None
+        self.error: UpstreamError | None = None  # why the exchange failed, once it did
         self._waiter: asyncio.Future[None] | None = None
         self._released = False
         self._last_activity = self._loop.time()
@@ -122,9 +129,15 @@ class _Exchange:
 
     # -- httptools callbacks -------------------------------------------------------------------
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name, value))
+        if not self._complete:
+            self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        if self._complete:
+            # A second answer in the same read as the first (the parser goes on): it must not
+            # overwrite the status and headers the caller is about to read; never reuse the socket.
+            self._keep_alive = False
+            return
         status = self._parser.get_status_code()
         if 100 <= status < 200:  # 100 Continue and friends: the real answer follows
             self._informational = True
@@ -141,6 +154,8 @@ class _Exchange:
             self.headers_done.set_result(None)
 
     def on_body(self, body: bytes) -> None:
+        if self._complete:  # the body of such a second answer
+            return
         self._chunks.append(body)
         self._buffered += len(body)
         if self._buffered > _HIGH_WATER:
@@ -179,13 +194,13 @@ class _Exchange:
                 self.fail(UpstreamError(f"upstream body interrupted: {exc!r}"))
 
     def fail(self, error: UpstreamError) -> None:
-        if self._error is None and not self._complete:
-            self._error = error
+        if self.error is None and not self._complete:
+            self.error = error
             if not self.headers_done.done():
                 self.headers_done.set_exception(error)
             self._wake()
         self._keep_alive = False
-        self.connection.close()
+        self.connection.abort()
 
     def _wake(self) -> None:
         waiter = self._waiter
@@ -194,7 +209,7 @@ class _Exchange:
 
     def _check_idle(self) -> None:
         self._timer = None
-        if self._complete or self._error is not None or self._released:
+        if self._complete or self.error is not None or self._released:
             return
         now = self._loop.time()
         if self.connection.reading_paused or now - self._last_activity < self.timeout:
@@ -214,8 +229,8 @@ class _Exchange:
                 if self._buffered < _LOW_WATER:
                     self.connection.resume_reading()
                 yield data
-            if self._error is not None:
-                raise self._error
+            if self.error is not None:
+                raise self.error
             if self._complete:
                 return
             self._waiter = self._loop.create_future()
@@ -239,7 +254,7 @@ class _Exchange:
             self._timer = None
         connection = self.connection
         connection.exchange = None
-        reusable = self._complete and self._error is None and self._keep_alive and not connection.closed
+        reusable = self._complete and self.error is None and self._keep_alive and not connection.closed
         if not reusable:
             connection.close()
         connection.pool.put_back(connection, reusable)
@@ -275,7 +290,14 @@ class _Pool:
                 break
             waiter = loop.create_future()
             self._waiters.append(waiter)
-            await waiter
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    # Woken, then cancelled before it could run: the freed slot would otherwise
+                    # stay unclaimed while the other waiters sleep on.
+                    self._wake_next()
+                raise
         self.active += 1
         try:
             _, connection = await asyncio.wait_for(
@@ -304,6 +326,9 @@ class _Pool:
         if connection is not None and reusable:
             connection.idle_since = asyncio.get_running_loop().time()
             self.idle.append(connection)
+        self._wake_next()
+
+    def _wake_next(self) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -349,11 +374,16 @@ class UpstreamTransport:
                 return exchange
             except UpstreamError as exc:
                 exchange.release()
+                # A failed exchange (e.g. timed out) aborts its socket under a pending write: the
+                # write's "connection closed" is a consequence, the exchange's error the cause.
+                error = exchange.error or exc
                 stale = connection.reused and not exchange.received_bytes
-                if stale and replayable and not fresh and not isinstance(exc, UpstreamTimeoutError):
+                if stale and replayable and not fresh and not isinstance(error, UpstreamTimeoutError):
                     fresh = True  # the upstream closed an idle connection as we reused it
                     continue
-                raise
+                if error is exc:
+                    raise
+                raise error from exc
             except BaseException:
                 exchange.release()
                 raise
