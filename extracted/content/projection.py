@@ -19,10 +19,9 @@ from extracted.runtime import Change, Delete, Truncate, Upsert
 
 from . import schema
 from .render_inputs import RENDERING_OPTIONS
-from .rendering import render_dirty
+from .rendering import ALL_POSTS, render_dirty
 
 Row = dict[str, Any]
-ALL_POSTS = 0
 MEDIA_TYPES = ("attachment",)
 
 

@@ -37,6 +37,9 @@ from .render_state import Delta
 from .site_data import SiteDataSource, WatchedSiteData
 
 log = logging.getLogger(__name__)
+# Queued to re-render every post (a site option or a vanished attachment changed). Not 0: rows
+# such as postmeta of post 0 exist and name no post.
+ALL_POSTS = -1
 RENDERED_TYPES = ("post", "page")
 STATIC, STATEFUL, LIVE = "static", "stateful", "live"
 PHP_TRIM = " \t\n\r\0\x0b"
@@ -113,7 +116,7 @@ def _queued_rows(connection: Connection, queued: set[int]) -> list[Row[Any]]:
         select(posts.c.id).where(posts.c.id.in_(list(queued)), posts.c.type == "attachment").limit(1)
     ).first()
     query = select(posts).where(posts.c.type.in_(RENDERED_TYPES))
-    if 0 not in queued:
+    if ALL_POSTS not in queued:
         chosen: ColumnElement[bool] = posts.c.id.in_(list(queued))
         if media_changed is not None:  # only posts that can show media depend on attachments
             columns = (posts.c.content_raw, posts.c.excerpt_raw)

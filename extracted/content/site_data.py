@@ -53,7 +53,9 @@ def _build(cls: type[T], *args: Any, **values: Any) -> T:
 Featured = tuple[int, Attachment | None]  # the ``_thumbnail_id`` and that attachment
 
 
-def _site_post(row: Row[Any], term_ids: tuple[int, ...], featured: Featured = (0, None)) -> SitePost:
+def _site_post(
+    row: Row[Any], term_ids: tuple[int, ...], featured: Featured = (0, None), *, own: bool = False
+) -> SitePost:
     return _build(
         SitePost,
         id=row.id,
@@ -73,6 +75,10 @@ def _site_post(row: Row[Any], term_ids: tuple[int, ...], featured: Featured = (0
         status=row.status,
         featured_image_id=featured[0],
         featured_image=featured[1],
+        password_protected=bool(row.password),  # only whether it has one: rendering never needs the password
+        # The post being rendered is shown only to a visitor who gave its password (else WordPress's REST API
+        # empties what was rendered): its blocks render as for that visitor.
+        password_given=own and bool(row.password),
     )
 
 
@@ -114,7 +120,8 @@ class SiteDataSource:
         row = self._db().execute(select(posts).where(posts.c.id == post_id)).first()
         if row is None:
             return SitePost(id=post_id)
-        return _site_post(row, tuple(self._term_ids([post_id]).get(post_id, ())), self._featured([post_id])[post_id])
+        term_ids = tuple(self._term_ids([post_id]).get(post_id, ()))
+        return _site_post(row, term_ids, self._featured([post_id])[post_id], own=True)
 
     def _featured(self, post_ids: list[int]) -> dict[int, Featured]:
         """Each post's featured image: the ``_thumbnail_id`` meta and that attachment."""
