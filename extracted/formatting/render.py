@@ -28,6 +28,8 @@ from .types import PostContext, RenderState, SiteData, SiteOptions, SitePost
 
 NO_POST = PostContext()
 NO_SITE_DATA = SiteData()
+# ``get_the_excerpt`` of a post whose password the visitor has not given.
+PROTECTED_EXCERPT = "There is no excerpt because this is a protected post."
 __all__ = ["comment_text", "get_the_excerpt", "rendered_excerpt", "the_content", "the_excerpt", "the_title"]
 
 
@@ -92,6 +94,8 @@ def block_renderer(
 
     def excerpt_of(other: SitePost, length: int) -> str:
         """Another post's excerpt, as blocks listing posts show it (its media are the same site's)."""
+        if other.password_required:
+            return PROTECTED_EXCERPT
         context = PostContext(
             id=other.id, post_type=other.post_type, content=other.content, attachments=post.attachments
         )

@@ -157,6 +157,15 @@ class SitePost:
     status: str = "publish"
     featured_image_id: int = 0  # the ``_thumbnail_id`` meta (0: none)
     featured_image: Attachment | None = None  # that attachment (None: unknown, e.g. deleted)
+    # It has a password (``post_password`` not empty): its title shows as "Protected: ...". Unless the visitor
+    # gave it (a REST request for this post with its ``password``), its excerpt, comments and form are withheld.
+    password_protected: bool = False
+    password_given: bool = False
+
+    @property
+    def password_required(self) -> bool:
+        """``post_password_required()`` for this visitor."""
+        return self.password_protected and not self.password_given
 
 
 @dataclass(frozen=True)

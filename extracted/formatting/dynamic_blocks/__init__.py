@@ -58,6 +58,7 @@ def current_post(post: PostContext, data: SiteData) -> SitePost:
     return SitePost(
         id=post.id,
         post_type=post.post_type,
+        status=post.status,
         featured_image_id=thumbnail_id,
         featured_image=post.attachments.get(thumbnail_id),
     )

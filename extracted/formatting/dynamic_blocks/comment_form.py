@@ -63,7 +63,7 @@ def cancel_reply_link(data: SiteData) -> str:
 
 
 def render_comment_form(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
-    if post.comment_status != "open":
+    if post.comment_status != "open" or post.password_required:
         return ""
     attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
     classes = "comment-respond"

@@ -13,7 +13,7 @@ from ..excerpt import trim_words
 from ..html import escape_html, escape_url
 from ..phpdata import php_string
 from ..strip_tags import strip_tags
-from ..title import the_title
+from ..title import get_the_title
 from ..types import SiteComment, SiteData, SiteOptions
 from .avatars import comment_hash, get_avatar
 from .dates import parse_mysql, php_date
@@ -37,15 +37,19 @@ def comment_author(comment: SiteComment, data: SiteData) -> str:
     return user.display_name if user else "Anonymous"
 
 
-def comment_excerpt(comment: SiteComment) -> str:
-    """``get_comment_excerpt``: the first 20 words of the comment's text."""
-    text = strip_tags(comment.content.replace("\n", " ").replace("\r", " "))
+def comment_excerpt(comment: SiteComment, data: SiteData) -> str:
+    """``get_comment_excerpt``: the first 20 words of the comment's text (withheld on a protected post)."""
+    post = data.post(comment.post_id)
+    if post is not None and post.password_required:
+        text = "Password protected"
+    else:
+        text = strip_tags(comment.content.replace("\n", " ").replace("\r", " "))
     return trim_words(text, COMMENT_EXCERPT_LENGTH, "&hellip;")
 
 
 def _post_title(data: SiteData, post_id: int) -> str:
     post = data.post(post_id)
-    return escape_html((the_title(post.title) if post else "") or "(no title)")
+    return escape_html((get_the_title(post) if post else "") or "(no title)")
 
 
 def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, data: SiteData) -> str:
@@ -75,7 +79,8 @@ def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, dat
         html += f'<time datetime="{machine}" class="wp-block-latest-comments__comment-date">{shown}</time>'
     html += "</footer>"
     if attrs["displayExcerpt"]:
-        html += f'<div class="wp-block-latest-comments__comment-excerpt">{wpautop(comment_excerpt(comment))}</div>'
+        excerpt = wpautop(comment_excerpt(comment, data))
+        html += f'<div class="wp-block-latest-comments__comment-excerpt">{excerpt}</div>'
     return html + "</article></li>"
 
 

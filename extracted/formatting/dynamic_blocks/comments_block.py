@@ -17,7 +17,7 @@ from ..comment import comment_text
 from ..errors import WordPressFatalError
 from ..html import escape_attribute, escape_url, sanitize_html_class
 from ..phpdata import php_string
-from ..title import the_title
+from ..title import get_the_title
 from ..types import RenderState, SiteComment, SiteData, SiteOptions, SitePost
 from .comments import comment_author
 from .dates import parse_mysql, php_date
@@ -43,10 +43,10 @@ def _text_align_set(attrs: dict[str, Any]) -> dict[str, str]:
 
 def render_comments_title(block: Block, data: SiteData, post: SitePost) -> str:
     count = len(post_comments(data, post.id))
-    if not count:
+    if not count or post.password_required:
         return ""
     attrs = {"showPostTitle": True, "showCommentsCount": True, **_attrs(block)}
-    title = f"&#8220;{the_title(post.title)}&#8221;"
+    title = f"&#8220;{get_the_title(post)}&#8221;"
     if attrs["showCommentsCount"] and attrs["showPostTitle"]:
         text = f"One response to {title}" if count == 1 else f"{count} responses to {title}"
     elif attrs["showCommentsCount"]:
@@ -124,7 +124,7 @@ def render_comment_template(
             if comment.parent:
                 replies.setdefault(comment.parent, []).append(comment)
         comments = [comment for comment in comments if not comment.parent]
-    if not post.id or not comments:
+    if not post.id or not comments or post.password_required:
         return ""
     thread = _Thread(block, renderer, data, post, replies, site.thread_comments_depth)
     return f"<ol {wrapper_attributes('core/comment-template', block.attrs)}>{thread.items(comments, 1)}</ol>"

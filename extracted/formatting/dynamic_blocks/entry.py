@@ -11,7 +11,7 @@ from typing import Any
 from ..blocks import Block
 from ..html import escape_attribute, escape_html, escape_url
 from ..phpdata import php_string
-from ..title import the_title
+from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
 from .links import post_permalink
@@ -36,7 +36,7 @@ def _heading(attrs: dict[str, Any], default: str) -> str:
 
 def render_post_title(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     attrs = _attrs(block)
-    title = the_title(post.title)
+    title = get_the_title(post)
     if not title:
         return ""
     if attrs.get("isLink"):

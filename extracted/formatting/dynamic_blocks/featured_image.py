@@ -17,7 +17,7 @@ from ..html import escape_attribute
 from ..phpdata import php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..strip_tags import strip_tags
-from ..title import PHP_TRIM, the_title
+from ..title import PHP_TRIM, get_the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .attributes import Schema, prepared_attributes
 from .links import post_permalink
@@ -99,7 +99,7 @@ def render_featured_image(block: Block, site: SiteOptions, data: SiteData, post:
     size = php_string(attrs["sizeSlug"]) if attrs.get("sizeSlug") is not None else "post-thumbnail"
     extra = border_attributes(attrs)
     if is_link:
-        extra["alt"] = strip_tags(the_title(post.title)).strip(PHP_TRIM)
+        extra["alt"] = strip_tags(get_the_title(post)).strip(PHP_TRIM)
     if php_truthy(attrs.get("height")):
         styles = f"height:{php_string(attrs['height'])};"
         if php_truthy(attrs.get("scale")):

@@ -12,7 +12,7 @@ from typing import Any
 from ..blocks import Block
 from ..html import escape_url
 from ..phpdata import php_string
-from ..title import the_title
+from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
 from .links import post_permalink
@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "order": "desc",
     "orderBy": "date",
 }
+
+# What a visitor sees instead of a protected post's excerpt.
+PROTECTED = "This content is password protected."
 
 # Renders a post's excerpt (``get_the_excerpt``) cut to a number of words.
 ExcerptRenderer = Callable[[SitePost, int], str]
@@ -73,7 +76,7 @@ def _list_item(
     post: SitePost, attrs: dict[str, Any], site: SiteOptions, data: SiteData, excerpt: ExcerptRenderer
 ) -> str:
     link = escape_url(post_permalink(site, data, post))
-    title = the_title(post.title) or "(no title)"
+    title = get_the_title(post) or "(no title)"
     html = f'<li><a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
     if attrs.get("displayAuthor"):
         author = next((u.display_name for u in data.users if u.id == post.author), "")
@@ -84,7 +87,8 @@ def _list_item(
         machine, shown = (php_date("c", moment), php_date(site.date_format, moment)) if moment else ("", "")
         html += f'<time datetime="{machine}" class="wp-block-latest-posts__post-date">{shown}</time>'
     if attrs.get("displayPostContent") and attrs.get("displayPostContentRadio") == "excerpt":
-        html += f'<div class="wp-block-latest-posts__post-excerpt">{excerpt(post, int(attrs["excerptLength"]))}</div>'
+        shown = PROTECTED if post.password_required else excerpt(post, int(attrs["excerptLength"]))
+        html += f'<div class="wp-block-latest-posts__post-excerpt">{shown}</div>'
     return html + "</li>\n"
 
 

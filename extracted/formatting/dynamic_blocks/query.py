@@ -117,11 +117,15 @@ def matching_posts(data: SiteData, query: dict[str, Any]) -> list[SitePost]:
 
 
 def post_classes(data: SiteData, post: SitePost) -> str:
-    """``get_post_class('wp-block-post')``: id, type, status, format, hAtom, categories and tags."""
+    """``get_post_class('wp-block-post')``: id, type, status, format, password, thumbnail, hAtom, terms."""
     classes = ["wp-block-post", f"post-{post.id}", post.post_type, f"type-{post.post_type}", "status-publish"]
     if post.post_type == "post":
         classes.append("format-standard")
-    if post.featured_image_id:
+    if post.password_required:  # no thumbnail class then either
+        classes.append("post-password-required")
+    elif post.password_protected:
+        classes.append("post-password-protected")
+    if post.featured_image_id and not post.password_required:
         classes.append("has-post-thumbnail")
     classes.append("hentry")
     for taxonomy, prefix in TAXONOMY_CLASS.items():

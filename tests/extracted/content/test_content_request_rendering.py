@@ -73,6 +73,20 @@ def test_dynamic_blocks_show_the_current_site_without_rendering_the_post_again(s
     assert body["_links"]["self"][0]["href"] == "http://example.test/index.php?rest_route=/wp/v2/posts/5"
 
 
+def test_protected_posts_show_as_to_a_visitor_without_their_password(store: Store) -> None:
+    listing = '<!-- wp:latest-posts {"displayPostContent":true} /-->'
+    own = "<!-- wp:post-title /-->\n<!-- wp:post-excerpt /-->"
+    apply(store, *PLAIN_SITE, event("wp_posts", "r", post(5, post_content=listing, post_title="Listing")),
+          event("wp_posts", "r", post(7, post_title="Members", post_password="enter", post_excerpt="Unlocked",
+                                      post_content=own, post_date=EPOCH_2024 + DAY)))  # fmt: skip
+    listed = _content(store, "/wp/v2/posts/5")["content"]["rendered"]
+    assert ">Protected: Members</a>" in listed and "This content is password protected." in listed
+    # With its password, the post's own blocks are unlocked; its title still says it is protected.
+    unlocked = _content(store, "/wp/v2/posts/7", "password=enter")["content"]["rendered"]
+    assert ">Protected: Members</h2>" in unlocked and "Unlocked" in unlocked
+    assert _content(store, "/wp/v2/posts/7")["content"] == {"rendered": "", "protected": True}
+
+
 def test_unsupported_content_is_left_to_wordpress(store: Store) -> None:
     fatal = '[caption]<img src="http://example.test/a.jpg" /> A caption[/caption]'  # WordPress dies on it
     apply(store, *PLAIN_SITE, event("wp_posts", "r", post(5, post_content=fatal)),

@@ -109,6 +109,7 @@ def site_data(export: WxrExport) -> SiteData:
             terms=tuple(term_ids[(t.taxonomy, t.slug)] for t in p.terms if (t.taxonomy, t.slug) in term_ids),
             featured_image_id=_thumbnail_id(p),
             featured_image=media.get(_thumbnail_id(p)),
+            password_protected=bool(p.password),
         )
         for p in sorted(published, key=lambda p: (p.date, p.post_id), reverse=True)
     )

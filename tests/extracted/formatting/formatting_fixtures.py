@@ -85,6 +85,7 @@ def _post(data: dict[str, Any] | None) -> PostContext | None:
     return PostContext(
         id=data["id"],
         post_type=data.get("post_type", "post"),
+        status=data.get("status", "publish"),
         content=data.get("content", ""),
         attachments=attachments,
         meta=data.get("meta", {}),

@@ -127,6 +127,9 @@ def _attachment_meta(attachment: Attachment) -> dict[str, list[Any]]:
     return meta
 
 
+PASSWORD = "secret"  # any password: the visitor has not given it (WordPress only asks whether there is one)
+
+
 def _post_row(post: SitePost, data: SiteData) -> dict[str, Any]:
     return {
         "ID": post.id,
@@ -143,6 +146,8 @@ def _post_row(post: SitePost, data: SiteData) -> dict[str, Any]:
         "post_parent": post.parent,
         "menu_order": post.menu_order,
         "comment_status": post.comment_status,
+        "post_password": PASSWORD if post.password_protected else "",
+        "strangler_password_given": post.password_given,
         "comment_count": str(sum(1 for c in data.comments if c.post_id == post.id)),  # a database row's string
         "terms": list(post.terms),
         "meta": {"_thumbnail_id": [str(post.featured_image_id)]} if post.featured_image_id else {},

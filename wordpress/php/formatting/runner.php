@@ -92,6 +92,19 @@ add_filter(
 	2
 );
 
+// A protected post whose password the request gave (``strangler_password_given``) is not asked for it,
+// as the REST API's check_password_required() answers for the post requested with its password.
+add_filter(
+	'post_password_required',
+	function ( $required, $post ) {
+		global $strangler_posts;
+		$post = get_post( $post );
+		return $required && ! ( $post && ! empty( $strangler_posts[ $post->ID ]->strangler_password_given ) );
+	},
+	10,
+	2
+);
+
 // Post, term and comment queries are answered from the request's data (queries.php).
 require __DIR__ . '/queries.php';
 
