@@ -2,8 +2,10 @@
 loop itself: no feeder thread, no lock, no GIL hand-off per request (a multiprocessing queue cost
 ~200 µs of the worker's CPU per shadowed request here; this costs ~15 µs).
 
-Frames: 4-byte big-endian length, then a pickle of plain values (the route travels by name; the
-shadow process resolves it in its own copy of the route table). A full socket buffer drops the
+Frames: 4-byte big-endian length, then a pickle of plain values and the route. The route travels with the
+capture (pickled once per route version on each side): resolving it by name in the shadow process's
+own copy of the table raced with reloads — a route deleted and re-added between two polls of the
+file replayed to the previous service. A full socket buffer drops the
 capture and counts it; while the shadow process is (re)starting, captures wait in a backlog of the
 same bound and go out once the worker has reconnected.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import pickle
 import struct
@@ -21,24 +24,32 @@ from pathlib import Path
 from typing import Any
 
 from proxy.app import ShadowCapture
-from proxy.types import RouteTable
+from proxy.types import Route
 
 log = logging.getLogger("proxy.shadow")
 _LENGTH = struct.Struct(">I")
 MAX_FRAME = 64 << 20
 RECONNECT_SECONDS = 0.5
-# A capture whose route this process does not know yet waits this long for its table to catch up
-# (each process polls the routes file on its own: a route just set to shadow reaches the worker
-# up to a poll interval before the shadow process), retried every RETRY_SECONDS, at most MAX_WAITING.
-UNKNOWN_ROUTE_GRACE = 5.0
-RETRY_SECONDS = 0.1
-MAX_WAITING = 1000
+_ROUTE_CACHE_SIZE = 256
+
+
+@functools.lru_cache(maxsize=_ROUTE_CACHE_SIZE)
+def _route_bytes(route: Route) -> bytes:
+    return pickle.dumps(route, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@functools.lru_cache(maxsize=_ROUTE_CACHE_SIZE)
+def _route_from(data: bytes) -> Route:
+    route = pickle.loads(data)
+    if not isinstance(route, Route):
+        raise TypeError(f"not a route: {type(route).__name__}")
+    return route
 
 
 def encode_capture(capture: ShadowCapture) -> bytes:
     return pickle.dumps(
         (
-            capture.route.name,
+            _route_bytes(capture.route),
             capture.method,
             capture.target,
             capture.headers,
@@ -53,16 +64,12 @@ def encode_capture(capture: ShadowCapture) -> bytes:
     )
 
 
-def decode_capture(payload: bytes, table: RouteTable) -> ShadowCapture | None:
-    """The capture, or None when this process's table lacks its route (removed, or not loaded yet)."""
-    route_name, method, target, headers, body, status, legacy_headers, legacy_body, truncated, seconds = pickle.loads(
+def decode_capture(payload: bytes) -> ShadowCapture:
+    route, method, target, headers, body, status, legacy_headers, legacy_body, truncated, seconds = pickle.loads(
         payload
     )
-    route = table.by_name(route_name)
-    if route is None:
-        return None
     return ShadowCapture(
-        route=route, method=method, target=target, headers=headers, body=body, legacy_status=status,
+        route=_route_from(route), method=method, target=target, headers=headers, body=body, legacy_status=status,
         legacy_headers=legacy_headers, legacy_body=legacy_body, legacy_truncated=truncated, legacy_seconds=seconds,
     )  # fmt: skip
 
@@ -133,13 +140,10 @@ class SocketShadowSink:
 class _CaptureReader(asyncio.Protocol):
     """Shadow-process side: one per connected worker."""
 
-    def __init__(self, table: Callable[[], RouteTable], submit: Callable[[ShadowCapture], None]) -> None:
-        self._table = table
+    def __init__(self, submit: Callable[[ShadowCapture], None]) -> None:
         self._submit = submit
         self._buffer = bytearray()
         self._transport: asyncio.BaseTransport | None = None
-        self._waiting: deque[tuple[float, bytes]] = deque()  # (give up at, payload): route unknown yet
-        self._retry: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport
@@ -161,39 +165,16 @@ class _CaptureReader(asyncio.Protocol):
             payload = bytes(buffer[_LENGTH.size : end])
             del buffer[:end]
             try:
-                capture = decode_capture(payload, self._table())
+                capture = decode_capture(payload)
             except Exception:
                 log.exception("shadow channel: undecodable capture dropped")
                 continue
-            if capture is not None:
-                self._submit(capture)
-            elif len(self._waiting) < MAX_WAITING:
-                loop = asyncio.get_running_loop()
-                self._waiting.append((loop.time() + UNKNOWN_ROUTE_GRACE, payload))
-                if self._retry is None:
-                    self._retry = loop.call_later(RETRY_SECONDS, self._retry_waiting)
-
-    def _retry_waiting(self) -> None:
-        self._retry = None
-        table, now = self._table(), asyncio.get_running_loop().time()
-        still: deque[tuple[float, bytes]] = deque()
-        for give_up_at, payload in self._waiting:
-            capture = decode_capture(payload, table)
-            if capture is not None:
-                self._submit(capture)
-            elif now < give_up_at:
-                still.append((give_up_at, payload))
-            # else: its route is gone for good (removed, or renamed) and so is the capture
-        self._waiting = still
-        if still:
-            self._retry = asyncio.get_running_loop().call_later(RETRY_SECONDS, self._retry_waiting)
+            self._submit(capture)
 
 
-async def serve_captures(
-    path: Path, table: Callable[[], RouteTable], submit: Callable[[ShadowCapture], None]
-) -> asyncio.AbstractServer:
+async def serve_captures(path: Path, submit: Callable[[ShadowCapture], None]) -> asyncio.AbstractServer:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     loop = asyncio.get_running_loop()
-    server: Any = await loop.create_unix_server(lambda: _CaptureReader(table, submit), str(path))
+    server: Any = await loop.create_unix_server(lambda: _CaptureReader(submit), str(path))
     return server  # type: ignore[no-any-return]

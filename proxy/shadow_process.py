@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proxy.metrics import TrafficObserver
-from proxy.reload import RouteTableHolder
 from proxy.shadow_channel import serve_captures
 
 if TYPE_CHECKING:
@@ -52,9 +51,7 @@ async def _run(options: ServeOptions, channel: Path) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    routes = RouteTableHolder(options.routes)  # resolves the route names captures carry
-    routes.start()
-    server = await serve_captures(channel, lambda: routes.table, mirror.submit)
+    server = await serve_captures(channel, mirror.submit)
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
@@ -62,7 +59,6 @@ async def _run(options: ServeOptions, channel: Path) -> None:
         if pending:
             await asyncio.to_thread(store.add_traffic, pending)
     server.close()
-    await routes.stop()
     await mirror.stop()
     await transport.aclose()
     store.dispose()
