@@ -34,7 +34,7 @@ from .site import sticky_ids
 posts, terms, taxonomies, relationships = schema.posts, schema.terms, schema.taxonomies, schema.relationships
 users, user_meta, comments = schema.users, schema.user_meta, schema.comments
 PER_REQUEST = frozenset({"now", "request_url"})  # given by the request, not loaded
-CONSTANT = frozenset({"feed_error"})  # the same for every request (offline, as WordPress here)
+CONSTANT = frozenset({"feed_error"})  # the same for every request: None, see WatchedSiteData
 SITE_DATA_FIELDS = frozenset(f.name for f in dataclasses.fields(SiteData))
 SITE_POST_FIELDS = frozenset(f.name for f in dataclasses.fields(SitePost))
 T = TypeVar("T")
@@ -220,7 +220,8 @@ class WatchedSiteData(SiteData):
     """``SiteData`` over a source, noting in ``reads`` the names of the parts a rendering read."""
 
     def __init__(self, source: SiteDataSource, *, own_id: int, now: str, request_url: str, reads: set[str]) -> None:
-        super().__init__(now=now, request_url=request_url)
+        # feed_error None: an RSS block with a feed makes the item unavailable (WordPress fetches it)
+        super().__init__(now=now, request_url=request_url, feed_error=None)
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_own", _OwnPost(own_id, source.own_post))
         object.__setattr__(self, "_reads", reads)

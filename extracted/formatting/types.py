@@ -213,7 +213,8 @@ class SiteData:
     Lists hold what an anonymous visitor may see: published posts and pages, approved comments. ``now``
     is the request's time (local, ``Y-m-d H:i:s``) for blocks such as the calendar. ``request_url`` is the
     URL of the request (the login link's ``redirect_to``); ``feed_error`` is the message WordPress gives
-    for a feed it cannot fetch (the RSS block).
+    for a feed it cannot fetch (the RSS block), or None when that cannot be known (the block then raises
+    ``UnsupportedContentError``: its output depends on WordPress's network at request time).
     """
 
     posts: tuple[SitePost, ...] = ()
@@ -228,7 +229,7 @@ class SiteData:
     tagline: str = ""
     now: str = "2020-01-01 00:00:00"
     request_url: str = ""
-    feed_error: str = "WP HTTP Error: User has blocked requests through HTTP."
+    feed_error: str | None = "WP HTTP Error: User has blocked requests through HTTP."
 
     def post(self, post_id: int) -> SitePost | None:
         return next((post for post in self.posts if post.id == post_id), None)

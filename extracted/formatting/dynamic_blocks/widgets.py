@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..blocks import Block
+from ..errors import UnsupportedContentError
 from ..html import escape_attribute, escape_html, escape_url
 from ..phpdata import php_string
 from ..types import SiteData, SiteOptions, SitePost
@@ -44,7 +45,10 @@ def render_rss(block: Block, site: SiteOptions, data: SiteData) -> str:
         return PLACEHOLDER.format(RSS_LOOP)
     # SimplePie makes an empty URL ``http://?#``, which WordPress's HTTP API refuses before anything else.
     no_host = url.lower() in ("", "http:", "https:")
-    message = escape_html("WP HTTP Error: A valid URL was not provided." if no_host else data.feed_error)
+    if not no_host and data.feed_error is None:
+        # What WordPress shows depends on its own network (DNS, the feed's answer) at request time.
+        raise UnsupportedContentError(f"the RSS block shows the feed {url!r}, which WordPress fetches per request")
+    message = escape_html("WP HTTP Error: A valid URL was not provided." if no_host else data.feed_error or "")
     return PLACEHOLDER.format(f"<strong>RSS Error:</strong> {message}")
 
 
