@@ -18,6 +18,9 @@ SIGNIFICANT = (
     re.compile(r"[>\"'\-eE]"),
     re.compile(r">"),
 )
+# A whole ordinary tag after its "<": no "<" anywhere (not even quoted: "<!" would switch state),
+# quotes balanced, not "<!" or "<?". The state machine would walk it quote by quote to the same end.
+SIMPLE_TAG = re.compile(r"""(?![!?])(?:[^<>"']|"[^"<]*"|'[^'<]*')*>""")
 
 
 class _Stripper:
@@ -51,8 +54,13 @@ class _Stripper:
                 self.output.append(text[index:end])
             if found is None:
                 break
+            was_text = self.state == TEXT
             steps[self.state](end, text[end])
             index = end + 1
+            if was_text and self.state == TAG and not (self.depth or self.xml or self.quote):  # past a "<"
+                tag = SIMPLE_TAG.match(text, index)
+                if tag is not None:
+                    self.state, index = TEXT, tag.end()
         return "".join(self.output)
 
     def in_text(self, index: int, character: str) -> None:
