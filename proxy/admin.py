@@ -53,7 +53,8 @@ async def healthz(request: Request) -> JSONResponse:
     )
 
 
-async def metrics(_request: Request) -> Response:
+async def metrics(request: Request) -> Response:
+    runtime_of(request).observer.publish()  # this worker's latest; the others publish several times a second
     body, content_type = render_metrics()
     return Response(body, media_type=content_type)
 

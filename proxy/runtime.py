@@ -20,6 +20,7 @@ from proxy.types import Transport
 from proxy.upstream import UpstreamTransport
 
 log = logging.getLogger("proxy")
+METRICS_PUBLISH_SECONDS = 0.25
 
 
 class ShadowRunner(Protocol):
@@ -97,9 +98,13 @@ class ProxyRuntime:
         self._flusher: asyncio.Task[None] | None = None
 
     async def _flush_loop(self) -> None:
+        flushed = time.monotonic()
         while True:
-            await asyncio.sleep(self.config.flush_interval)
-            await self.flush()
+            await asyncio.sleep(min(METRICS_PUBLISH_SECONDS, self.config.flush_interval))
+            self.observer.publish()
+            if time.monotonic() - flushed >= self.config.flush_interval:
+                flushed = time.monotonic()
+                await self.flush()
 
     async def flush(self) -> None:
         """Moves this worker's traffic counters into the shared store."""
@@ -123,6 +128,7 @@ class ProxyRuntime:
             self._flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._flusher
+        self.observer.publish()
         await self.flush()
         await self.legacy.aclose()
         if self.services is not self.legacy:

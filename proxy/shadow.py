@@ -91,7 +91,6 @@ class ShadowMirror:
             self.dropped += 1
             self._observer.shadow_dropped(capture.route.name)
             return
-        SHADOW_QUEUE.inc()
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -119,7 +118,6 @@ class ShadowMirror:
     async def _worker(self) -> None:
         while True:
             capture = await self._queue.get()
-            SHADOW_QUEUE.dec()
             try:
                 started = time.perf_counter()
                 record = await self.compare(capture)
@@ -139,6 +137,7 @@ class ShadowMirror:
     async def _writer(self) -> None:
         while True:
             await asyncio.sleep(0.25)
+            SHADOW_QUEUE.set(self._queue.qsize())  # sampled: a shared-memory write per copy cost the CPU it measures
             await self._flush()
 
     async def _flush(self) -> None:

@@ -2,8 +2,10 @@
 loop itself: no feeder thread, no lock, no GIL hand-off per request (a multiprocessing queue cost
 ~200 µs of the worker's CPU per shadowed request here; this costs ~15 µs).
 
-Frames: 4-byte big-endian length, then a pickle of plain values and the route. The route travels with the
-capture (pickled once per route version on each side): resolving it by name in the shadow process's
+Frames: 4-byte big-endian length of the rest, 4-byte length of the pickle that follows (plain values
+and the route), then WordPress's answer body as it is: written from the worker's own bytes
+(writev), never copied into the pickle. The route travels with the capture (pickled once per route
+version on each side): resolving it by name in the shadow process's
 own copy of the table raced with reloads — a route deleted and re-added between two polls of the
 file replayed to the previous service. A full socket buffer drops the
 capture and counts it; while the shadow process is (re)starting, captures wait in a backlog of the
@@ -28,6 +30,7 @@ from proxy.types import Route
 
 log = logging.getLogger("proxy.shadow")
 _LENGTH = struct.Struct(">I")
+_HEAD = struct.Struct(">II")  # frame length, pickle length
 MAX_FRAME = 64 << 20
 RECONNECT_SECONDS = 0.5
 _ROUTE_CACHE_SIZE = 256
@@ -46,8 +49,9 @@ def _route_from(data: bytes) -> Route:
     return route
 
 
-def encode_capture(capture: ShadowCapture) -> bytes:
-    return pickle.dumps(
+def encode_capture(capture: ShadowCapture) -> tuple[bytes, bytes]:
+    """The frame in two pieces: lengths + pickle, and the answer body."""
+    described = pickle.dumps(
         (
             _route_bytes(capture.route),
             capture.method,
@@ -56,18 +60,25 @@ def encode_capture(capture: ShadowCapture) -> bytes:
             capture.body,
             capture.legacy_status,
             capture.legacy_headers,
-            capture.legacy_body,
             capture.legacy_truncated,
             capture.legacy_seconds,
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
+    frame_length = _LENGTH.size + len(described) + len(capture.legacy_body)
+    return _HEAD.pack(frame_length, len(described)) + described, capture.legacy_body
 
 
-def decode_capture(payload: bytes) -> ShadowCapture:
-    route, method, target, headers, body, status, legacy_headers, legacy_body, truncated, seconds = pickle.loads(
-        payload
+def decode_capture(payload: bytes | memoryview) -> ShadowCapture:
+    """A frame without its leading length."""
+    (described_length,) = _LENGTH.unpack_from(payload)
+    body_at = _LENGTH.size + described_length
+    if body_at > len(payload):
+        raise ValueError(f"frame of {len(payload)} bytes announces a {described_length}-byte description")
+    route, method, target, headers, body, status, legacy_headers, truncated, seconds = pickle.loads(
+        payload[_LENGTH.size : body_at]
     )
+    legacy_body = bytes(payload[body_at:])
     return ShadowCapture(
         route=_route_from(route), method=method, target=target, headers=headers, body=body, legacy_status=status,
         legacy_headers=legacy_headers, legacy_body=legacy_body, legacy_truncated=truncated, legacy_seconds=seconds,
@@ -83,7 +94,7 @@ class SocketShadowSink:
         self._max_buffered = max_buffered
         self._transport: asyncio.WriteTransport | None = None
         self._connector: asyncio.Task[None] | None = None
-        self._pending: deque[bytes] = deque()
+        self._pending: deque[tuple[bytes, bytes]] = deque()
         self._pending_bytes = 0
         self.dropped = 0
 
@@ -95,17 +106,16 @@ class SocketShadowSink:
             self.dropped += 1
             self._on_drop(capture.route.name)
             return
-        payload = encode_capture(capture)
+        frame = encode_capture(capture)
         if connected and transport is not None:
-            transport.writelines((_LENGTH.pack(len(payload)), payload))
+            transport.writelines(frame)
         else:  # the shadow process is (re)starting: keep a bounded backlog for it
-            self._pending.append(payload)
-            self._pending_bytes += len(payload)
+            self._pending.append(frame)
+            self._pending_bytes += len(frame[0]) + len(frame[1])
 
     def _flush_pending(self, transport: asyncio.WriteTransport) -> None:
         while self._pending:
-            payload = self._pending.popleft()
-            transport.writelines((_LENGTH.pack(len(payload)), payload))
+            transport.writelines(self._pending.popleft())
         self._pending_bytes = 0
 
     def start(self) -> None:
@@ -162,14 +172,17 @@ class _CaptureReader(asyncio.Protocol):
             end = _LENGTH.size + length
             if len(buffer) < end:
                 return
-            payload = bytes(buffer[_LENGTH.size : end])
-            del buffer[:end]
+            payload = memoryview(buffer)[_LENGTH.size : end]  # no copy of the body before decoding
             try:
-                capture = decode_capture(payload)
+                capture: ShadowCapture | None = decode_capture(payload)
             except Exception:
                 log.exception("shadow channel: undecodable capture dropped")
-                continue
-            self._submit(capture)
+                capture = None
+            finally:
+                payload.release()
+            del buffer[:end]
+            if capture is not None:
+                self._submit(capture)
 
 
 async def serve_captures(path: Path, submit: Callable[[ShadowCapture], None]) -> asyncio.AbstractServer:

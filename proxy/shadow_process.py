@@ -55,6 +55,7 @@ async def _run(options: ServeOptions, channel: Path) -> None:
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
+        observer.publish()
         pending = observer.take()  # copies dropped here (service too slow) count like the workers'
         if pending:
             await asyncio.to_thread(store.add_traffic, pending)

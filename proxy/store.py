@@ -112,7 +112,7 @@ class ComparisonStore:
             return
         try:
             with self.engine.begin() as conn:
-                conn.execute(comparisons.insert(), [asdict(r) for r in records])
+                conn.execute(comparisons.insert(), [vars(r) for r in records])  # not asdict: it deep-copies
                 newest = conn.execute(sa.select(sa.func.max(comparisons.c.id))).scalar_one()
                 conn.execute(comparisons.delete().where(comparisons.c.id <= newest - self.retention_rows))
         except SQLAlchemyError as exc:

@@ -4,9 +4,13 @@
 
 Starts (by pid, in a temp dir) a static nginx serving a 30 KB JSON file, an nginx `proxy_pass` in
 front of it (1 worker, keep-alive upstream), and `python -m proxy serve` with 1 and N workers and
-with a 100% shadow route; drives each with wrk at 1 and 8 connections. With --wordpress, also
-measures the proxy in front of that WordPress (fewer requests: PHP is slow). Prints a table.
-Needs `wrk` (apt-get install -y wrk) and nginx.
+with a 100% shadow route (its candidate: a second nginx with the same file, standing in for a
+service); drives each with wrk at 1 and 8 connections. Then the cost of shadowing for visitors:
+the 1-worker proxy without and with the shadow route, alternately for --rounds rounds, with wrk's
+one connection back to back (saturated) and pausing 1 ms and 5 ms between requests, beside a
+calibration (the same without shadowing while an idle-priority busy loop occupies a core). With
+--wordpress, also measures the proxy in front of that WordPress (fewer requests: PHP is slow).
+Prints tables. Needs `wrk` (apt-get install -y wrk) and nginx.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +63,27 @@ http {{
     }}
 }}
 """
+CANDIDATE_CONF = """
+daemon off;
+master_process on;
+user root;
+worker_processes 1;
+pid {tmp}/candidate.pid;
+error_log {tmp}/candidate-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    keepalive_requests 1000000;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {tmp}/www; default_type application/json; }}
+    }}
+}}
+"""
+PAUSES_MS = (0, 1, 5)  # wrk's pause between one connection's requests in the shadow-cost runs
+BUSY_LOOP = ["chrt", "--idle", "0", sys.executable, "-c", "while True: pass"]
 
 
 # The brief's calibration point: the smallest possible uvicorn + aiohttp forwarding app.
@@ -111,11 +137,15 @@ def started(command: list[str], log: Path, env: dict[str, str] | None = None) ->
             process.wait()
 
 
-def wrk(url: str, connections: int, duration: float, headers: list[str] | None = None) -> dict[str, float]:
+def wrk(
+    url: str, connections: int, duration: float, headers: list[str] | None = None, script: Path | None = None
+) -> dict[str, float]:
     threads = 1 if connections == 1 else 2
     command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s"]
     for header in headers or []:
         command += ["-H", header]
+    if script is not None:
+        command += ["--script", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
     for label in ("50", "99"):
@@ -185,12 +215,59 @@ def measure(
     return results
 
 
+def pause_script(tmp: Path, pause_ms: int) -> Path | None:
+    if not pause_ms:
+        return None
+    script = tmp / f"pause-{pause_ms}.lua"
+    script.write_text(f"function delay()\n  return {pause_ms}\nend\n")  # wrk waits this long before each request
+    return script
+
+
+def shadow_cost(plain: str, shadowed: str, tmp: Path, rounds: int, duration: float) -> dict[str, list[float]]:
+    """Visitor p50 (µs) per round: without and with shadowing, alternately, at each pause; and the
+    calibration. Alternating rounds spread the machine's drift over both sides."""
+    samples: dict[str, list[float]] = {}
+    for pause in PAUSES_MS:
+        script = pause_script(tmp, pause)
+        for number in range(rounds):
+            order = (("plain", plain), ("shadow", shadowed))
+            for side, url in order if number % 2 == 0 else order[::-1]:
+                wrk(url, 1, 1, script=script)
+                result = wrk(url, 1, duration, script=script)
+                samples.setdefault(f"{side} {pause}", []).append(result["p50_ms"] * 1000)
+                time.sleep(1.0)  # the shadow process works off its backlog before the other side runs
+    for _ in range(rounds):
+        busy = subprocess.Popen(BUSY_LOOP, stdout=subprocess.DEVNULL)
+        try:
+            time.sleep(0.2)
+            samples.setdefault("busy 0", []).append(wrk(plain, 1, duration)["p50_ms"] * 1000)
+        finally:
+            busy.kill()
+            busy.wait()
+        samples.setdefault("plain 0", []).append(wrk(plain, 1, duration)["p50_ms"] * 1000)
+    return samples
+
+
+def print_shadow_cost(samples: dict[str, list[float]], rounds: int) -> None:
+    print(f"\nVisitor latency with shadowing 100% (1 worker, 1 connection; p50 in µs, median of {rounds} rounds)\n")
+    print(f"{'':44s} {'without':>8s} {'with':>8s} {'added':>8s}")
+    for pause in PAUSES_MS:
+        label = "back to back (saturated)" if not pause else f"{pause} ms pause between requests"
+        without = statistics.median(samples[f"plain {pause}"])
+        with_shadow = statistics.median(samples[f"shadow {pause}"])
+        print(f"{label:44s} {without:8.0f} {with_shadow:8.0f} {100 * (with_shadow / without - 1):+7.1f}%")
+    without, busy = statistics.median(samples["plain 0"]), statistics.median(samples["busy 0"])
+    label = "calibration: idle-priority busy loop instead"
+    print(f"{label:44s} {without:8.0f} {busy:8.0f} {100 * (busy / without - 1):+7.1f}%")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--wordpress", help="also measure in front of this WordPress base URL")
     parser.add_argument("--wordpress-path", default="/?p=1")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the shadow-cost runs")
     parser.add_argument("--json", action="store_true", help="print raw results as JSON too")
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("nginx"):
@@ -204,7 +281,9 @@ def main() -> int:
         static_port, pass_port = free_port(), free_port()
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, static_port=static_port, pass_port=pass_port))
         static = f"http://127.0.0.1:{static_port}"
-        (tmp / "shadow.yaml").write_text(shadow_routes(static))
+        candidate_port = free_port()
+        (tmp / "candidate.conf").write_text(CANDIDATE_CONF.format(tmp=tmp, port=candidate_port))
+        (tmp / "shadow.yaml").write_text(shadow_routes(f"http://127.0.0.1:{candidate_port}"))
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
         (tmp / "minimal.py").write_text(MINIMAL_PROXY)
         minimal_port = free_port()
@@ -213,7 +292,9 @@ def main() -> int:
         many, many_url, _ = proxy_command(tmp, "many", static, args.workers)
         shadow, shadow_url, shadow_admin = proxy_command(tmp, "shadow", static, 1)
         with contextlib.ExitStack() as stack:
-            stack.enter_context(started(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], tmp / "nginx.log"))
+            for conf in ("nginx", "candidate"):
+                nginx = ["nginx", "-c", str(tmp / f"{conf}.conf"), "-p", str(tmp)]
+                stack.enter_context(started(nginx, tmp / f"{conf}.log"))
             for command, name in ((one, "one"), (many, "many"), (shadow, "shadow"), (minimal, "minimal")):
                 stack.enter_context(started(command, tmp / f"{name}.log", env))
             minimal_url = f"http://127.0.0.1:{minimal_port}"
@@ -230,6 +311,7 @@ def main() -> int:
             ]
             results = measure(targets, args.duration)
             stats = httpx.get(shadow_admin + "/api/stats", headers={"Authorization": "Bearer bench"}).json()
+            cost = shadow_cost(one_url + "/data.json", shadow_url + "/data.json", tmp, args.rounds, args.duration)
             wordpress_results = {}
             if args.wordpress:
                 wp, wp_url, _ = proxy_command(tmp, "wp", args.wordpress.rstrip("/"), 1)
@@ -257,8 +339,10 @@ def main() -> int:
             f"\nshadow route: {shadow_stats.get('requests')} requests, comparisons {shadow_stats.get('comparisons')}, "
             f"dropped {shadow_stats.get('shadow_dropped')}"
         )
+        print_shadow_cost(cost, args.rounds)
         if args.json:
-            print(json.dumps({"static": results, "wordpress": wordpress_results, "shadow": shadow_stats}, indent=1))
+            raw = {"static": results, "wordpress": wordpress_results, "shadow": shadow_stats, "shadow_cost": cost}
+            print(json.dumps(raw, indent=1))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
