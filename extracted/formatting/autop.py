@@ -7,22 +7,30 @@ Double newlines become paragraphs, single newlines ``<br />``, except around blo
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from .html import split_html
+from .patterns import prefix_tree
 from .shortcodes import REGISTERED_SHORTCODES
 from .texturize import SPACE
 
-BLOCK = (
-    r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area"
-    r"|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer"
-    r"|nav|figure|figcaption|details|menu|summary)"
-)
+BLOCK_ELEMENTS = [
+    *("table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td", "th", "div", "dl", "dd", "dt"),
+    *("ul", "ol", "li", "pre", "form", "map", "area", "blockquote", "address", "math", "style", "p", "h1", "h2"),
+    *("h3", "h4", "h5", "h6", "hr", "fieldset", "legend", "section", "article", "aside", "hgroup", "header"),
+    *("footer", "nav", "figure", "figcaption", "details", "menu", "summary"),
+]
+
+
+# Every use is followed by a delimiter or "[^>]*>" (see prefix_tree).
+BLOCK = f"(?:{prefix_tree(BLOCK_ELEMENTS)})"
 _A = re.ASCII
 
 DOUBLE_BR = re.compile(r"<br\s*/?>\s*<br\s*/?>", _A)
-BEFORE_BLOCK = re.compile(rf"(?=<{BLOCK}[\s/>])", _A)
-AFTER_BLOCK_END = re.compile(rf"(</{BLOCK}>)", _A)
-AFTER_HR = re.compile(r"(<hr\s*?/?>)", _A)
+# The "<" of a block-level opening tag (a blank line goes before it).
+BLOCK_OPENING = re.compile(rf"<(?={BLOCK}[\s/>])", _A)
+AFTER_BLOCK_END = re.compile(rf"</{BLOCK}>", _A)
+AFTER_HR = re.compile(r"<hr\s*?/?>", _A)
 OPTION_BEFORE = re.compile(r"\s*<option", _A)
 OPTION_AFTER = re.compile(r"</option>\s*", _A)
 OBJECT_OPEN = re.compile(r"(<object[^>]*>)\s*", _A)
@@ -43,12 +51,23 @@ WRAPPED_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.IGNORECASE)
 P_BEFORE_BLOCK_TAG = re.compile(rf"<p>\s*(</?{BLOCK}[^>]*>)", _A)
 END_P_AFTER_BLOCK_TAG = re.compile(rf"(</?{BLOCK}[^>]*>)\s*</p>", _A)
 NEWLINE_KEEPERS = re.compile(r"<(script|style|svg).*?</\1>", re.DOTALL)
-NEWLINE_TO_BR = re.compile(r"(?<!<br />)\s*\n", _A)
+# A run of spaces up to its last newline, not right after a "<br />": "(?<!<br />)\s*\n" spelled with a
+# space first (and a lookbehind over it), which the regex engine scans for instead of trying every position.
+NEWLINE_TO_BR = re.compile(r"\s(?<!<br />\s)(?:\s*\n|(?<=\n))", _A)
 BR_AFTER_BLOCK_TAG = re.compile(rf"(</?{BLOCK}[^>]*>)\s*<br />", _A)
 BR_BEFORE_BLOCK_TAG = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", _A)
 FINAL_NEWLINE_IN_P = re.compile(r"\n</p>$")
+NEWLINE_IN_TAG = re.compile(r"<[^>\n]*\n")
 
 PHP_TRIM = " \t\n\r\0\x0b"
+# Replacements as functions of the match: re expands a template such as r"\1" in Python for every match.
+_GROUP_1 = itemgetter(1)
+
+
+def _then_blank_line(match: re.Match[str]) -> str:
+    return match[0] + "\n\n"
+
+
 NEWLINE_PLACEHOLDER = " <!-- wpnl --> "
 PRESERVED_NEWLINE = "<WPPreserveNewline />"
 
@@ -72,9 +91,10 @@ def _set_pre_aside(text: str) -> tuple[str, dict[str, str]]:
 
 
 def _newlines_in_tags(text: str) -> str:
+    if not NEWLINE_IN_TAG.search(text) and "<!" not in text:
+        return text  # (comments and CDATA sections may hold a ">" before a newline)
     parts = split_html(text)
-    for index in range(1, len(parts), 2):
-        parts[index] = parts[index].replace("\n", NEWLINE_PLACEHOLDER)
+    parts[1::2] = [tag.replace("\n", NEWLINE_PLACEHOLDER) for tag in parts[1::2]]
     return "".join(parts)
 
 
@@ -82,11 +102,11 @@ def _collapse_around_embedded(text: str) -> str:
     if "<option" in text:
         text = OPTION_AFTER.sub("</option>", OPTION_BEFORE.sub("<option", text))
     if "</object>" in text:
-        text = OBJECT_PARAM.sub(r"\1", OBJECT_CLOSE.sub("</object>", OBJECT_OPEN.sub(r"\1", text)))
+        text = OBJECT_PARAM.sub(_GROUP_1, OBJECT_CLOSE.sub("</object>", OBJECT_OPEN.sub(_GROUP_1, text)))
     if "<source" in text or "<track" in text:
-        text = MEDIA_SOURCE.sub(r"\1", MEDIA_CLOSE.sub(r"\1", MEDIA_OPEN.sub(r"\1", text)))
+        text = MEDIA_SOURCE.sub(_GROUP_1, MEDIA_CLOSE.sub(_GROUP_1, MEDIA_OPEN.sub(_GROUP_1, text)))
     if "<figcaption" in text:
-        text = FIGCAPTION_CLOSE.sub("</figcaption>", FIGCAPTION_OPEN.sub(r"\1", text))
+        text = FIGCAPTION_CLOSE.sub("</figcaption>", FIGCAPTION_OPEN.sub(_GROUP_1, text))
     return text
 
 
@@ -96,7 +116,8 @@ def _paragraphs(text: str) -> str:
 
 
 def _line_breaks(text: str) -> str:
-    text = NEWLINE_KEEPERS.sub(lambda m: m.group(0).replace("\n", PRESERVED_NEWLINE), text)
+    if "<s" in text:  # script, style, svg
+        text = NEWLINE_KEEPERS.sub(lambda m: m.group(0).replace("\n", PRESERVED_NEWLINE), text)
     text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
     text = NEWLINE_TO_BR.sub("<br />\n", text)
     return text.replace(PRESERVED_NEWLINE, "\n")
@@ -110,27 +131,30 @@ def wpautop(text: str, br: bool = True) -> str:
     kept: dict[str, str] = {}
     if "<pre" in text:
         text, kept = _set_pre_aside(text)
-    text = DOUBLE_BR.sub("\n\n", text)
-    text = BEFORE_BLOCK.sub("\n\n", text)
-    text = AFTER_BLOCK_END.sub("\\1\n\n", text)
-    text = AFTER_HR.sub("\\1\n\n", text)
+    if "<br" in text:
+        text = DOUBLE_BR.sub("\n\n", text)
+    text = BLOCK_OPENING.sub("\n\n<", text)
+    text = AFTER_BLOCK_END.sub(_then_blank_line, text)
+    text = AFTER_HR.sub(_then_blank_line, text) if "<hr" in text else text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _newlines_in_tags(text)
     text = _collapse_around_embedded(text)
     text = MANY_NEWLINES.sub("\n\n", text)
     text = _paragraphs(text)
     text = EMPTY_PARAGRAPH.sub("", text)
-    text = UNCLOSED_IN_CONTAINER.sub(r"<p>\1</p></\2>", text)
-    text = WRAPPED_BLOCK_TAG.sub(r"\1", text)
-    text = WRAPPED_LIST_ITEM.sub(r"\1", text)
-    text = WRAPPED_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
+    if "</div>" in text or "</address>" in text or "</form>" in text:
+        text = UNCLOSED_IN_CONTAINER.sub(r"<p>\1</p></\2>", text)
+    text = WRAPPED_BLOCK_TAG.sub(_GROUP_1, text)
+    text = WRAPPED_LIST_ITEM.sub(_GROUP_1, text) if "<p><li" in text else text
+    if "<p><" in text or "<P><" in text:
+        text = WRAPPED_BLOCKQUOTE.sub(r"<blockquote\1><p>", text)
     text = text.replace("</blockquote></p>", "</p></blockquote>")
-    text = P_BEFORE_BLOCK_TAG.sub(r"\1", text)
-    text = END_P_AFTER_BLOCK_TAG.sub(r"\1", text)
+    text = P_BEFORE_BLOCK_TAG.sub(_GROUP_1, text)
+    text = END_P_AFTER_BLOCK_TAG.sub(_GROUP_1, text)
     if br:
         text = _line_breaks(text)
-    text = BR_AFTER_BLOCK_TAG.sub(r"\1", text)
-    text = BR_BEFORE_BLOCK_TAG.sub(r"\1", text)
+    text = BR_AFTER_BLOCK_TAG.sub(_GROUP_1, text) if "<br />" in text else text
+    text = BR_BEFORE_BLOCK_TAG.sub(_GROUP_1, text) if "<br />" in text else text
     text = FINAL_NEWLINE_IN_P.sub("</p>", text)
     for name, pre in kept.items():
         text = text.replace(name, pre)
@@ -151,4 +175,4 @@ _SHORTCODE_ALONE = re.compile(
 
 def shortcode_unautop(text: str) -> str:
     """Unwrap a paragraph that holds nothing but a shortcode."""
-    return _SHORTCODE_ALONE.sub(r"\1", text)
+    return _SHORTCODE_ALONE.sub(_GROUP_1, text) if "[" in text else text

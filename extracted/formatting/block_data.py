@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from .blocks import Block
 
 
+# The blocks ``prepared_block`` changes.
+PREPARED_BLOCKS = frozenset({"core/gallery", "core/navigation"})
+
+
 def prepared_block(block: Block) -> Block:
     """The block with the attributes WordPress renders it with."""
     if block.name == "core/gallery":

@@ -178,6 +178,12 @@ def duotone_support(html: str, block: Block, state: RenderState) -> str:
 
 def apply_block_supports(html: str, block: Block, state: RenderState) -> str:
     """The ``render_block`` filters of block supports, in WordPress's order."""
-    html = duotone_support(html, block, state)
-    html = elements_support(html, block)
-    return layout_support(html, block.name, block.attrs, state)
+    # Each filter is skipped where it would find nothing to do (most blocks have no support at all).
+    name, attrs = block.name, block.attrs
+    if name in DUOTONE_BLOCKS:
+        html = duotone_support(html, block, state)
+    if isinstance(attrs, dict) and "style" in attrs:
+        html = elements_support(html, block)
+    if name in LAYOUT_DEFAULTS:
+        html = layout_support(html, name, attrs, state)
+    return html

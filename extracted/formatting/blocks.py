@@ -11,9 +11,9 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from .block_data import prepared_block, provided_context
+from .block_data import PREPARED_BLOCKS, prepared_block, provided_context
 from .block_supports import apply_block_supports
 from .types import RenderState
 
@@ -88,7 +88,7 @@ DATA_BLOCKS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A parsed block; ``name`` is None for HTML between blocks ("freeform")."""
 
@@ -107,103 +107,87 @@ class Block:
             self.inner_content.append(html)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
+    """A block whose closing delimiter is not found yet."""
+
     block: Block
     token_start: int
-    token_length: int
+    # Where the HTML not yet given to the block starts.
     previous_offset: int
-    leading_html_start: int | None
+    # Where the HTML before the block starts (-1: none), emitted as freeform if the block ends at the top level.
+    leading_html_start: int
 
 
 def _freeform(html: str) -> Block:
     return Block(None, {}, [], html, [html])
 
 
-class _Parser:
-    def __init__(self, document: str) -> None:
-        self.document = document
-        self.offset = 0
-        self.output: list[Block] = []
-        self.stack: list[_Frame] = []
-
-    def parse(self) -> list[Block]:
-        while self._proceed():
-            pass
-        return self.output
-
-    def _add_freeform(self) -> None:
-        if self.offset < len(self.document):
-            self.output.append(_freeform(self.document[self.offset :]))
-
-    def _add_inner_block(self, block: Block, start: int, length: int, last_offset: int | None = None) -> None:
-        parent = self.stack[-1]
-        parent.block.inner_blocks.append(block)
-        parent.block.add_html(self.document[parent.previous_offset : start])
-        parent.block.inner_content.append(None)
-        parent.previous_offset = last_offset if last_offset else start + length
-
-    def _add_block_from_stack(self, end_offset: int | None = None) -> None:
-        top = self.stack.pop()
-        end = len(self.document) if end_offset is None else end_offset
-        top.block.add_html(self.document[top.previous_offset : end])
-        if top.leading_html_start is not None:
-            self.output.append(_freeform(self.document[top.leading_html_start : top.token_start]))
-        self.output.append(top.block)
-
-    def _proceed(self) -> bool:
-        match = DELIMITER.search(self.document, self.offset)
-        if match is None:
-            if not self.stack:
-                self._add_freeform()
-            while self.stack:
-                self._add_block_from_stack()
-            return False
-        start, end = match.span()
-        leading_html_start = self.offset if start > self.offset else None
-        name = (match.group("namespace") or "core/") + match.group("name")
-        attrs = _attributes(match.group("attrs"))
-        if match.group("void"):
-            block = Block(name, attrs)
-            if not self.stack:
-                if leading_html_start is not None:
-                    self.output.append(_freeform(self.document[leading_html_start:start]))
-                self.output.append(block)
-            else:
-                self._add_inner_block(block, start, end - start)
-            self.offset = end
-            return True
-        if not match.group("closer"):
-            self.stack.append(_Frame(Block(name, attrs), start, end - start, end, leading_html_start))
-            self.offset = end
-            return True
-        if not self.stack:  # a closer without an opener: the rest is plain HTML
-            self._add_freeform()
-            return False
-        if len(self.stack) == 1:
-            self._add_block_from_stack(start)
-            self.offset = end
-            return True
-        top = self.stack.pop()
-        top.block.inner_html += self.document[top.previous_offset : start]
-        top.block.inner_content.append(self.document[top.previous_offset : start])
-        self._add_inner_block(top.block, top.token_start, top.token_length, end)
-        self.offset = end
-        return True
+_decode_json = json.JSONDecoder().raw_decode
+JSON_WHITESPACE = " \t\n\r"
 
 
-def _attributes(source: str | None) -> Any:
-    if source is None:
-        return {}
+def _attributes(source: str) -> Any:
+    """``json_decode`` of a delimiter's attributes (``{...}`` and the spaces after it); None if invalid.
+
+    ``json.loads`` without its wrapper's checks and regex passes, which cost more than decoding small JSON."""
     try:
-        return json.loads(source)
+        value, end = _decode_json(source)
     except ValueError:
         return None
+    return value if end == len(source) or not source[end:].strip(JSON_WHITESPACE) else None
+
+
+def _nest(parent: _Frame, block: Block, block_start: int, after: int, document: str) -> None:
+    parent.block.inner_blocks.append(block)
+    parent.block.add_html(document[parent.previous_offset : block_start])
+    parent.block.inner_content.append(None)
+    parent.previous_offset = after
+
+
+def _close(frame: _Frame, end: int, document: str, output: list[Block]) -> None:
+    """A block at the top level ends at ``end``: it goes to the output, after the HTML before it."""
+    frame.block.add_html(document[frame.previous_offset : end])
+    if frame.leading_html_start >= 0:
+        output.append(_freeform(document[frame.leading_html_start : frame.token_start]))
+    output.append(frame.block)
 
 
 def parse_blocks(content: str) -> list[Block]:
-    """WordPress's ``parse_blocks``."""
-    return _Parser(content).parse()
+    """WordPress's ``parse_blocks`` (``WP_Block_Parser``, with its recovery from unbalanced delimiters)."""
+    output: list[Block] = []
+    stack: list[_Frame] = []
+    offset = 0
+    for match in DELIMITER.finditer(content):
+        start, end = match.span()
+        closer, namespace, name, source, void = match.groups()
+        if closer and not void:  # (a closer's name and attributes are not read)
+            if not stack:  # a closer without an opener: the rest is plain HTML
+                break
+            top = stack.pop()
+            if stack:
+                # Unlike HTML between inner blocks, the last piece is kept even if empty.
+                top.block.inner_html += content[top.previous_offset : start]
+                top.block.inner_content.append(content[top.previous_offset : start])
+                _nest(stack[-1], top.block, top.token_start, end, content)
+            else:
+                _close(top, start, content, output)
+        else:
+            block = Block((namespace or "core/") + name, {} if source is None else _attributes(source))
+            if not void:
+                stack.append(_Frame(block, start, end, offset if start > offset else -1))
+            elif stack:
+                _nest(stack[-1], block, start, end, content)
+            else:
+                if start > offset:
+                    output.append(_freeform(content[offset:start]))
+                output.append(block)
+        offset = end
+    if not stack and offset < len(content):
+        output.append(_freeform(content[offset:]))
+    while stack:
+        _close(stack.pop(), len(content), content, output)
+    return output
 
 
 def has_blocks(content: str) -> bool:
@@ -218,6 +202,11 @@ def data_blocks_in(content: str) -> set[str]:
         if name in DATA_BLOCKS:
             found.add(name)
     return found
+
+
+def _own_html(block: Block) -> str:
+    """The HTML of a block without inner blocks (so without their None placeholders)."""
+    return "".join(cast(list[str], block.inner_content))
 
 
 # Renders a dynamic block from its attributes and its rendered inner content.
@@ -241,20 +230,26 @@ class BlockRenderer:
         self.loops = loops or {}
 
     def render(self, block: Block, context: Mapping[str, Any] | None = None) -> str:
-        block = prepared_block(block)
+        name = block.name
+        if name is None and not block.inner_blocks and not block.attrs:
+            return _own_html(block)  # HTML between blocks, as it is
+        if name in PREPARED_BLOCKS:
+            block = prepared_block(block)
         if context:
             block = replace(block, context=dict(context))
-        loop = self.loops.get(block.name) if block.name else None
+        loop = self.loops.get(name) if name else None
         if loop is not None:
             return apply_block_supports(loop(block, self), block, self.state)
         html = self.render_inner(block, provided_context(block) if block.inner_blocks else {})
-        renderer = self.renderers.get(block.name) if block.name else None
+        renderer = self.renderers.get(name) if name else None
         if renderer is not None:
             html = renderer(block, html)
         return apply_block_supports(html, block, self.state)
 
     def render_inner(self, block: Block, context: Mapping[str, Any]) -> str:
         """The block's own HTML with its inner blocks rendered in the given context."""
+        if not block.inner_blocks:
+            return _own_html(block)
         inner = iter(block.inner_blocks)
         return "".join(
             chunk if chunk is not None else self.render(next(inner), context) for chunk in block.inner_content
@@ -267,6 +262,8 @@ LoopRenderer = Callable[[Block, BlockRenderer], str]
 
 def do_blocks(content: str, renderer: BlockRenderer) -> str:
     """WordPress's ``do_blocks``: every block rendered, the delimiters gone."""
+    if "wp:" not in content:  # no delimiter: one freeform block, rendered as it is
+        return content
     return "".join(renderer.render(block) for block in parse_blocks(content))
 
 

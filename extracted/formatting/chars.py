@@ -16,6 +16,8 @@ def convert_chars(text: str) -> str:
 
 def capital_p_dangit(text: str, *, title: bool = False) -> str:
     """ "Wordpress" spelled "WordPress": everywhere in titles, after a space, quote, ``>`` or ``(`` elsewhere."""
+    if "Wordpress" not in text:
+        return text
     if title:
         return text.replace("Wordpress", "WordPress")
     for before in _DANGIT_CONTEXTS:

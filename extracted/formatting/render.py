@@ -5,7 +5,8 @@ Each chain applies WordPress's default filters in WordPress's order (priority, t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from .autop import shortcode_unautop, wpautop
 from .blocks import Block, BlockRenderer, DynamicRenderer, do_blocks, excerpt_remove_blocks, has_blocks
@@ -13,7 +14,7 @@ from .caption import render_caption
 from .chars import capital_p_dangit, convert_chars, replace_insecure_home_url
 from .comment import comment_text
 from .content_tags import filter_content_tags
-from .dynamic_blocks import dynamic_renderers, loop_renderers
+from .dynamic_blocks import RENDERED_BLOCKS, dynamic_renderers, loop_renderers
 from .embed import Embedder
 from .excerpt import EXCERPT_LENGTH, EXCERPT_MORE, teaser, trim_words
 from .gallery import render_gallery, select_attachments
@@ -103,10 +104,55 @@ def block_renderer(
             other.excerpt, site=site, post=context, state=state, site_data=site_data, excerpt_length=length
         )
 
-    dynamic = dynamic_renderers(site, post, site_data or NO_SITE_DATA, state, excerpt_of)
+    def dynamic() -> dict[str, DynamicRenderer]:
+        return dynamic_renderers(site, post, site_data or NO_SITE_DATA, state, excerpt_of)
+
     return BlockRenderer(
-        {**core, **dynamic, **(renderers or {})}, state, loop_renderers(site, post, site_data or NO_SITE_DATA)
+        _Renderers(core, dynamic, renderers or {}), state, loop_renderers(site, post, site_data or NO_SITE_DATA)
     )
+
+
+class _Renderers(Mapping[str, DynamicRenderer]):
+    """The core blocks' renderers, then the dynamic blocks', then the caller's (each overriding the former).
+
+    The dynamic ones, dozens of closures over the site's data, are only made when a dynamic block shows up:
+    most content has none."""
+
+    def __init__(
+        self,
+        core: Mapping[str, DynamicRenderer],
+        make_dynamic: Callable[[], Mapping[str, DynamicRenderer]],
+        caller: Mapping[str, DynamicRenderer],
+    ) -> None:
+        self._core, self._make_dynamic, self._caller = core, make_dynamic, caller
+        self._dynamic: Mapping[str, DynamicRenderer] | None = None
+
+    def _dynamic_renderers(self) -> Mapping[str, DynamicRenderer]:
+        if self._dynamic is None:
+            self._dynamic = self._make_dynamic()
+        return self._dynamic
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in self._caller:
+            return self._caller[name]
+        if name in RENDERED_BLOCKS and name in self._dynamic_renderers():
+            return self._dynamic_renderers()[name]
+        return self._core.get(name, default)
+
+    def __getitem__(self, name: str) -> DynamicRenderer:
+        if name not in self:
+            raise KeyError(name)
+        renderer: DynamicRenderer = self.get(name)
+        return renderer
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._caller or name in self._dynamic_renderers() or name in self._core
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._core, **self._dynamic_renderers(), **self._caller})
+
+    def __len__(self) -> int:
+        return len({**self._core, **self._dynamic_renderers(), **self._caller})
 
 
 def the_content(
@@ -140,7 +186,8 @@ def the_content(
     if autop_last:
         text = wpautop(text)
     text = capital_p_dangit(text)
-    text = do_shortcode(text, _shortcode_handlers(site, post, state))
+    if "[" in text:  # (the handlers, closures over the post, are only made for text that may have shortcodes)
+        text = do_shortcode(text, _shortcode_handlers(site, post, state))
     if site.use_smilies:
         text = convert_smilies(text, site.site_url)
     return text

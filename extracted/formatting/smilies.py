@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from itertools import groupby
 
 from .html import escape_attribute, escape_url
-from .texturize import SPACE
+from .patterns import at_start_or_after, prefix_tree
+from .texturize import SPACE, SPACES
 
 SMILIES: dict[str, str] = {
     ":mrgreen:": "mrgreen.png",
@@ -56,20 +56,18 @@ SMILIES: dict[str, str] = {
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".jpe", ".gif", ".png", ".webp")
 
 
-def _search_pattern() -> re.Pattern[str]:
-    # Alternatives in reverse order so that a longer smiley wins over its prefix, grouped by first character.
-    ordered = sorted(SMILIES, reverse=True)
-    groups = [
-        re.escape(first) + "(?:" + "|".join(re.escape(s[1:]) for s in members) + ")"
-        for first, members in groupby(ordered, key=lambda s: s[0])
-    ]
-    before = r"(?:^|(?<=[\r\n\t ])|(?<=\xa0)|(?<=&nbsp;))"
-    after = rf"(?=$|{SPACE})"
-    return re.compile("|".join(before + group + after for group in groups), re.MULTILINE)
+# Longer smilies first, so that one wins over its prefix (":-)" over ":-"; WordPress sorts them in reverse).
+_BY_PRECEDENCE = sorted(SMILIES, reverse=True)
+_AFTER = rf"(?=$|{SPACE})"
 
 
-SMILEY = _search_pattern()
-SMILEY_CHARACTERS = re.compile("[" + re.escape("".join({s[0] for s in SMILIES})) + "]")
+# A smiley at the start of a line (of a piece of text between tags) or after a space, before a space or the end.
+SMILEY = re.compile(
+    "(?:" + "|".join(at_start_or_after(smiley, *SPACES) for smiley in _BY_PRECEDENCE) + ")" + _AFTER,
+    re.MULTILINE | re.DOTALL,
+)
+# Where SMILEY may match in a piece of text between tags, seen in the whole text (a piece ends before a tag).
+SMILEY_CANDIDATE = re.compile(f"(?:{prefix_tree(_BY_PRECEDENCE)})(?=$|<|{SPACE})", re.MULTILINE)
 TAG = re.compile(r"(<.*?>)")
 IGNORED_ELEMENT_START = re.compile(r"<(code|pre|style|script|textarea)[^>]*>")
 
@@ -88,7 +86,7 @@ def convert_smilies(text: str, site_url: str) -> str:
             'style="height: 1em; max-height: 1em;" />'
         )
 
-    if not SMILEY_CHARACTERS.search(text):
+    if not SMILEY_CANDIDATE.search(text):
         return text
     parts = TAG.split(text)
     ignored = ""
@@ -97,7 +95,7 @@ def convert_smilies(text: str, site_url: str) -> str:
             start = IGNORED_ELEMENT_START.match(part)
             if start:
                 ignored = start.group(1)
-        if not ignored and part and part[0] != "<" and SMILEY_CHARACTERS.search(part):
+        if not ignored and part and part[0] != "<" and SMILEY_CANDIDATE.search(part):
             parts[index] = SMILEY.sub(translate, part)
         if ignored and part == f"</{ignored}>":
             ignored = ""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
+from .patterns import at_start_or_after
 from .shortcodes import REGISTERED_SHORTCODES
 
 # WordPress's "spaces": whitespace, a no-break space, or its entity. A lookbehind must be fixed-width in
-# Python, so "preceded by a space" is spelled as three lookbehinds.
-SPACE = r"(?:[\r\n\t ]|\xa0|&nbsp;)"
-AFTER_SPACE = r"(?<=[\r\n\t ])|(?<=\xa0)|(?<=&nbsp;)"
+# Python, so "preceded by a space" is spelled with one lookbehind for each of SPACES.
+SPACES = (r"[\r\n\t ]", "\xa0", "&nbsp;")
+SPACE = f"(?:{'|'.join(SPACES)})"
 # PCRE's \Z also matches before a final newline; Python's does not.
 END = r"(?=\n?\Z)"
 
@@ -44,8 +45,18 @@ LITERAL_REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (" (tm)", " &#8482;"),
     *((word, word.replace("'", APOSTROPHE)) for word in _COCKNEY),
 )
+# The same in two groups, so that text without an apostrophe looks for the second group only.
+_LITERALS_WITH_APOSTROPHE = tuple((literal, new) for literal, new in LITERAL_REPLACEMENTS if "'" in literal)
+_LITERALS_WITHOUT_APOSTROPHE = tuple((literal, new) for literal, new in LITERAL_REPLACEMENTS if "'" not in literal)
 
 _AFTER_NUMBER_END = rf"(?={END}|[.,:;!?)}}\-\]]|&gt;|{SPACE})"
+# Quotes and dashes that only count at the start of the text or after some characters (see patterns).
+_QUOTE_AT_START = at_start_or_after("'", *SPACES)
+_QUOTE_OPENS = at_start_or_after("'", r"[(\[{\"\-]", "&lt;", *SPACES)
+_DOUBLE_AT_START = at_start_or_after('"', *SPACES)
+_DOUBLE_OPENS = at_start_or_after('"', r"[(\[{\-]", "&lt;", *SPACES)
+_DASHES_ALONE = at_start_or_after("--", *SPACES)
+_DASH_ALONE = at_start_or_after("-", *SPACES)
 
 APOSTROPHE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # '99' and '99" are abbreviated years at the end of a quotation.
@@ -55,14 +66,14 @@ APOSTROPHE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"'(?=\d\d(?:{END}|(?![%\d]|[.,]\d)))", re.ASCII), APOSTROPHE_FLAG),
     # Quoted numbers like '0.42'.
     (
-        re.compile(rf"(?:(?<!.)|{AFTER_SPACE})'(\d[.,\d]*)'", re.ASCII | re.DOTALL),
+        re.compile(rf"{_QUOTE_AT_START}(\d[.,\d]*)'", re.ASCII | re.DOTALL),
         OPEN_SINGLE_QUOTE_FLAG + r"\1" + CLOSING_SINGLE_QUOTE,
     ),
     # An opening single quote at the start or after an opening bracket, a double quote, a dash or a space.
-    (re.compile(rf"(?:(?<!.)|(?<=[(\[{{\"\-])|(?<=&lt;)|{AFTER_SPACE})'", re.DOTALL), OPEN_SINGLE_QUOTE_FLAG),
+    (re.compile(_QUOTE_OPENS, re.DOTALL), OPEN_SINGLE_QUOTE_FLAG),
     # An apostrophe inside a word.
     (
-        re.compile(rf"(?<![\r\n\t ])(?<!\xa0)(?<!&nbsp;)'(?!{END}|[.,:;!?\"'(){{}}\[\]\-]|&[lg]t;|{SPACE})"),
+        re.compile(rf"'(?<![\r\n\t ]')(?<!\xa0')(?<!&nbsp;')(?!{END}|[.,:;!?\"'(){{}}\[\]\-]|&[lg]t;|{SPACE})"),
         APOSTROPHE_FLAG,
     ),
 )
@@ -70,21 +81,21 @@ APOSTROPHE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 QUOTE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Quoted numbers like "42".
     (
-        re.compile(rf"(?:(?<!.)|{AFTER_SPACE})\"(\d[.,\d]*)\"", re.ASCII | re.DOTALL),
+        re.compile(rf"{_DOUBLE_AT_START}(\d[.,\d]*)\"", re.ASCII | re.DOTALL),
         OPEN_QUOTE_FLAG + r"\1" + CLOSING_QUOTE,
     ),
     # An opening double quote at the start or after an opening bracket, a dash or a space.
-    (re.compile(rf"(?:(?<!.)|(?<=[(\[{{\-])|(?<=&lt;)|{AFTER_SPACE})\"(?!{SPACE})", re.DOTALL), OPEN_QUOTE_FLAG),
+    (re.compile(rf"{_DOUBLE_OPENS}(?!{SPACE})", re.DOTALL), OPEN_QUOTE_FLAG),
 )
 
 DASH_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"---"), EM_DASH),
-    (re.compile(rf"(?:(?<!.)|{AFTER_SPACE})--(?=$|{SPACE})", re.DOTALL), EM_DASH),
-    (re.compile(r"(?<!xn)--"), EN_DASH),
-    (re.compile(rf"(?:(?<!.)|{AFTER_SPACE})-(?=$|{SPACE})", re.DOTALL), EN_DASH),
+    (re.compile(rf"{_DASHES_ALONE}(?=$|{SPACE})", re.DOTALL), EM_DASH),
+    (re.compile(r"--(?<!xn--)"), EN_DASH),
+    (re.compile(rf"{_DASH_ALONE}(?=$|{SPACE})", re.DOTALL), EN_DASH),
 )
 
-TIMES_CANDIDATE = re.compile(r"(?<=\d)x\d", re.ASCII)
+TIMES_CANDIDATE = re.compile(r"x(?<=\dx)\d", re.ASCII)
 # 9x9 becomes 9×9, but a hexadecimal 0x9999 stays.
 TIMES = re.compile(r"\b((?:0[\d.,]+|[1-9][\d.,]*))x(\d[\d.,]*)\b", re.ASCII)
 STRAY_AMPERSAND = re.compile(r"&(?!#(?:\d+|x[a-f0-9]+);|[a-z1-4]{1,8};)", re.IGNORECASE | re.ASCII)
@@ -111,7 +122,7 @@ class _PrimeRules:
     def __init__(self, needle: str, prime: str, open_flag: str, close_quote: str) -> None:
         self.needle, self.prime, self.open_flag, self.close_quote = needle, prime, open_flag, close_quote
         self.quote_at_end = re.compile(re.escape(needle) + _AFTER_NUMBER_END)
-        self.after_digit = re.compile(r"(?<=\d)" + re.escape(needle), re.ASCII)
+        self.after_digit = re.compile(f"{re.escape(needle)}(?<=\\d{re.escape(needle)})", re.ASCII)
 
     def apply(self, text: str) -> str:
         sentences = text.split(self.open_flag)
@@ -140,8 +151,8 @@ class _PrimeRules:
         return self.after_digit.sub(self.prime, sentence)
 
 
-FLAG_AFTER_DIGIT = re.compile(r"(?<=\d)" + PRIME_OR_QUOTE_FLAG, re.ASCII)
-FLAG_NOT_AFTER_DIGIT = re.compile(r"(?<!\d)" + PRIME_OR_QUOTE_FLAG, re.ASCII)
+FLAG_AFTER_DIGIT = re.compile(f"{PRIME_OR_QUOTE_FLAG}(?<=\\d{PRIME_OR_QUOTE_FLAG})", re.ASCII)
+FLAG_NOT_AFTER_DIGIT = re.compile(f"{PRIME_OR_QUOTE_FLAG}(?<!\\d{PRIME_OR_QUOTE_FLAG})", re.ASCII)
 SINGLE_PRIMES = _PrimeRules("'", PRIME, OPEN_SINGLE_QUOTE_FLAG, CLOSING_SINGLE_QUOTE)
 DOUBLE_PRIMES = _PrimeRules('"', DOUBLE_PRIME, OPEN_QUOTE_FLAG, CLOSING_QUOTE)
 
@@ -159,7 +170,13 @@ def _resolve_several_closings(sentence: str, close_quote: str) -> str:
 
 def texturize_text(text: str) -> str:
     """Texturize a run of plain text (no tags, no shortcodes)."""
-    for literal, replacement in LITERAL_REPLACEMENTS:
+    # The replacements are applied in order, but none creates or breaks another's literal, so the ones with
+    # an apostrophe can go first (none of the others has or makes one).
+    if "'" in text:
+        for literal, replacement in _LITERALS_WITH_APOSTROPHE:
+            if literal in text:
+                text = text.replace(literal, replacement)
+    for literal, replacement in _LITERALS_WITHOUT_APOSTROPHE:
         if literal in text:
             text = text.replace(literal, replacement)
     if "'" in text:
@@ -174,7 +191,7 @@ def texturize_text(text: str) -> str:
         text = _apply(DASH_RULES, text)
     if TIMES_CANDIDATE.search(text):
         text = TIMES.sub(r"\1&#215;\2", text)
-    return STRAY_AMPERSAND.sub("&#038;", text)
+    return STRAY_AMPERSAND.sub("&#038;", text) if "&" in text else text
 
 
 def _element_name(delimiter: str) -> tuple[str, bool]:
@@ -197,25 +214,46 @@ def _push_or_pop(delimiter: str, stack: list[str], disabled: frozenset[str]) -> 
             stack.pop()
 
 
+# Tags that may open a no-texturize element start like these (the others cannot change the stack).
+_NO_TEXTURIZE_OPENINGS = tuple(f"<{name}" for name in NO_TEXTURIZE_TAGS)
+# Every change texturize_text makes needs one of these: a quote, a dash, "&", "...", "(tm)" or "9x9". Each
+# alternative starts with a literal character, which lets the regex engine scan for the set of them.
+MAY_TEXTURIZE = re.compile(
+    "|".join(["`", "'", '"', "-", "&", r"\.\.\.", r"\(tm\)", *(f"{digit}x\\d" for digit in range(10))]), re.ASCII
+)
+
+
+def _escaped_tag(delimiter: str) -> str:
+    """A tag's stray ampersands escaped (comments and shortcodes stay as they are)."""
+    if "&" in delimiter and delimiter[0] == "<" and not delimiter.startswith("<!--"):
+        return STRAY_AMPERSAND.sub("&#038;", delimiter)
+    return delimiter
+
+
 def wptexturize(text: str) -> str:
     """WordPress's ``wptexturize``: typographic replacements outside tags, shortcodes and code."""
     if not text:
         return text
+    # Text and delimiters alternate: even indexes are text (never a tag: every "<" starts one; never a
+    # shortcode), odd ones a tag, comment or registered shortcode.
+    parts = SPLIT.split(text)
+    if not any(opening in text for opening in _NO_TEXTURIZE_OPENINGS):
+        # No element can stop texturizing, and no shortcode can: "code" is not a registered one.
+        parts[0::2] = [texturize_text(part) if MAY_TEXTURIZE.search(part) else part for part in parts[0::2]]
+        parts[1::2] = [_escaped_tag(part) for part in parts[1::2]]
+        return "".join(parts)
     tag_stack: list[str] = []
     shortcode_stack: list[str] = []
-    parts = [part for part in SPLIT.split(text) if part]
     for index, part in enumerate(parts):
-        first = part[0]
-        if first == "<":
+        if index % 2 == 0:
+            if not tag_stack and not shortcode_stack and MAY_TEXTURIZE.search(part):
+                parts[index] = texturize_text(part)
+        elif part[0] == "<":
             if part.startswith("<!--"):
                 continue
-            parts[index] = STRAY_AMPERSAND.sub("&#038;", part)
-            _push_or_pop(parts[index], tag_stack, NO_TEXTURIZE_TAGS)
-        elif not part.strip(" \t\n\r\0\x0b"):
-            continue
-        elif first == "[" and WHOLE_SHORTCODE.match(part):
-            if not part.startswith("[[") and not part.endswith("]]"):
-                _push_or_pop(part, shortcode_stack, NO_TEXTURIZE_SHORTCODES)
-        elif not tag_stack and not shortcode_stack:
-            parts[index] = texturize_text(part)
+            tag = parts[index] = _escaped_tag(part)
+            if tag_stack or tag.startswith(_NO_TEXTURIZE_OPENINGS):
+                _push_or_pop(tag, tag_stack, NO_TEXTURIZE_TAGS)
+        elif WHOLE_SHORTCODE.match(part) and not part.startswith("[[") and not part.endswith("]]"):
+            _push_or_pop(part, shortcode_stack, NO_TEXTURIZE_SHORTCODES)
     return "".join(parts)

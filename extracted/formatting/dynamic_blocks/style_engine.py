@@ -166,7 +166,7 @@ def get_styles(styles: Mapping[str, Any], *, convert_vars_to_classnames: bool = 
     result = Styles()
     for group, definitions in DEFINITIONS.items():
         values = styles.get(group)
-        if not values or not isinstance(values, dict):
+        if not values or not isinstance(values, dict) or not any(map(_valid, values.values())):
             continue
         for key, definition in definitions.items():
             value = values.get(key)

@@ -174,7 +174,8 @@ SUPPORTS: dict[str, Supports] = {
 
 def _get(data: Any, *keys: str, default: Any = None) -> Any:
     for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
+        # (the dict test first: an ABC's isinstance is slow, and nearly every mapping here is a dict)
+        if not isinstance(data, (dict, Mapping)) or key not in data:
             return default
         data = data[key]
     return data
@@ -280,14 +281,18 @@ def _typography(supports: Supports, attrs: Mapping[str, Any]) -> dict[str, str]:
     typography = supports.get("typography")
     if not typography or _skipped(supports, "typography"):
         return {}
+    # Not skipped as a whole: only the features a list of skipped ones names are (see _skipped).
+    skip = _get(supports, "typography", "__experimentalSkipSerialization", default=False)
+    skipped = skip if isinstance(skip, list) else ()
     styles: dict[str, Any] = {}
-    if typography.get("fontSize") and not _skipped(supports, "typography", "fontSize"):
+    if typography.get("fontSize") and "fontSize" not in skipped:
         styles["fontSize"] = _preset_or_custom(attrs, "fontSize", "font-size", "typography", "fontSize")
-    if typography.get("__experimentalFontFamily") and not _skipped(supports, "typography", "fontFamily"):
+    if typography.get("__experimentalFontFamily") and "fontFamily" not in skipped:
         styles["fontFamily"] = _preset_or_custom(attrs, "fontFamily", "font-family", "typography", "fontFamily")
+    custom = _get(attrs, "style", "typography")
     for support, key in _TYPOGRAPHY:
-        if typography.get(support) and not _skipped(supports, "typography", key):
-            styles[key] = _get(attrs, "style", "typography", key)
+        if typography.get(support) and key not in skipped:
+            styles[key] = _get(custom, key)
     return get_styles({"typography": styles}, convert_vars_to_classnames=True).attributes()
 
 
