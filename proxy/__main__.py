@@ -10,6 +10,7 @@
         [--workers N] [--wordpress-timeout SECONDS] [--log-level info] \\
         [--server native|uvicorn] \\          # HTTP server: ours (default, measured faster) or uvicorn
         [--shadow-concurrency N] \\           # candidate requests in flight (default 2)
+        [--shadow-linger SECONDS] \\          # light traffic is compared in bursts this far apart (0.25)
         [--component NAME=HEALTH_URL ...]   # repeatable: health shown on the dashboard (admin port, /)
 
 The visitor's Host header is kept when forwarding; X-Forwarded-For/-Proto/-Host are added.
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--server", default="native", choices=["native", "uvicorn"])
     run.add_argument("--shadow-concurrency", type=int, default=2, help="candidate requests in flight (default 2)")
     run.add_argument(
+        "--shadow-linger",
+        type=float,
+        default=0.25,
+        help="seconds the shadow process waits after a few copies before reading more (default 0.25; 0: never)",
+    )
+    run.add_argument(
         "--component",
         dest="components",
         type=_component,
@@ -106,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         log_level=args.log_level,
         server=args.server,
         shadow_concurrency=max(1, args.shadow_concurrency),
+        shadow_linger=max(0.0, args.shadow_linger),
         components=tuple(args.components),
     )
     return serve(options)

@@ -142,6 +142,8 @@ class ShadowMirror:
 
     async def _flush(self) -> None:
         records, self._results = self._results, []
+        if not records:
+            return
         try:
             await asyncio.to_thread(self._store.add_comparisons, records)
         except StoreError:

@@ -23,7 +23,6 @@ import struct
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from proxy.app import ShadowCapture
 from proxy.types import Route
@@ -34,6 +33,7 @@ _HEAD = struct.Struct(">II")  # frame length, pickle length
 MAX_FRAME = 64 << 20
 RECONNECT_SECONDS = 0.5
 _ROUTE_CACHE_SIZE = 256
+LINGER_BELOW_CAPTURES = 16  # a read bringing fewer means light traffic: linger before the next
 
 
 @functools.lru_cache(maxsize=_ROUTE_CACHE_SIZE)
@@ -148,19 +148,49 @@ class SocketShadowSink:
 
 
 class _CaptureReader(asyncio.Protocol):
-    """Shadow-process side: one per connected worker."""
+    """Shadow-process side: one per connected worker. After a read that brought only a few captures,
+    it lingers (stops reading for a moment) so that light traffic is compared in bursts."""
 
-    def __init__(self, submit: Callable[[ShadowCapture], None]) -> None:
+    def __init__(self, submit: Callable[[ShadowCapture], None], linger: float, readers: set[_CaptureReader]) -> None:
         self._submit = submit
+        self._linger = linger
+        self._readers = readers
         self._buffer = bytearray()
-        self._transport: asyncio.BaseTransport | None = None
+        self._transport: asyncio.Transport | None = None
+        self._resuming: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport
+        self._transport = transport  # type: ignore[assignment]  # a unix stream: a full Transport
+        self._readers.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._transport = None
+        self._readers.discard(self)
+        if self._resuming is not None:
+            self._resuming.cancel()
+
+    def close(self) -> None:
+        """A lingering reader would not notice its peer leave: closed explicitly on shutdown."""
+        if self._transport is not None:
+            self._transport.close()
 
     def data_received(self, data: bytes) -> None:
+        decoded = self._decode_frames(data)
+        transport = self._transport
+        if self._linger and decoded < LINGER_BELOW_CAPTURES and transport is not None and not transport.is_closing():
+            transport.pause_reading()
+            self._resuming = asyncio.get_running_loop().call_later(self._linger, self._resume)
+
+    def _resume(self) -> None:
+        self._resuming = None
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.resume_reading()
+
+    def _decode_frames(self, data: bytes) -> int:
+        """Submits every complete frame; returns how many."""
         buffer = self._buffer
         buffer += data
+        decoded = 0
         while len(buffer) >= _LENGTH.size:
             (length,) = _LENGTH.unpack_from(buffer)
             if length > MAX_FRAME:
@@ -168,10 +198,10 @@ class _CaptureReader(asyncio.Protocol):
                 buffer.clear()
                 if self._transport is not None:
                     self._transport.close()
-                return
+                return decoded
             end = _LENGTH.size + length
             if len(buffer) < end:
-                return
+                return decoded
             payload = memoryview(buffer)[_LENGTH.size : end]  # no copy of the body before decoding
             try:
                 capture: ShadowCapture | None = decode_capture(payload)
@@ -182,12 +212,31 @@ class _CaptureReader(asyncio.Protocol):
                 payload.release()
             del buffer[:end]
             if capture is not None:
+                decoded += 1
                 self._submit(capture)
+        return decoded
 
 
-async def serve_captures(path: Path, submit: Callable[[ShadowCapture], None]) -> asyncio.AbstractServer:
+class CaptureServer:
+    """The listening socket and the workers' connections to it."""
+
+    def __init__(self, server: asyncio.AbstractServer, readers: set[_CaptureReader]) -> None:
+        self._server = server
+        self._readers = readers
+
+    def close(self) -> None:
+        self._server.close()
+        for reader in list(self._readers):
+            reader.close()
+
+    async def wait_closed(self) -> None:
+        await self._server.wait_closed()
+
+
+async def serve_captures(path: Path, submit: Callable[[ShadowCapture], None], linger: float = 0.0) -> CaptureServer:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
     loop = asyncio.get_running_loop()
-    server: Any = await loop.create_unix_server(lambda: _CaptureReader(submit), str(path))
-    return server  # type: ignore[no-any-return]
+    readers: set[_CaptureReader] = set()
+    server = await loop.create_unix_server(lambda: _CaptureReader(submit, linger, readers), str(path))
+    return CaptureServer(server, readers)

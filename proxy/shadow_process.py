@@ -51,7 +51,7 @@ async def _run(options: ServeOptions, channel: Path) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    server = await serve_captures(channel, mirror.submit)
+    server = await serve_captures(channel, mirror.submit, options.shadow_linger)
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)

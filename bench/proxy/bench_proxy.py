@@ -80,6 +80,10 @@ http {{
         listen 127.0.0.1:{port};
         location / {{ root {tmp}/www; default_type application/json; }}
     }}
+    server {{  # with --wordpress: WordPress's page as a service would answer it, for any path
+        listen 127.0.0.1:{page_port};
+        location / {{ root {tmp}/www; default_type "{page_type}"; try_files /wordpress-page =404; }}
+    }}
 }}
 """
 PAUSES_MS = (0, 1, 5)  # wrk's pause between one connection's requests in the shadow-cost runs
@@ -186,11 +190,11 @@ def proxy_command(tmp: Path, name: str, wordpress: str, workers: int) -> tuple[l
     return command, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{admin}"
 
 
-def shadow_routes(service: str) -> str:
+def shadow_routes(service: str, path: str = "/data.json") -> str:
     return (
         f"services: {{static: '{service}'}}\n"
         "routes:\n"
-        "  - {name: data, paths: ['/data.json'], service: static, mode: shadow,"
+        f"  - {{name: data, paths: ['{path}'], service: static, mode: shadow,"
         " shadow: {noise_sample_percent: 0}}\n"
     )
 
@@ -223,42 +227,54 @@ def pause_script(tmp: Path, pause_ms: int) -> Path | None:
     return script
 
 
-def shadow_cost(plain: str, shadowed: str, tmp: Path, rounds: int, duration: float) -> dict[str, list[float]]:
-    """Visitor p50 (µs) per round: without and with shadowing, alternately, at each pause; and the
-    calibration. Alternating rounds spread the machine's drift over both sides."""
-    samples: dict[str, list[float]] = {}
-    for pause in PAUSES_MS:
-        script = pause_script(tmp, pause)
+def load_label(pause_ms: int) -> str:
+    return f"30 KB, {pause_ms} ms pause between requests" if pause_ms else "30 KB, back to back (saturated)"
+
+
+Pair = tuple[list[float], list[float]]  # visitor p50s (µs) per round: without, with shadowing
+
+
+def shadow_cost(
+    plain: str, shadowed: str, loads: dict[str, Path | None], rounds: int, duration: float
+) -> dict[str, Pair]:
+    """Each load (a label and wrk's pause script) runs without and with shadowing, alternately for
+    `rounds` rounds: alternating spreads the machine's drift over both sides."""
+    results: dict[str, Pair] = {}
+    for label, script in loads.items():
+        without: list[float] = []
+        with_shadow: list[float] = []
         for number in range(rounds):
-            order = (("plain", plain), ("shadow", shadowed))
-            for side, url in order if number % 2 == 0 else order[::-1]:
+            order = ((without, plain), (with_shadow, shadowed))
+            for samples, url in order if number % 2 == 0 else order[::-1]:
                 wrk(url, 1, 1, script=script)
-                result = wrk(url, 1, duration, script=script)
-                samples.setdefault(f"{side} {pause}", []).append(result["p50_ms"] * 1000)
+                samples.append(wrk(url, 1, duration, script=script)["p50_ms"] * 1000)
                 time.sleep(1.0)  # the shadow process works off its backlog before the other side runs
+        results[label] = (without, with_shadow)
+    return results
+
+
+def busy_loop_calibration(plain: str, rounds: int, duration: float) -> Pair:
+    """The same proxy without shadowing, alone and beside an idle-priority busy loop."""
+    alone: list[float] = []
+    beside: list[float] = []
     for _ in range(rounds):
         busy = subprocess.Popen(BUSY_LOOP, stdout=subprocess.DEVNULL)
         try:
             time.sleep(0.2)
-            samples.setdefault("busy 0", []).append(wrk(plain, 1, duration)["p50_ms"] * 1000)
+            beside.append(wrk(plain, 1, duration)["p50_ms"] * 1000)
         finally:
             busy.kill()
             busy.wait()
-        samples.setdefault("plain 0", []).append(wrk(plain, 1, duration)["p50_ms"] * 1000)
-    return samples
+        alone.append(wrk(plain, 1, duration)["p50_ms"] * 1000)
+    return alone, beside
 
 
-def print_shadow_cost(samples: dict[str, list[float]], rounds: int) -> None:
+def print_shadow_cost(results: dict[str, Pair], rounds: int) -> None:
     print(f"\nVisitor latency with shadowing 100% (1 worker, 1 connection; p50 in µs, median of {rounds} rounds)\n")
-    print(f"{'':44s} {'without':>8s} {'with':>8s} {'added':>8s}")
-    for pause in PAUSES_MS:
-        label = "back to back (saturated)" if not pause else f"{pause} ms pause between requests"
-        without = statistics.median(samples[f"plain {pause}"])
-        with_shadow = statistics.median(samples[f"shadow {pause}"])
-        print(f"{label:44s} {without:8.0f} {with_shadow:8.0f} {100 * (with_shadow / without - 1):+7.1f}%")
-    without, busy = statistics.median(samples["plain 0"]), statistics.median(samples["busy 0"])
-    label = "calibration: idle-priority busy loop instead"
-    print(f"{label:44s} {without:8.0f} {busy:8.0f} {100 * (busy / without - 1):+7.1f}%")
+    print(f"{'':48s} {'without':>8s} {'with':>8s} {'added':>8s}")
+    for label, (without, with_shadow) in results.items():
+        before, after = statistics.median(without), statistics.median(with_shadow)
+        print(f"{label:48s} {before:8.0f} {after:8.0f} {100 * (after / before - 1):+7.1f}%")
 
 
 def main() -> int:
@@ -266,7 +282,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--wordpress", help="also measure in front of this WordPress base URL")
-    parser.add_argument("--wordpress-path", default="/?p=1")
+    # a REST answer: front-end pages redirect to WP_HOME's host, which the bench's proxies are not
+    parser.add_argument("--wordpress-path", default="/wp-json/wp/v2/posts/1")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the shadow-cost runs")
     parser.add_argument("--json", action="store_true", help="print raw results as JSON too")
     args = parser.parse_args()
@@ -281,8 +298,14 @@ def main() -> int:
         static_port, pass_port = free_port(), free_port()
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, static_port=static_port, pass_port=pass_port))
         static = f"http://127.0.0.1:{static_port}"
-        candidate_port = free_port()
-        (tmp / "candidate.conf").write_text(CANDIDATE_CONF.format(tmp=tmp, port=candidate_port))
+        candidate_port, page_port = free_port(), free_port()
+        page_type = "text/html"
+        if args.wordpress:
+            page = httpx.get(args.wordpress.rstrip("/") + args.wordpress_path)
+            (tmp / "www" / "wordpress-page").write_bytes(page.content)
+            page_type = page.headers.get("content-type", page_type)
+        candidate = CANDIDATE_CONF.format(tmp=tmp, port=candidate_port, page_port=page_port, page_type=page_type)
+        (tmp / "candidate.conf").write_text(candidate)
         (tmp / "shadow.yaml").write_text(shadow_routes(f"http://127.0.0.1:{candidate_port}"))
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
         (tmp / "minimal.py").write_text(MINIMAL_PROXY)
@@ -311,17 +334,36 @@ def main() -> int:
             ]
             results = measure(targets, args.duration)
             stats = httpx.get(shadow_admin + "/api/stats", headers={"Authorization": "Bearer bench"}).json()
-            cost = shadow_cost(one_url + "/data.json", shadow_url + "/data.json", tmp, args.rounds, args.duration)
+            loads = {load_label(pause): pause_script(tmp, pause) for pause in PAUSES_MS}
+            cost = shadow_cost(one_url + "/data.json", shadow_url + "/data.json", loads, args.rounds, args.duration)
+            cost["calibration: idle-priority busy loop instead"] = busy_loop_calibration(
+                one_url + "/data.json", args.rounds, args.duration
+            )
             wordpress_results = {}
             if args.wordpress:
-                wp, wp_url, _ = proxy_command(tmp, "wp", args.wordpress.rstrip("/"), 1)
-                with started(wp, tmp / "wp.log", env):
+                wordpress = args.wordpress.rstrip("/")
+                (tmp / "wpshadow.yaml").write_text(shadow_routes(f"http://127.0.0.1:{page_port}", "/**"))
+                wp, wp_url, _ = proxy_command(tmp, "wp", wordpress, 1)
+                wp_shadow, wp_shadow_url, _ = proxy_command(tmp, "wpshadow", wordpress, 1)
+                with started(wp, tmp / "wp.log", env), started(wp_shadow, tmp / "wpshadow.log", env):
                     wait_http(wp_url + "/")
+                    wait_http(wp_shadow_url + "/")
                     wp_targets = [
-                        ("WordPress direct", args.wordpress.rstrip("/") + args.wordpress_path, "direct"),
+                        ("WordPress direct", wordpress + args.wordpress_path, "direct"),
                         ("WordPress via strangler proxy", wp_url + args.wordpress_path, "proxy"),
+                        ("WordPress via proxy, shadow 100%", wp_shadow_url + args.wordpress_path, "proxy"),
                     ]
                     wordpress_results = measure(wp_targets, args.duration)
+                    wordpress_load: dict[str, Path | None] = {"WordPress page, back to back": None}
+                    cost.update(
+                        shadow_cost(
+                            wp_url + args.wordpress_path,
+                            wp_shadow_url + args.wordpress_path,
+                            wordpress_load,
+                            args.rounds,
+                            args.duration,
+                        )
+                    )
         print(f"\n{size} byte JSON answer, wrk {args.duration:.0f}s per cell; latency in microseconds\n")
         print(
             f"{'':34s} {'c1 p50':>8s} {'c1 p99':>8s} {'added':>8s} {'c1 rps':>9s} {'c8 p50':>8s} {'c8 p99':>8s} "

@@ -89,9 +89,9 @@ class Received:
 
 
 @contextlib.asynccontextmanager
-async def shadow_process(path: Path) -> AsyncIterator[Received]:
+async def shadow_process(path: Path, linger: float = 0.0) -> AsyncIterator[Received]:
     received = Received()
-    server = await serve_captures(path, received.submit)
+    server = await serve_captures(path, received.submit, linger)
     try:
         yield received
     finally:
@@ -229,6 +229,30 @@ async def test_stop_is_idempotent_and_later_captures_are_kept_aside(socket_path:
 
 
 # -- the reading side -------------------------------------------------------------------------------------
+
+
+async def test_light_traffic_is_read_in_bursts_heavy_traffic_at_once(socket_path: Path) -> None:
+    async with shadow_process(socket_path, linger=0.6) as received:
+        _, writer = await asyncio.open_unix_connection(str(socket_path))
+        writer.write(frame(payload_of(capture(1))))
+        await writer.drain()
+        await received.count(1)
+        lingering_since = asyncio.get_running_loop().time()
+        writer.write(frame(payload_of(capture(2))))  # arrives while the reader lingers
+        await received.count(2)
+        assert asyncio.get_running_loop().time() - lingering_since >= 0.45
+        await asyncio.sleep(0.7)  # the light read of capture 2 lingers too
+        many = shadow_channel.LINGER_BELOW_CAPTURES
+        writer.write(b"".join(frame(payload_of(capture(n))) for n in range(3, 3 + many)))
+        await writer.drain()
+        await received.count(2 + many)
+        heavy_read_at = asyncio.get_running_loop().time()
+        writer.write(frame(payload_of(capture(99))))  # no lingering after a heavy read
+        await received.count(3 + many)
+        assert asyncio.get_running_loop().time() - heavy_read_at < 0.45
+        writer.close()
+        await writer.wait_closed()
+    assert [c.target.split("?")[0].rsplit("/", 1)[1] for c in received.captures][-1] == "99"
 
 
 async def test_frames_are_read_however_the_bytes_are_split(socket_path: Path) -> None:
