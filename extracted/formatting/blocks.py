@@ -123,7 +123,18 @@ def _freeform(html: str) -> Block:
     return Block(None, {}, [], html, [html])
 
 
-_decode_json = json.JSONDecoder().raw_decode
+PHP_INT_MIN, PHP_INT_MAX = -(2**63), 2**63 - 1
+
+
+def _json_integer(text: str) -> int | float:
+    """An integer as ``json_decode`` reads it: a float when PHP's int cannot hold it (and for thousands of
+    digits, which ``int()`` refuses, infinity)."""
+    if len(text) <= 20 and PHP_INT_MIN <= (number := int(text)) <= PHP_INT_MAX:
+        return number
+    return float(text)
+
+
+_decode_json = json.JSONDecoder(parse_int=_json_integer).raw_decode
 JSON_WHITESPACE = " \t\n\r"
 
 

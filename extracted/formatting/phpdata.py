@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -9,23 +10,38 @@ from typing import Any
 
 PhpValue = str | int | float | bool | None | dict[object, "PhpValue"]
 INTEGER_KEY = re.compile(r"-?[1-9][0-9]*|0")
+PHP_PRECISION = 14  # the ``precision`` setting: significant digits of a float converted to a string
 
 
 class UnserializeError(ValueError):
     """The text is not a PHP-serialized value this reader understands."""
 
 
-def _float(number: float) -> str:
-    """A float as PHP writes it with serialize_precision -1 (shortest round trip, ``1.0E+25`` style)."""
-    if number.is_integer() and abs(number) < 1e15:
-        return "-0" if number == 0 and math.copysign(1.0, number) < 0 else str(int(number))
-    text = repr(number)
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    mantissa = mantissa if "." in mantissa else mantissa + ".0"
-    sign = "-" if exponent.startswith("-") else "+"
-    return f"{mantissa}E{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
+def _digits(number: float, significant: int | None) -> tuple[str, int]:
+    """The decimal digits of ``abs(number)`` without trailing zeros, and where the point goes (``0.1`` is
+    ``("1", 0)``, ``150.0`` is ``("15", 3)``): the shortest that reads back, or rounded to ``significant``."""
+    text = repr(abs(number)) if significant is None else f"{abs(number):.{significant - 1}e}"
+    _, digits, exponent = decimal.Decimal(text).normalize().as_tuple()
+    assert isinstance(exponent, int)  # finite
+    return "".join(map(str, digits)), len(digits) + exponent
+
+
+def php_float(number: float, significant: int | None = None) -> str:
+    """A float as PHP writes it: with ``serialize_precision`` -1 (``serialize``, the default) the shortest
+    digits that read back, with ``precision`` 14 (string conversion) 14 digits. Scientific (``1.0E+25``)
+    when the integer part would take more digits than that (17 for the shortest), or below 0.0001."""
+    if not math.isfinite(number):
+        return "NAN" if math.isnan(number) else ("-INF" if number < 0 else "INF")
+    sign = "-" if math.copysign(1.0, number) < 0 else ""
+    digits, point = _digits(number, significant)
+    if point > (significant or 17) or point < -3:
+        exponent = point - 1
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}E{'-' if exponent < 0 else '+'}{abs(exponent)}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
 def _key(key: object) -> str:
@@ -44,7 +60,7 @@ def php_serialize(value: object) -> str:
     if isinstance(value, int):
         return f"i:{value};"
     if isinstance(value, float):
-        return f"d:{_float(value)};"
+        return f"d:{php_float(value)};"
     if isinstance(value, str):
         return f's:{len(value.encode())}:"{value}";'
     if isinstance(value, Mapping):
@@ -111,7 +127,7 @@ def php_string(value: object) -> str:
     if value is True:
         return "1"
     if isinstance(value, float):
-        return _float(value)
+        return php_float(value, PHP_PRECISION)
     return str(value)
 
 

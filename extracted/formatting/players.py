@@ -17,7 +17,6 @@ AUDIO_TYPES = ("mp3", "ogg", "flac", "m4a", "wav")
 VIDEO_TYPES = ("mp4", "m4v", "webm", "ogv", "flv")
 YOUTUBE = re.compile(r"https?://(?:www\.)?(?:youtube\.com/watch|youtu\.be/)")
 VIMEO = re.compile(r"https?://(.+\.)?vimeo\.com/.*")
-TRUE_WORDS = ("true", "1", "yes", "on")
 
 
 def _extension(url: str, types: tuple[str, ...]) -> str | None:
@@ -42,7 +41,9 @@ def _with_instance(url: str, instance: int) -> str:
 
 
 def _boolean(value: str) -> bool:
-    return value.lower() in TRUE_WORDS if isinstance(value, str) else bool(value)
+    """``wp_validate_boolean`` of an attribute: any text is true but ``""``, ``"0"`` and ``"false"`` in any
+    ASCII case (so ``loop="no"`` and ``loop=&quot;true&quot;`` both loop; ``"falſe"`` is not ``"false"``)."""
+    return value not in ("", "0") and not (value.isascii() and value.lower() == "false")
 
 
 def _attribute_string(attributes: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from ..autop import wpautop
 from ..blocks import Block
 from ..excerpt import trim_words
 from ..html import escape_html, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_int
 from ..strip_tags import strip_tags
 from ..title import get_the_title
 from ..types import SiteComment, SiteData, SiteOptions
@@ -86,7 +86,7 @@ def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, dat
 
 def render_latest_comments(block: Block, site: SiteOptions, data: SiteData) -> str:
     attrs = {**DEFAULTS, **(block.attrs if isinstance(block.attrs, dict) else {})}
-    comments = latest_comments(data, int(php_string(attrs["commentsToShow"]) or 0))
+    comments = latest_comments(data, php_int(attrs["commentsToShow"]))
     classes = [
         name
         for name, shown in (

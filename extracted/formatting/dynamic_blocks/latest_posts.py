@@ -11,7 +11,7 @@ from typing import Any
 
 from ..blocks import Block
 from ..html import escape_url
-from ..phpdata import php_string
+from ..phpdata import php_int, php_string
 from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
@@ -39,10 +39,7 @@ ExcerptRenderer = Callable[[SitePost, int], str]
 
 
 def _absint(value: Any) -> int:
-    try:
-        return abs(int(php_string(value).strip() or 0))
-    except ValueError:
-        return 0
+    return abs(php_int(value))
 
 
 def _category_ids(categories: Any) -> list[int] | None:
@@ -68,7 +65,7 @@ def latest_posts(data: SiteData, attrs: dict[str, Any]) -> list[SitePost]:
         posts.sort(key=lambda p: (p.title.casefold(), p.id if descending else -p.id), reverse=descending)
     else:
         posts.sort(key=lambda p: (p.date, p.id if descending else -p.id), reverse=descending)
-    count = int(php_string(attrs["postsToShow"]) or 0)
+    count = php_int(attrs["postsToShow"])
     return posts if count < 0 else posts[:count]
 
 

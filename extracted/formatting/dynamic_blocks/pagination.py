@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..blocks import Block
 from ..html import escape_html, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_int, php_string
 from ..query_string import QueryValue, add_query_arg, parse_str, urlencode_deep
 from ..types import SiteData
 from .query import matching_posts, page_key, page_size, request_query, requested_page
@@ -42,7 +42,7 @@ def page_count(block: Block, data: SiteData) -> int:
     size = page_size(query)
     found = len(matching_posts(data, query))
     pages = math.ceil(found / size) if size else int(found > 0)
-    limit = int(php_string(query.get("pages") or 0) or 0)
+    limit = php_int(query.get("pages"))
     return pages if not limit or limit > pages else limit
 
 

@@ -15,7 +15,7 @@ from ..block_supports import apply_block_supports
 from ..blocks import Block, BlockRenderer
 from ..errors import UnsupportedContentError
 from ..html import sanitize_html_class
-from ..phpdata import php_string
+from ..phpdata import php_int, php_string
 from ..query_string import Query, parse_str
 from ..types import SiteData, SitePost
 from .terms import post_terms
@@ -87,7 +87,7 @@ def _sticky_first(data: SiteData, query: dict[str, Any], posts: list[SitePost]) 
 
 
 def _excluded(data: SiteData, query: dict[str, Any]) -> set[int]:
-    excluded = {int(php_string(i) or 0) for i in query.get("exclude") or []}
+    excluded = {php_int(i) for i in query.get("exclude") or []}
     if query.get("sticky") and query.get("sticky") != "only":
         excluded |= set(data.sticky_posts)
     return excluded

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..blocks import Block
 from ..html import escape_attribute, escape_html, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_int, php_string
 from ..safecss import safecss_filter_attr
 from ..types import SiteData, SiteOptions, SitePost, SiteTerm
 from .links import term_link
@@ -83,7 +83,7 @@ def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
         if counts[t.id] > 0 or (t.taxonomy == "category" and any(counts[d] for d in term_descendants(same, t.id)))
     ]
     terms.sort(key=lambda t: (-counts[t.id], t.id))
-    number = int(php_string(attrs["numberOfTags"]) or 0)
+    number = php_int(attrs["numberOfTags"])
     if number > 0:
         terms = terms[:number]
     if not terms:
