@@ -1,7 +1,8 @@
 """What WordPress does to a parsed block before rendering it, and the context it gives its descendants.
 
 Some attributes are fixed up first (``render_block_data`` filters and their like): a gallery's images get a
-``data-id``, a navigation menu's typographic presets become plain values. A block providing context
+``data-id``, a navigation menu's typographic presets become plain values, the latest posts' category given
+as a string (the block's old format) becomes a list of one. A block providing context
 (``providesContext`` in its block.json) passes some of its attributes, or their defaults, to the blocks
 inside it.
 """
@@ -12,14 +13,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .html import escape_attribute
-from .phpdata import php_string, php_truthy
+from .phpdata import php_int, php_string, php_truthy
 
 if TYPE_CHECKING:
     from .blocks import Block
 
 
 # The blocks ``prepared_block`` changes.
-PREPARED_BLOCKS = frozenset({"core/gallery", "core/navigation"})
+PREPARED_BLOCKS = frozenset({"core/gallery", "core/navigation", "core/latest-posts"})
 
 
 def prepared_block(block: Block) -> Block:
@@ -28,7 +29,18 @@ def prepared_block(block: Block) -> Block:
         return _with_image_ids(block)
     if block.name == "core/navigation":
         return _without_typographic_presets(block)
+    if block.name == "core/latest-posts":
+        return _with_category_list(block)
     return block
+
+
+def _with_category_list(latest: Block) -> Block:
+    """``block_core_latest_posts_migrate_categories``: a category id as a string becomes ``[{"id": id}]``."""
+    attrs = latest.attrs
+    categories = attrs.get("categories") if isinstance(attrs, dict) else None
+    if not isinstance(categories, str) or not php_truthy(categories):
+        return latest
+    return replace(latest, attrs={**attrs, "categories": [{"id": abs(php_int(categories))}]})
 
 
 def _with_image_ids(gallery: Block) -> Block:
@@ -70,50 +82,41 @@ def _without_typographic_presets(navigation: Block) -> Block:
     return replace(navigation, attrs={**navigation.attrs, "style": style})
 
 
-# Context a block gives its descendants: context name -> (attribute, the attribute's default or None).
-PROVIDED_CONTEXT: dict[str, dict[str, tuple[str, Any]]] = {
-    "core/query": {
-        "queryId": ("queryId", None),
-        "query": ("query", {"postType": "post", "order": "desc", "orderBy": "date", "inherit": True}),
-        "displayLayout": ("displayLayout", {"type": "list"}),
-    },
-    "core/query-pagination": {"paginationArrow": ("paginationArrow", "none")},
+# Context a block gives its descendants (``providesContext``): context name -> attribute.
+PROVIDED_CONTEXT: dict[str, dict[str, str]] = {
+    "core/query": {"queryId": "queryId", "query": "query", "displayLayout": "displayLayout"},
+    "core/query-pagination": {"paginationArrow": "paginationArrow"},
     "core/navigation": {
-        **{
-            name: (name, None)
-            for name in (
-                "textColor",
-                "customTextColor",
-                "backgroundColor",
-                "customBackgroundColor",
-                "overlayTextColor",
-                "customOverlayTextColor",
-                "overlayBackgroundColor",
-                "customOverlayBackgroundColor",
-                "fontSize",
-                "customFontSize",
-                "style",
-                "orientation",
-            )
-        },
-        "showSubmenuIcon": ("showSubmenuIcon", True),
-        "openSubmenusOnClick": ("openSubmenusOnClick", False),
-        "maxNestingLevel": ("maxNestingLevel", 5),
+        name: name
+        for name in (
+            "textColor",
+            "customTextColor",
+            "backgroundColor",
+            "customBackgroundColor",
+            "overlayTextColor",
+            "customOverlayTextColor",
+            "overlayBackgroundColor",
+            "customOverlayBackgroundColor",
+            "fontSize",
+            "customFontSize",
+            "showSubmenuIcon",
+            "openSubmenusOnClick",
+            "style",
+            "orientation",
+            "maxNestingLevel",
+        )
     },
     "core/social-links": {
-        "openInNewTab": ("openInNewTab", False),
-        "showLabels": ("showLabels", False),
-        "iconColorValue": ("iconColorValue", None),
-        "iconBackgroundColorValue": ("iconBackgroundColorValue", None),
+        name: name for name in ("openInNewTab", "showLabels", "iconColorValue", "iconBackgroundColorValue")
     },
 }
 
 
 def provided_context(block: Block) -> dict[str, Any]:
-    """``WP_Block``'s child context: the provided attributes the block has (set or by default)."""
-    attrs = block.attrs if isinstance(block.attrs, dict) else {}
-    provided = {}
-    for name, (attribute, default) in PROVIDED_CONTEXT.get(block.name or "", {}).items():
-        if attribute in attrs or default is not None:
-            provided[name] = attrs.get(attribute, default)
+    """``WP_Block``'s child context: the provided attributes the block has (valid, or by default)."""
+    provides = PROVIDED_CONTEXT.get(block.name or "")
+    if not provides:
+        return block.context
+    attributes = block.attributes
+    provided = {name: attributes[attribute] for name, attribute in provides.items() if attribute in attributes}
     return {**block.context, **provided}

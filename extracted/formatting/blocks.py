@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from .block_attributes import prepared_attributes
 from .block_data import PREPARED_BLOCKS, prepared_block, provided_context
 from .block_supports import apply_block_supports
 from .types import RenderState
@@ -93,6 +94,7 @@ class Block:
     """A parsed block; ``name`` is None for HTML between blocks ("freeform")."""
 
     name: str | None
+    # The attributes as parsed (JSON of any shape); renderers read ``attributes``.
     attrs: Any = field(default_factory=dict)
     inner_blocks: list[Block] = field(default_factory=list)
     inner_html: str = ""
@@ -100,6 +102,12 @@ class Block:
     inner_content: list[str | None] = field(default_factory=list)
     # Block context: values its ancestors provide (``providesContext``), set while rendering.
     context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        """What its render callback gets (``WP_Block::$attributes``): the attributes of the wrong type
+        dropped, the declared defaults added. ``attrs`` (the parsed ones) are what block supports read."""
+        return prepared_attributes(self.name, self.attrs)
 
     def add_html(self, html: str) -> None:
         if html and html != "0":  # PHP's empty() also rejects "0"

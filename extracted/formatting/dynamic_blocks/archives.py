@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from ..blocks import Block
 from ..html import escape_html, escape_url
+from ..phpdata import php_string, php_truthy
 from ..texturize import wptexturize
 from ..types import RenderState, SiteData, SiteOptions
 from .dates import parse_mysql, php_date
@@ -81,13 +81,13 @@ def get_archives(data: SiteData, site: SiteOptions, kind: str, *, option: bool, 
 
 
 def render_archives(block: Block, site: SiteOptions, data: SiteData, state: RenderState) -> str:
-    attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
-    counts = bool(attrs.get("showPostCounts"))
-    kind = str(attrs.get("type", "monthly"))
-    if attrs.get("displayAsDropdown"):
+    attrs = block.attributes
+    counts = php_truthy(attrs.get("showPostCounts"))
+    kind = php_string(attrs.get("type", "monthly"))
+    if php_truthy(attrs.get("displayAsDropdown")):
         dropdown_id = state.next_unique_id("wp-block-archives-")
         options = get_archives(data, site, kind, option=True, counts=counts)
-        screen_reader = "" if attrs.get("showLabel", True) else " screen-reader-text"
+        screen_reader = "" if php_truthy(attrs.get("showLabel")) else " screen-reader-text"
         label = escape_html(LABELS.get(kind, "Select Post"))
         content = (
             f'<label for="{dropdown_id}" class="wp-block-archives__label{screen_reader}">Archives</label>\n'
@@ -95,10 +95,10 @@ def render_archives(block: Block, site: SiteOptions, data: SiteData, state: Rend
             'onchange="document.location.href=this.options[this.selectedIndex].value;">\n'
             f'\t\t<option value="">{label}</option>{options}</select>'
         )
-        wrapper = wrapper_attributes("core/archives", attrs, **{"class": " wp-block-archives-dropdown"})
+        wrapper = wrapper_attributes(block, **{"class": " wp-block-archives-dropdown"})
         return f"<div {wrapper}>{content}</div>"
     items = get_archives(data, site, kind, option=False, counts=counts)
-    wrapper = wrapper_attributes("core/archives", attrs, **{"class": " wp-block-archives-list"})
+    wrapper = wrapper_attributes(block, **{"class": " wp-block-archives-list"})
     if not items:
         return f"<div {wrapper}>No archives to show.</div>"
     return f"<ul {wrapper}>{items}</ul>"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..blocks import Block
 from ..kses import kses_post_text
 from ..phpdata import php_string, php_truthy
@@ -12,29 +10,25 @@ from .avatars import find_user, get_avatar, user_hash
 from .wrapper import wrapper_attributes
 
 
-def _attrs(block: Block) -> dict[str, Any]:
-    return block.attrs if isinstance(block.attrs, dict) else {}
-
-
 def render_post_author(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
-    attrs = {"avatarSize": 48, "showAvatar": True, **_attrs(block)}
+    attrs = block.attributes
     user = find_user(data, post.author)
     if not post.author:
         return ""
     classes = [f"items-justified-{php_string(attrs['itemsJustification'])}"] if "itemsJustification" in attrs else []
     if "textAlign" in attrs:
         classes.append(f"has-text-align-{php_string(attrs['textAlign'])}")
-    html = f"<div {wrapper_attributes('core/post-author', attrs, **{'class': ' '.join(classes)})}>"
-    if attrs.get("showAvatar"):
+    html = f"<div {wrapper_attributes(block, **{'class': ' '.join(classes)})}>"
+    if php_truthy(attrs.get("showAvatar")):
         image = get_avatar(user_hash(find_user(data, abs(post.author))), attrs["avatarSize"], site, data)
         html += (
             f'<div class="wp-block-post-author__avatar">{image if php_truthy(attrs.get("avatarSize")) else ""}</div>'
         )
     html += '<div class="wp-block-post-author__content">'
-    if attrs.get("byline"):
+    if php_truthy(attrs.get("byline")):
         html += f'<p class="wp-block-post-author__byline">{kses_post_text(php_string(attrs["byline"]))}</p>'
     html += f'<p class="wp-block-post-author__name">{user.display_name if user else ""}</p>'
-    if attrs.get("showBio"):
+    if php_truthy(attrs.get("showBio")):
         html += f'<p class="wp-block-post-author__bio">{user.description if user else ""}</p>'
     return html + "</div></div>"
 
@@ -43,6 +37,6 @@ def render_author_biography(block: Block, data: SiteData, post: SitePost) -> str
     user = find_user(data, post.author)
     if not post.author or not user or not user.description:
         return ""
-    attrs = _attrs(block)
-    extra = {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if "textAlign" in attrs else {}
-    return f"<div {wrapper_attributes('core/post-author-biography', attrs, **extra)}>{user.description}</div>"
+    align = block.attributes.get("textAlign")
+    extra = {"class": f"has-text-align-{php_string(align)}"} if php_truthy(align) else {}
+    return f"<div {wrapper_attributes(block, **extra)}>{user.description}</div>"

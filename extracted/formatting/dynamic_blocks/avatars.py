@@ -20,19 +20,12 @@ from ..phpdata import php_int, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..title import PHP_TRIM
 from ..types import SiteComment, SiteData, SiteOptions, SitePost, SiteUser
-from .attributes import Schema, prepared_attributes
 from .links import author_url
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
 
 DEFAULT_SIZE = 96
 DEFAULT_IMAGES = {"mm": "mm", "mystery": "mm", "mysteryman": "mm", "gravatar_default": ""}
-SCHEMA: Schema = {
-    "userId": ("number", None),
-    "size": ("number", 96),
-    "isLink": ("boolean", False),
-    "linkTarget": ("string", "_self"),
-}
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -142,7 +135,7 @@ def _link(url: str, target: str, label: str, image: str) -> str:
 
 def render_avatar(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     """The avatar block: the comment author's in a comment template, else the post author's (or a user's)."""
-    attrs = prepared_attributes(block.attrs, SCHEMA)
+    attrs = block.attributes
     style, classes = _image_styles(attrs)
     target = php_string(attrs["linkTarget"])
     comment_id = block.context.get("commentId")
@@ -179,4 +172,4 @@ def render_avatar(block: Block, site: SiteOptions, data: SiteData, post: SitePos
             label = f"({name} author archive, opens in a new tab)"
             image = _link(author_url(site, data, author_id), target, label, image)
     # WordPress formats the image with ``%2s``: padded to two characters.
-    return f"<div {wrapper_attributes('core/avatar', block.attrs)}>{image:>2}</div>"
+    return f"<div {wrapper_attributes(block)}>{image:>2}</div>"

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..blocks import Block
 from ..html import escape_attribute, escape_url
+from ..phpdata import php_truthy
 from ..types import RenderState, SiteData, SiteOptions, SiteTerm
 from .links import term_link
 from .terms import term_counts, term_descendants
@@ -138,7 +139,8 @@ def _dropdown(terms: list[SiteTerm], attrs: dict[str, Any], dropdown_id: str, co
 
 def render_categories(block: Block, site: SiteOptions, data: SiteData, state: RenderState) -> str:
     state.category_blocks += 1
-    attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
+    # The block's options are flags, read as PHP reads them (``! empty()``).
+    attrs = {name: php_truthy(value) for name, value in block.attributes.items()}
     terms, counts = _categories(data, attrs, term_counts(data))
     if attrs.get("displayAsDropdown"):
         dropdown_id = f"wp-block-categories-{state.category_blocks}"
@@ -146,8 +148,8 @@ def render_categories(block: Block, site: SiteOptions, data: SiteData, state: Re
         select = select.replace(
             "</select>", "</select>" + DROPDOWN_SCRIPT.format(id=dropdown_id, home=site.home_url), 1
         )
-        wrapper = wrapper_attributes("core/categories", attrs, **{"class": "wp-block-categories-dropdown"})
+        wrapper = wrapper_attributes(block, **{"class": "wp-block-categories-dropdown"})
         label = f'<label class="screen-reader-text" for="{dropdown_id}">Categories</label>'
         return f"<div {wrapper}>{label}{select}</div>"
-    wrapper = wrapper_attributes("core/categories", attrs, **{"class": "wp-block-categories-list"})
+    wrapper = wrapper_attributes(block, **{"class": "wp-block-categories-list"})
     return f"<ul {wrapper}>{_list(terms, attrs, site, data, counts)}</ul>"

@@ -8,7 +8,6 @@ comment (``thread_comments``: the link is the request's own URL).
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from ..blocks import Block
@@ -65,11 +64,9 @@ def cancel_reply_link(data: SiteData) -> str:
 def render_comment_form(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
     if post.comment_status != "open" or post.password_required:
         return ""
-    attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
-    classes = "comment-respond"
-    if "textAlign" in attrs:
-        classes += f" has-text-align-{php_string(attrs['textAlign'])}"
-    wrapper = wrapper_attributes("core/post-comments-form", attrs, **{"class": classes})
+    align = block.attributes.get("textAlign")
+    classes = "comment-respond" + (f" has-text-align-{php_string(align)}" if align is not None else "")
+    wrapper = wrapper_attributes(block, **{"class": classes})
     action = escape_url(f"{site.site_url}/wp-comments-post.php")
     submit = (
         '<p class="form-submit wp-block-button"><input name="submit" type="submit" id="submit" '

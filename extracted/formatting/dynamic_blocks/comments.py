@@ -11,7 +11,7 @@ from ..autop import wpautop
 from ..blocks import Block
 from ..excerpt import trim_words
 from ..html import escape_html, escape_url
-from ..phpdata import php_int
+from ..phpdata import php_int, php_truthy
 from ..strip_tags import strip_tags
 from ..title import get_the_title
 from ..types import SiteComment, SiteData, SiteOptions
@@ -20,7 +20,6 @@ from .dates import parse_mysql, php_date
 from .links import author_url, permalink
 from .wrapper import wrapper_attributes
 
-DEFAULTS: dict[str, Any] = {"commentsToShow": 5, "displayAvatar": True, "displayDate": True, "displayExcerpt": True}
 COMMENT_EXCERPT_LENGTH = 20
 
 
@@ -85,7 +84,9 @@ def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, dat
 
 
 def render_latest_comments(block: Block, site: SiteOptions, data: SiteData) -> str:
-    attrs = {**DEFAULTS, **(block.attrs if isinstance(block.attrs, dict) else {})}
+    attrs = block.attributes
+    for flag in ("displayAvatar", "displayDate", "displayExcerpt"):
+        attrs[flag] = php_truthy(attrs[flag])
     comments = latest_comments(data, php_int(attrs["commentsToShow"]))
     classes = [
         name
@@ -97,7 +98,7 @@ def render_latest_comments(block: Block, site: SiteOptions, data: SiteData) -> s
         )
         if shown
     ]
-    wrapper = wrapper_attributes("core/latest-comments", attrs, **{"class": " ".join(classes)})
+    wrapper = wrapper_attributes(block, **{"class": " ".join(classes)})
     if not comments:
         return f"<div {wrapper}>No comments to show.</div>"
     return f"<ol {wrapper}>{''.join(_comment(c, attrs, site, data) for c in comments)}</ol>"

@@ -16,7 +16,7 @@ from ..blocks import Block, BlockRenderer
 from ..comment import comment_text
 from ..errors import WordPressFatalError
 from ..html import escape_attribute, escape_url, sanitize_html_class
-from ..phpdata import php_string
+from ..phpdata import php_string, php_truthy
 from ..title import get_the_title
 from ..types import RenderState, SiteComment, SiteData, SiteOptions, SitePost
 from .comments import comment_author
@@ -29,15 +29,8 @@ def post_comments(data: SiteData, post_id: int) -> list[SiteComment]:
     return sorted((c for c in data.comments if c.post_id == post_id), key=lambda c: (c.date_gmt, c.id))
 
 
-def _attrs(block: Block) -> dict[str, Any]:
-    return block.attrs if isinstance(block.attrs, dict) else {}
-
-
 def _text_align(attrs: dict[str, Any]) -> dict[str, str]:
-    return {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if attrs.get("textAlign") else {}
-
-
-def _text_align_set(attrs: dict[str, Any]) -> dict[str, str]:
+    """The alignment class of a block with an alignment set (``isset``)."""
     return {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if attrs.get("textAlign") is not None else {}
 
 
@@ -45,20 +38,20 @@ def render_comments_title(block: Block, data: SiteData, post: SitePost) -> str:
     count = len(post_comments(data, post.id))
     if not count or post.password_required:
         return ""
-    attrs = {"showPostTitle": True, "showCommentsCount": True, **_attrs(block)}
+    attrs = block.attributes
+    with_title, with_count = php_truthy(attrs.get("showPostTitle")), php_truthy(attrs.get("showCommentsCount"))
     title = f"&#8220;{get_the_title(post)}&#8221;"
-    if attrs["showCommentsCount"] and attrs["showPostTitle"]:
+    if with_count and with_title:
         text = f"One response to {title}" if count == 1 else f"{count} responses to {title}"
-    elif attrs["showCommentsCount"]:
+    elif with_count:
         text = "One response" if count == 1 else f"{count} responses"
-    elif attrs["showPostTitle"]:
+    elif with_title:
         text = f"Response to {title}" if count == 1 else f"Responses to {title}"
     else:
         text = "Response" if count == 1 else "Responses"
-    tag = f"h{php_string(attrs.get('level', 2))}"
-    return (
-        f'<{tag} id="comments" {wrapper_attributes("core/comments-title", attrs, **_text_align(attrs))}>{text}</{tag}>'
-    )
+    tag = f"h{php_string(attrs['level'])}" if attrs.get("level") is not None else "h2"
+    align = {"class": f"has-text-align-{php_string(attrs['textAlign'])}"} if php_truthy(attrs.get("textAlign")) else {}
+    return f'<{tag} id="comments" {wrapper_attributes(block, **align)}>{text}</{tag}>'
 
 
 def comment_classes(comment: SiteComment, data: SiteData, post: SitePost, state: RenderState, depth: int) -> str:
@@ -127,7 +120,7 @@ def render_comment_template(
     if not post.id or not comments or post.password_required:
         return ""
     thread = _Thread(block, renderer, data, post, replies, site.thread_comments_depth)
-    return f"<ol {wrapper_attributes('core/comment-template', block.attrs)}>{thread.items(comments, 1)}</ol>"
+    return f"<ol {wrapper_attributes(block)}>{thread.items(comments, 1)}</ol>"
 
 
 def render_comment_reply_link(block: Block, site: SiteOptions, data: SiteData) -> str:
@@ -150,8 +143,7 @@ def render_comment_reply_link(block: Block, site: SiteOptions, data: SiteData) -
         f'data-postid="{post.id}" data-belowelement="comment-{comment.id}" data-respondelement="respond" '
         f"data-replyto=\"{reply_to}\" aria-label='{reply_to}'>Reply</a>"
     )
-    attrs = _attrs(block)
-    wrapper = wrapper_attributes("core/comment-reply-link", attrs, **_text_align_set(attrs))
+    wrapper = wrapper_attributes(block, **_text_align(block.attributes))
     return f"<div {wrapper}>{link}</div>"
 
 
@@ -164,13 +156,13 @@ def render_comment_author_name(block: Block, site: SiteOptions, data: SiteData) 
     comment = _comment(block, data)
     if comment is None:
         return ""
-    attrs = {"isLink": True, "linkTarget": "_self", **_attrs(block)}
+    attrs = block.attributes
     author = comment_author(comment, data)
     url = "" if comment.author_url == "http://" else escape_url(comment.author_url)
-    if url and attrs["isLink"] and attrs["linkTarget"]:
+    if url and php_truthy(attrs.get("isLink")) and php_truthy(attrs.get("linkTarget")):
         target = escape_attribute(php_string(attrs["linkTarget"]))
         author = f'<a rel="external nofollow ugc" href="{escape_url(url)}" target="{target}" >{author}</a>'
-    wrapper = wrapper_attributes("core/comment-author-name", attrs, **_text_align(attrs))
+    wrapper = wrapper_attributes(block, **_text_align(attrs))
     return f"<div {wrapper}>{author}</div>"
 
 
@@ -179,23 +171,22 @@ def render_comment_date(block: Block, site: SiteOptions, data: SiteData) -> str:
     moment = parse_mysql(comment.date) if comment else None
     if comment is None:
         return ""
-    attrs = {"isLink": True, **_attrs(block)}
-    fmt = php_string(attrs.get("format")) or site.date_format
+    attrs = block.attributes
+    fmt = php_string(attrs["format"]) if php_truthy(attrs.get("format")) else site.date_format
     shown = php_date(fmt, moment) if moment else ""
-    if attrs["isLink"]:
+    if php_truthy(attrs.get("isLink")):
         post = data.post(comment.post_id)
         link = permalink(site, data, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
         shown = f'<a href="{escape_url(link)}">{shown}</a>'
     machine = escape_attribute(php_date("c", moment)) if moment else ""
-    return f'<div {wrapper_attributes("core/comment-date", attrs)}><time datetime="{machine}">{shown}</time></div>'
+    return f'<div {wrapper_attributes(block)}><time datetime="{machine}">{shown}</time></div>'
 
 
 def render_comment_content(block: Block, site: SiteOptions, data: SiteData) -> str:
     comment = _comment(block, data)
     if comment is None or not comment.content:
         return ""
-    attrs = _attrs(block)
-    wrapper = wrapper_attributes("core/comment-content", attrs, **_text_align(attrs))
+    wrapper = wrapper_attributes(block, **_text_align(block.attributes))
     return f"<div {wrapper}>{comment_text(comment.content, site=site)}</div>"
 
 

@@ -19,25 +19,9 @@ from ..safecss import safecss_filter_attr
 from ..strip_tags import strip_tags
 from ..title import PHP_TRIM, get_the_title
 from ..types import SiteData, SiteOptions, SitePost
-from .attributes import Schema, prepared_attributes
 from .links import post_permalink
 from .style_engine import get_styles
 from .wrapper import wrapper_attributes
-
-SCHEMA: Schema = {
-    "isLink": ("boolean", False),
-    "width": ("string", None),
-    "height": ("string", None),
-    "scale": ("string", "cover"),
-    "sizeSlug": ("string", None),
-    "rel": ("string", ""),
-    "linkTarget": ("string", "_self"),
-    "overlayColor": ("string", None),
-    "customOverlayColor": ("string", None),
-    "dimRatio": ("number", 0),
-    "gradient": ("string", None),
-    "customGradient": ("string", None),
-}
 
 
 def _path(data: Any, *keys: str) -> Any:
@@ -94,7 +78,7 @@ def post_thumbnail(post: SitePost, size: str, site: SiteOptions, extra: dict[str
 
 
 def render_featured_image(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
-    attrs = prepared_attributes(block.attrs, SCHEMA)
+    attrs = block.attributes
     is_link = php_truthy(attrs.get("isLink"))
     size = php_string(attrs["sizeSlug"]) if attrs.get("sizeSlug") is not None else "post-thumbnail"
     extra = border_attributes(attrs)
@@ -116,4 +100,4 @@ def render_featured_image(block: Block, site: SiteOptions, data: SiteData, post:
     else:
         image += _overlay(attrs)
     width = {"style": f"width:{php_string(attrs['width'])};"} if php_truthy(attrs.get("width")) else {}
-    return f"<figure {wrapper_attributes('core/post-featured-image', block.attrs, **width)}>{image}</figure>"
+    return f"<figure {wrapper_attributes(block, **width)}>{image}</figure>"

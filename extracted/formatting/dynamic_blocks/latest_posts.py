@@ -10,26 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ..blocks import Block
+from ..errors import WordPressFatalError
 from ..html import escape_url
-from ..phpdata import php_int, php_string
+from ..phpdata import php_int, php_string, php_truthy
 from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
 from .dates import parse_mysql, php_date
 from .links import post_permalink
 from .wrapper import wrapper_attributes
-
-DEFAULTS: dict[str, Any] = {
-    "postsToShow": 5,
-    "displayPostContent": False,
-    "displayPostContentRadio": "excerpt",
-    "excerptLength": 55,
-    "displayAuthor": False,
-    "displayPostDate": False,
-    "postLayout": "list",
-    "columns": 3,
-    "order": "desc",
-    "orderBy": "date",
-}
 
 # What a visitor sees instead of a protected post's excerpt.
 PROTECTED = "This content is password protected."
@@ -43,13 +31,13 @@ def _absint(value: Any) -> int:
 
 
 def _category_ids(categories: Any) -> list[int] | None:
+    """``array_column($categories, 'id')``: the ids of the categories chosen (None: no choice)."""
     if categories is None:
         return None
-    if isinstance(categories, str):  # the block's old format: one id as a string
-        return [_absint(categories)] if categories else None
-    if isinstance(categories, list):
-        return [_absint(c.get("id")) for c in categories if isinstance(c, dict)]
-    return None
+    if not isinstance(categories, dict | list):  # "" or false: an empty list to the schema, not to PHP
+        raise WordPressFatalError("array_column(): the latest posts block's categories are not an array")
+    rows = categories.values() if isinstance(categories, dict) else categories
+    return [_absint(row["id"]) for row in rows if isinstance(row, dict) and "id" in row]
 
 
 def latest_posts(data: SiteData, attrs: dict[str, Any]) -> list[SitePost]:
@@ -75,32 +63,31 @@ def _list_item(
     link = escape_url(post_permalink(site, data, post))
     title = get_the_title(post) or "(no title)"
     html = f'<li><a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
-    if attrs.get("displayAuthor"):
+    if php_truthy(attrs.get("displayAuthor")):
         author = next((u.display_name for u in data.users if u.id == post.author), "")
         if author:
             html += f'<div class="wp-block-latest-posts__post-author">by {author}</div>'
-    if attrs.get("displayPostDate"):
+    if php_truthy(attrs.get("displayPostDate")):
         moment = parse_mysql(post.date)
         machine, shown = (php_date("c", moment), php_date(site.date_format, moment)) if moment else ("", "")
         html += f'<time datetime="{machine}" class="wp-block-latest-posts__post-date">{shown}</time>'
-    if attrs.get("displayPostContent") and attrs.get("displayPostContentRadio") == "excerpt":
-        shown = PROTECTED if post.password_required else excerpt(post, int(attrs["excerptLength"]))
+    if php_truthy(attrs.get("displayPostContent")) and attrs.get("displayPostContentRadio") == "excerpt":
+        shown = PROTECTED if post.password_required else excerpt(post, php_int(attrs["excerptLength"]))
         html += f'<div class="wp-block-latest-posts__post-excerpt">{shown}</div>'
     return html + "</li>\n"
 
 
 def render_latest_posts(block: Block, site: SiteOptions, data: SiteData, excerpt: ExcerptRenderer) -> str:
-    given = block.attrs if isinstance(block.attrs, dict) else {}
-    attrs = {**DEFAULTS, **given}
+    attrs = block.attributes
     items = "".join(_list_item(post, attrs, site, data, excerpt) for post in latest_posts(data, attrs))
     classes = ["wp-block-latest-posts__list"]
     if attrs.get("postLayout") == "grid":
         classes.append("is-grid")
         if "columns" in attrs:
             classes.append(f"columns-{php_string(attrs['columns'])}")
-    if attrs.get("displayPostDate"):
+    if php_truthy(attrs.get("displayPostDate")):
         classes.append("has-dates")
-    if attrs.get("displayAuthor"):
+    if php_truthy(attrs.get("displayAuthor")):
         classes.append("has-author")
-    wrapper = wrapper_attributes("core/latest-posts", attrs, **{"class": " ".join(classes)})
+    wrapper = wrapper_attributes(block, **{"class": " ".join(classes)})
     return f"<ul {wrapper}>{items}</ul>"

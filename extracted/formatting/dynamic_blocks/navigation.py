@@ -20,35 +20,8 @@ from ..html import escape_attribute
 from ..phpdata import nested, php_numeric, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..types import PostContext, SiteData, SitePost
-from .attributes import Schema, prepared_attributes
 from .wrapper import wrapper_attributes
 
-# block.json attributes of the navigation block (type, default).
-SCHEMA: Schema = {
-    "ref": ("number", None),
-    **{
-        name: ("string", None)
-        for name in (
-            "textColor",
-            "customTextColor",
-            "rgbTextColor",
-            "backgroundColor",
-            "customBackgroundColor",
-            "rgbBackgroundColor",
-            "__unstableLocation",
-            "overlayBackgroundColor",
-            "customOverlayBackgroundColor",
-            "overlayTextColor",
-            "customOverlayTextColor",
-        )
-    },
-    "showSubmenuIcon": ("boolean", True),
-    "openSubmenusOnClick": ("boolean", False),
-    "overlayMenu": ("string", "mobile"),
-    "icon": ("string", "handle"),
-    "hasIcon": ("boolean", True),
-    "maxNestingLevel": ("number", 5),
-}
 LISTED_ITEMS = frozenset(
     {"core/navigation-link", "core/home-link", "core/site-title", "core/site-logo", "core/navigation-submenu"}
 )
@@ -187,7 +160,7 @@ def render_navigation(block: Block, renderer: BlockRenderer, data: SiteData, cur
     state = renderer.state
     if block.inner_blocks:  # WordPress's first, discarded, rendering of the block's own items
         renderer.render_inner(block, provided_context(block))
-    attrs = prepared_attributes(block.attrs, SCHEMA)
+    attrs = block.attributes
     for color in ("Text", "Background"):
         if attrs.get(f"rgb{color}Color") is not None and not php_truthy(attrs.get(f"{color.lower()}Color")):
             attrs[f"custom{color}Color"] = attrs[f"rgb{color}Color"]
@@ -235,8 +208,7 @@ def render_navigation(block: Block, renderer: BlockRenderer, data: SiteData, cur
         name = f"{name} {state.navigation_names[name]}"
     styles = php_string(attrs.get("styles", ""))
     wrapper = wrapper_attributes(
-        "core/navigation",
-        block.attrs,
+        block,
         **{"class": " ".join(classes), "style": styles + style, "aria-label": name},
     )
     modal = state.next_unique_id("modal-")

@@ -20,7 +20,6 @@ from ..html import escape_attribute, escape_url
 from ..kses import kses_post_text
 from ..phpdata import nested, php_string, php_truthy
 from ..types import SiteData, SiteOptions
-from .attributes import Schema, prepared_attributes
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
 
@@ -101,22 +100,6 @@ def _render_children(block: Block, renderer: BlockRenderer) -> str:
     return "".join(renderer.render(child, context) for child in block.inner_blocks)
 
 
-# block.json attributes of the links (type, default).
-LINK_SCHEMA: Schema = {
-    "label": ("string", None),
-    "type": ("string", None),
-    "description": ("string", None),
-    "rel": ("string", None),
-    "id": ("number", None),
-    "opensInNewTab": ("boolean", False),
-    "url": ("string", None),
-    "title": ("string", None),
-    "kind": ("string", None),
-    "isTopLevelLink": ("boolean", None),
-    "isTopLevelItem": ("boolean", None),
-}
-
-
 def _post_id(value: Any) -> int | None:
     """The post ``get_post`` finds for an id: None for no post (0 is the current post)."""
     number = float(php_string(value).strip())
@@ -147,23 +130,23 @@ def _anchor_attributes(attrs: Mapping[str, Any], active: bool) -> str:
     return html
 
 
-def _item_wrapper(name: str, block: Block, attrs: Mapping[str, Any], in_submenu: bool, classes: str) -> str:
+def _item_wrapper(block: Block, in_submenu: bool, classes: str) -> str:
     colors, style = item_colors(block.context, in_submenu)
     sizes, size_style = context_font_size(block.context)
     own = " ".join(colors + sizes).strip()
-    return wrapper_attributes(name, attrs, **{"class": own + classes, "style": style + size_style})
+    return wrapper_attributes(block, **{"class": own + classes, "style": style + size_style})
 
 
 def render_navigation_link(block: Block, renderer: BlockRenderer, data: SiteData, current: int) -> str:
     _discarded_rendering(block, renderer)
-    attrs = prepared_attributes(block.attrs, LINK_SCHEMA)
+    attrs = block.attributes
     if _unpublished(attrs, data, current) or not php_truthy(attrs.get("label")):
         return ""
     has_submenu = bool(block.inner_blocks)
     in_submenu = "isTopLevelLink" in attrs and not attrs["isTopLevelLink"]
     # The current item is the page's queried object: a REST request has none.
     classes = " wp-block-navigation-item" + (" has-child" if has_submenu else "")
-    html = f"<li {_item_wrapper('core/navigation-link', block, attrs, in_submenu, classes)}>"
+    html = f"<li {_item_wrapper(block, in_submenu, classes)}>"
     html += '<a class="wp-block-navigation-item__content" '
     if attrs.get("url") is not None:
         html += f' href="{escape_url(php_string(attrs["url"]))}"'
@@ -182,7 +165,7 @@ def render_navigation_link(block: Block, renderer: BlockRenderer, data: SiteData
 
 def render_navigation_submenu(block: Block, renderer: BlockRenderer, data: SiteData, current: int) -> str:
     _discarded_rendering(block, renderer)
-    attrs = prepared_attributes(block.attrs, LINK_SCHEMA)
+    attrs = block.attributes
     if _unpublished(attrs, data, current) or not php_truthy(attrs.get("label")):
         return ""
     context = block.context
@@ -201,7 +184,7 @@ def render_navigation_submenu(block: Block, renderer: BlockRenderer, data: SiteD
     )
     label = kses_post_text(php_string(attrs["label"])) if attrs.get("label") is not None else ""
     aria_label = escape_attribute(f"{strip_all_tags(label)} submenu")
-    html = f"<li {_item_wrapper('core/navigation-submenu', block, attrs, in_submenu, classes)}>"
+    html = f"<li {_item_wrapper(block, in_submenu, classes)}>"
     if not on_click:
         html += '<a class="wp-block-navigation-item__content"'
         url = php_string(attrs.get("url"))
@@ -226,7 +209,7 @@ def render_navigation_submenu(block: Block, renderer: BlockRenderer, data: SiteD
 
 
 def render_home_link(block: Block, site: SiteOptions) -> str:
-    attrs = prepared_attributes(block.attrs, {"label": ("string", None)})
+    attrs = block.attributes
     if not php_truthy(attrs.get("label")):
         return ""
     context = block.context
@@ -251,7 +234,7 @@ def render_home_link(block: Block, site: SiteOptions) -> str:
     elif nested(context, "style", "typography", "fontSize") is not None:
         style += f"font-size: {php_string(nested(context, 'style', 'typography', 'fontSize'))};"
     wrapper = wrapper_attributes(
-        "core/home-link", attrs, **{"class": " ".join(classes).strip() + " wp-block-navigation-item", "style": style}
+        block, **{"class": " ".join(classes).strip() + " wp-block-navigation-item", "style": style}
     )
     # WordPress's markup has the stray quote before rel (and no aria-current: a REST request is no home page).
     return (

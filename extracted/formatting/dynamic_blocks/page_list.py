@@ -165,8 +165,7 @@ def render_page_list(block: Block, site: SiteOptions, data: SiteData, current: i
         show_icons=php_truthy(context.get("showSubmenuIcon", False)),
     )
     wrapper = wrapper_attributes(
-        "core/page-list",
-        block.attrs,
+        block,
         **{"class": " ".join(colors.classes + font_classes).strip(), "style": colors.style + font_style},
     )
     return f"<ul {wrapper}>{tree.items(0, 0)}</ul>"

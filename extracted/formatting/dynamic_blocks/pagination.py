@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..blocks import Block
 from ..html import escape_html, escape_url
-from ..phpdata import php_int, php_string
+from ..phpdata import php_int, php_string, php_truthy
 from ..query_string import QueryValue, add_query_arg, parse_str, urlencode_deep
 from ..types import SiteData
 from .query import matching_posts, page_key, page_size, request_query, requested_page
@@ -57,12 +57,12 @@ def _arrow(block: Block, side: str) -> str:
 def render_next(block: Block, data: SiteData) -> str:
     if _query(block) is None or page_count(block, data) in (0, 1):
         return ""
-    attrs = block.attrs if isinstance(block.attrs, dict) else {}
-    label = escape_html(php_string(attrs["label"])) if attrs.get("label") else "Next Page"
+    given = block.attributes.get("label")
+    label = escape_html(php_string(given)) if php_truthy(given) else "Next Page"
     requested_page(block, data)
     request = urlsplit(data.request_url)
     href = add_query_arg(request.path + ("?" + request.query if request.query else ""), {page_key(block): "2"})
-    wrapper = wrapper_attributes("core/query-pagination-next", attrs)
+    wrapper = wrapper_attributes(block)
     return f'<a href="{escape_url(href)}" {wrapper}>{label}{_arrow(block, "next")}</a>'
 
 
@@ -94,7 +94,7 @@ def render_numbers(block: Block, data: SiteData) -> str:
         elif dots:
             links.append('<span class="page-numbers dots">&hellip;</span>')
             dots = False
-    wrapper = wrapper_attributes("core/query-pagination-numbers", block.attrs)
+    wrapper = wrapper_attributes(block)
     return f"<div {wrapper}>{chr(10).join(links)}</div>"
 
 
@@ -124,5 +124,5 @@ def _php_int(value: QueryValue) -> int:
 def render_pagination(block: Block, content: str) -> str:
     if not content.strip():
         return ""
-    wrapper = wrapper_attributes("core/query-pagination", block.attrs, **{"aria-label": "Pagination"})
+    wrapper = wrapper_attributes(block, **{"aria-label": "Pagination"})
     return f"<nav {wrapper}>{content}</nav>"

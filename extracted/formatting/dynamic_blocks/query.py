@@ -157,7 +157,7 @@ def render_post_template(block: Block, renderer: BlockRenderer, data: SiteData) 
         + "</li>"
         for post in posts
     )
-    return f"<ul {wrapper_attributes('core/post-template', block.attrs, **{'class': classes})}>{items}</ul>"
+    return f"<ul {wrapper_attributes(block, **{'class': classes})}>{items}</ul>"
 
 
 def render_no_results(block: Block, content: str, data: SiteData) -> str:
@@ -170,4 +170,4 @@ def render_no_results(block: Block, content: str, data: SiteData) -> str:
     requested_page(block, data)
     if query_posts(data, query):
         return ""
-    return f"<div {wrapper_attributes('core/query-no-results', block.attrs)}>{content}</div>"
+    return f"<div {wrapper_attributes(block)}>{content}</div>"

@@ -14,5 +14,5 @@ NOT_A_PAGE_VIEW = frozenset({"core/post-navigation-link", "core/term-description
 
 def render_query_title(block: Block, saved: str) -> str:
     """Empty for the title of an archive or a search (the only kinds in WordPress 6.1)."""
-    kind = block.attrs.get("type") if isinstance(block.attrs, dict) else None
+    kind = block.attributes.get("type")
     return "" if kind in (None, "", "archive", "search") else saved

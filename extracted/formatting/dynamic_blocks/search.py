@@ -12,18 +12,11 @@ from typing import Any
 from ..blocks import Block
 from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_int, php_numeric, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..types import RenderState, SiteOptions
 from .wrapper import wrapper_attributes
 
-DEFAULTS: dict[str, Any] = {
-    "showLabel": True,
-    "placeholder": "",
-    "buttonPosition": "button-outside",
-    "buttonUseIcon": False,
-    "query": {},
-}
 POSITION_CLASSES = {
     "button-inside": "wp-block-search__button-inside",
     "button-outside": "wp-block-search__button-outside",
@@ -46,9 +39,8 @@ TYPOGRAPHY_STYLES = (
     ("lineHeight", "line-height"),
     ("textTransform", "text-transform"),
 )
+BACKGROUNDS = ("background", "gradient")
 CAMEL_HUMP = re.compile(r"(?<!^)[A-Z]")
-LEADING_INTEGER = re.compile(r"\s*[+-]?\d+")
-NUMERIC = re.compile(r"\s*[+-]?\d+(\.\d+)?")
 
 
 def _style(attrs: dict[str, Any], *path: str) -> Any:
@@ -56,11 +48,6 @@ def _style(attrs: dict[str, Any], *path: str) -> Any:
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
     return value
-
-
-def _php_intval(value: Any) -> int:
-    match = LEADING_INTEGER.match(php_string(value))
-    return int(match.group()) if match else 0
 
 
 class _Styles:
@@ -84,7 +71,7 @@ def _border(attrs: dict[str, Any], styles: _Styles, inside: bool) -> None:
     for prop in ("width", "color", "style"):
         for side in (None, "top", "right", "bottom", "left"):
             given = _style(attrs, "border", side, prop) if side else _style(attrs, "border", prop)
-            if not given:
+            if not php_truthy(given):
                 continue
             value = php_string(given)
             if prop == "color" and side and "var:preset|color|" in value:
@@ -96,7 +83,7 @@ def _border(attrs: dict[str, Any], styles: _Styles, inside: bool) -> None:
                 styles.button.append(declaration)
                 styles.input.append(declaration)
     radius = _style(attrs, "border", "radius")
-    if not radius:
+    if not php_truthy(radius):
         return
     corners = radius.items() if isinstance(radius, dict) else [(None, radius)]
     for corner, given in corners:
@@ -106,30 +93,30 @@ def _border(attrs: dict[str, Any], styles: _Styles, inside: bool) -> None:
         name = (
             f"border-{CAMEL_HUMP.sub(lambda m: '-' + m.group(), corner).lower()}-radius" if corner else "border-radius"
         )
-        if corner is None and NUMERIC.fullmatch(value):
+        if corner is None and php_numeric(given):
             value += "px"
         styles.input.append(f"{name}: {escape_attribute(value)};")
         styles.button.append(f"{name}: {escape_attribute(value)};")
-        if inside and _php_intval(value) != 0:
+        if inside and php_int(value) != 0:
             styles.wrapper.append(f"{name}: calc({escape_attribute(value)} + 4px);")
 
 
 def _styles(attrs: dict[str, Any]) -> _Styles:
     styles = _Styles()
     inside = attrs.get("buttonPosition") == "button-inside"
-    if attrs.get("width") and attrs.get("widthUnit") and attrs.get("buttonPosition") != "button-only":
-        styles.wrapper.append(
-            f"width: {_php_intval(attrs['width'])}{escape_attribute(php_string(attrs['widthUnit']))};"
-        )
+    has_width = php_truthy(attrs.get("width")) and php_truthy(attrs.get("widthUnit"))
+    if has_width and attrs.get("buttonPosition") != "button-only":
+        width = php_int(escape_attribute(php_string(attrs["width"])))
+        styles.wrapper.append(f"width: {width}{escape_attribute(php_string(attrs['widthUnit']))};")
     _border(attrs, styles, inside)
     for key, prop in (("text", "color"), ("background", "background-color"), ("gradient", "background")):
-        if _style(attrs, "color", key):
+        if php_truthy(_style(attrs, "color", key)):
             styles.button.append(f"{prop}: {php_string(_style(attrs, 'color', key))};")
     typography = escape_attribute(
         "".join(
             f"{prop}: {php_string(_style(attrs, 'typography', key))};"
             for key, prop in TYPOGRAPHY_STYLES
-            if _style(attrs, "typography", key)
+            if php_truthy(_style(attrs, "typography", key))
         )
     )
     if typography:
@@ -137,7 +124,7 @@ def _styles(attrs: dict[str, Any]) -> _Styles:
         styles.button.append(typography)
         styles.input.append(typography)
     decoration = _style(attrs, "typography", "textDecoration")
-    if decoration:
+    if php_truthy(decoration):
         declaration = f"text-decoration: {escape_attribute(php_string(decoration))};"
         styles.button.append(declaration)
         if attrs.get("showLabel") is not False:
@@ -147,17 +134,20 @@ def _styles(attrs: dict[str, Any]) -> _Styles:
 
 def _color_classes(attrs: dict[str, Any]) -> str:
     classes = []
-    if attrs.get("textColor"):
+    if php_truthy(attrs.get("textColor")):
         classes.append(f"has-text-color has-{php_string(attrs['textColor'])}-color")
-    elif _style(attrs, "color", "text"):
+    elif php_truthy(_style(attrs, "color", "text")):
         classes.append("has-text-color")
-    if any((attrs.get("backgroundColor"), attrs.get("gradient"), _style(attrs, "color", "background"))) or _style(
-        attrs, "color", "gradient"
-    ):
+    backgrounds = (
+        attrs.get("backgroundColor"),
+        attrs.get("gradient"),
+        *(_style(attrs, "color", k) for k in BACKGROUNDS),
+    )
+    if any(php_truthy(background) for background in backgrounds):
         classes.append("has-background")
-    if attrs.get("backgroundColor"):
+    if php_truthy(attrs.get("backgroundColor")):
         classes.append(f"has-{php_string(attrs['backgroundColor'])}-background-color")
-    if attrs.get("gradient"):
+    if php_truthy(attrs.get("gradient")):
         classes.append(f"has-{php_string(attrs['gradient'])}-gradient-background")
     return " ".join(classes)
 
@@ -166,14 +156,15 @@ def _typography_classes(attrs: dict[str, Any]) -> str:
     classes = [
         f"has-{escape_attribute(php_string(attrs[key]))}-{kind}"
         for key, kind in (("fontSize", "font-size"), ("fontFamily", "font-family"))
-        if attrs.get(key)
+        if php_truthy(attrs.get(key))
     ]
     return " ".join(classes)
 
 
 def _border_color_classes(attrs: dict[str, Any]) -> str:
-    classes = ["has-border-color"] if _style(attrs, "border", "color") or attrs.get("borderColor") else []
-    if attrs.get("borderColor"):
+    named = php_truthy(attrs.get("borderColor"))
+    classes = ["has-border-color"] if php_truthy(_style(attrs, "border", "color")) or named else []
+    if named:
         classes.append(f"has-{escape_attribute(php_string(attrs['borderColor']))}-border-color")
     return " ".join(classes)
 
@@ -181,23 +172,24 @@ def _border_color_classes(attrs: dict[str, Any]) -> str:
 def _block_classes(attrs: dict[str, Any]) -> str:
     position = attrs.get("buttonPosition")
     classes = [POSITION_CLASSES[position]] if position in POSITION_CLASSES else []
-    if "buttonUseIcon" in attrs and position and position != "no-button":
-        classes.append("wp-block-search__icon-button" if attrs["buttonUseIcon"] else "wp-block-search__text-button")
+    if "buttonUseIcon" in attrs and php_truthy(position) and position != "no-button":
+        icon = php_truthy(attrs["buttonUseIcon"])
+        classes.append("wp-block-search__icon-button" if icon else "wp-block-search__text-button")
     return " ".join(classes)
 
 
 def render_search(block: Block, site: SiteOptions, state: RenderState) -> str:
-    given = block.attrs if isinstance(block.attrs, dict) else {}
-    attrs: dict[str, Any] = {**DEFAULTS, "label": "Search", "buttonText": "Search", **given}
+    # Blocks of old versions have no label or button text: they get the old default.
+    attrs = {"label": "Search", "buttonText": "Search", **block.attributes}
     input_id = state.next_unique_id("wp-block-search__input-")
     position = attrs.get("buttonPosition")
     inside = position == "button-inside"
     styles = _styles(attrs)
     typography = _typography_classes(attrs)
     border_colors = _border_color_classes(attrs)
-    label_text = php_string(attrs["label"]) if attrs.get("label") else "Search"
+    label_text = php_string(attrs["label"]) if php_truthy(attrs.get("label")) else "Search"
     label = f'<label for="{input_id}" class="wp-block-search__label screen-reader-text">{label_text}</label>'
-    if attrs.get("showLabel") and attrs.get("label"):
+    if php_truthy(attrs.get("showLabel")) and php_truthy(attrs.get("label")):
         label_classes = escape_attribute(" ".join(filter(None, ["wp-block-search__label", typography])))
         label = (
             f'<label for="{input_id}" class="{label_classes}" {_Styles.attribute(styles.label)}>{label_text}</label>'
@@ -213,7 +205,7 @@ def render_search(block: Block, site: SiteOptions, state: RenderState) -> str:
             f'{escape_attribute(" ".join(input_classes))}" name="s" value="" '
             f'placeholder="{placeholder}" {_Styles.attribute(styles.input)} required />'
         )
-    query = attrs.get("query") or {}
+    query: Any = attrs["query"] if php_truthy(attrs.get("query")) else {}
     hidden = "".join(
         f'<input type="hidden" name="{escape_attribute(php_string(k))}" value="{escape_attribute(php_string(v))}" />'
         for k, v in (query.items() if isinstance(query, dict) else enumerate(query))
@@ -223,8 +215,9 @@ def render_search(block: Block, site: SiteOptions, state: RenderState) -> str:
         button_classes = ["wp-block-search__button"] + [c for c in (_color_classes(attrs), typography) if c]
         if not inside and border_colors:
             button_classes.append(border_colors)
-        aria_label, inner = "", php_string(attrs["buttonText"]) if attrs.get("buttonText") else ""
-        if attrs.get("buttonUseIcon"):
+        text = attrs.get("buttonText")
+        aria_label, inner = "", php_string(text) if php_truthy(text) else ""
+        if php_truthy(attrs.get("buttonUseIcon")):
             aria_label = f'aria-label="{escape_attribute(strip_all_tags(php_string(attrs["buttonText"])))}"'
             button_classes.append("has-icon")
             inner = ICON
@@ -238,7 +231,7 @@ def render_search(block: Block, site: SiteOptions, state: RenderState) -> str:
         f'<div class="wp-block-search__inside-wrapper {wrapper_class}" {_Styles.attribute(styles.wrapper)}>'
         f"{field}{hidden}{button}</div>"
     )
-    wrapper = wrapper_attributes("core/search", attrs, **{"class": _block_classes(attrs)})
+    wrapper = wrapper_attributes(block, **{"class": _block_classes(attrs)})
     return (
         f'<form role="search" method="get" action="{escape_url(site.home_url + "/")}" {wrapper}>{label}{fields}</form>'
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..blocks import Block
 from ..html import escape_html, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_string, php_truthy
 from .wrapper import wrapper_attributes
 
 # WordPress's services (name and SVG icon by slug), exported from social-link.php.
@@ -40,18 +40,20 @@ def _color_styles(context: dict[str, Any]) -> str:
 
 
 def render_social_link(block: Block) -> str:
-    attrs = block.attrs if isinstance(block.attrs, dict) else {}
+    attrs = block.attributes
     url = php_string(attrs.get("url") or "")
     if not url or url == "0":
         return ""
     service = php_string(attrs.get("service", "Icon"))
     label = php_string(attrs["label"]) if "label" in attrs else _service(service, "name")
-    rel_target = 'rel="noopener nofollow" target="_blank"' if block.context.get("openInNewTab") else ""
+    rel_target = 'rel="noopener nofollow" target="_blank"' if php_truthy(block.context.get("openInNewTab")) else ""
     style = _color_styles(block.context)
     extra = {"class": f"wp-social-link wp-social-link-{service}", **({"style": style} if style else {})}
-    label_class = "wp-block-social-link-label" + ("" if block.context.get("showLabels") else " screen-reader-text")
+    label_class = "wp-block-social-link-label" + (
+        "" if php_truthy(block.context.get("showLabels")) else " screen-reader-text"
+    )
     return (
-        f"<li {wrapper_attributes('core/social-link', attrs, **extra)}>"
+        f"<li {wrapper_attributes(block, **extra)}>"
         f'<a href="{escape_url(_with_scheme(url))}" {rel_target} class="wp-block-social-link-anchor">'
         f'{_service(service, "icon")}<span class="{label_class}">{escape_html(label)}</span></a></li>'
     )

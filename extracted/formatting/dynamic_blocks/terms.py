@@ -13,7 +13,7 @@ from typing import Any
 
 from ..blocks import Block
 from ..html import escape_attribute, escape_html, escape_url
-from ..phpdata import php_int, php_string
+from ..phpdata import php_int, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..types import SiteData, SiteOptions, SitePost, SiteTerm
 from .links import term_link
@@ -25,13 +25,6 @@ NATURAL_PIECES = re.compile(r"(\d+)")
 WHITESPACE = re.compile(r"\s+")
 STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
 TAXONOMY_NAMES = {"post_tag": "tags", "category": "categories"}
-DEFAULTS: dict[str, Any] = {
-    "taxonomy": "post_tag",
-    "showTagCounts": False,
-    "numberOfTags": 45,
-    "smallestFontSize": "8pt",
-    "largestFontSize": "22pt",
-}
 
 
 def term_counts(data: SiteData) -> Counter[int]:
@@ -102,7 +95,7 @@ def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
         count = counts[term.id]
         items = f"{count} item" if count == 1 else f"{count} items"
         size = php_float(smallest + (scaled[term.id] - low) * step).replace(",", ".") + unit
-        shown_count = f'<span class="tag-link-count"> ({count})</span>' if attrs["showTagCounts"] else ""
+        shown_count = f'<span class="tag-link-count"> ({count})</span>' if php_truthy(attrs["showTagCounts"]) else ""
         links.append(
             f'<a href="{escape_url(term_link(site, data, term))}" class="tag-cloud-link tag-link-{term.id} '
             f'tag-link-position-{position}" style="font-size: {escape_attribute(size)};" '
@@ -112,14 +105,14 @@ def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
 
 
 def render_tag_cloud(block: Block, site: SiteOptions, data: SiteData) -> str:
-    attrs = {**DEFAULTS, **(block.attrs if isinstance(block.attrs, dict) else {})}
+    attrs = block.attributes
     cloud = tag_cloud(data, site, attrs)
     if not cloud:
         name = TAXONOMY_NAMES.get(php_string(attrs["taxonomy"]), "tags")
         cloud = escape_html(
             f"Your site doesn&#8217;t have any {name}, so there&#8217;s nothing to display here at the moment."
         )
-    return f"<p {wrapper_attributes('core/tag-cloud', attrs)}>{cloud}</p>"
+    return f"<p {wrapper_attributes(block)}>{cloud}</p>"
 
 
 def post_terms(data: SiteData, post: SitePost, taxonomy: str) -> list[SiteTerm]:
@@ -129,7 +122,7 @@ def post_terms(data: SiteData, post: SitePost, taxonomy: str) -> list[SiteTerm]:
 
 
 def render_post_terms(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
-    attrs: dict[str, Any] = block.attrs if isinstance(block.attrs, dict) else {}
+    attrs = block.attributes
     taxonomy = attrs.get("term")
     if not isinstance(taxonomy, str) or taxonomy not in ("category", "post_tag"):
         return ""
@@ -139,17 +132,17 @@ def render_post_terms(block: Block, site: SiteOptions, data: SiteData, post: Sit
     classes = f"taxonomy-{taxonomy}"
     if "textAlign" in attrs:
         classes += f" has-text-align-{php_string(attrs['textAlign'])}"
-    separator = php_string(attrs.get("separator", ", ")) or " "
+    separator = php_string(attrs["separator"]) if php_truthy(attrs.get("separator")) else " "
     # The wrapper goes through ``wp_kses_post`` with the prefix: its inline style is filtered.
     wrapper = STYLE_ATTRIBUTE.sub(
         lambda m: f'style="{safecss_filter_attr(m.group(1))}"',
-        wrapper_attributes("core/post-terms", attrs, **{"class": classes}),
+        wrapper_attributes(block, **{"class": classes}),
     )
     html = f"<div {wrapper}>"
-    if attrs.get("prefix"):
+    if php_truthy(attrs.get("prefix")):
         html += f'<span class="wp-block-post-terms__prefix">{php_string(attrs["prefix"])}</span>'
     links = [f'<a href="{escape_url(term_link(site, data, t))}" rel="tag">{t.name}</a>' for t in terms]
     html += f'<span class="wp-block-post-terms__separator">{escape_html(separator)}</span>'.join(links)
-    if attrs.get("suffix"):
+    if php_truthy(attrs.get("suffix")):
         html += f'<span class="wp-block-post-terms__suffix">{php_string(attrs["suffix"])}</span>'
     return html + "</div>"

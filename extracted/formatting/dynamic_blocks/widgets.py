@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..blocks import Block
 from ..errors import UnsupportedContentError
 from ..html import escape_attribute, escape_html, escape_url
-from ..phpdata import php_string
+from ..phpdata import php_string, php_truthy
 from ..types import SiteData, SiteOptions, SitePost
 from .links import login_url, post_permalink
 from .wrapper import wrapper_attributes
@@ -34,13 +32,9 @@ LOGIN_FORM = (
 )
 
 
-def attributes_of(block: Block) -> dict[str, Any]:
-    return block.attrs if isinstance(block.attrs, dict) else {}
-
-
 def render_rss(block: Block, site: SiteOptions, data: SiteData) -> str:
     """Offline, every feed fails to download: WordPress shows the error (or refuses the site's own feed)."""
-    url = php_string(attributes_of(block).get("feedURL", "")).rstrip("/\\")
+    url = php_string(block.attributes.get("feedURL", "")).rstrip("/\\")
     if url in (site.site_url, site.home_url):
         return PLACEHOLDER.format(RSS_LOOP)
     # SimplePie makes an empty URL ``http://?#``, which WordPress's HTTP API refuses before anything else.
@@ -54,22 +48,22 @@ def render_rss(block: Block, site: SiteOptions, data: SiteData) -> str:
 
 def render_loginout(block: Block, site: SiteOptions, data: SiteData) -> str:
     """What an anonymous visitor sees: a login link, or the login form."""
-    attrs = attributes_of(block)
+    attrs = block.attributes
     classes = "logged-out"
-    redirect = data.request_url if attrs.get("redirectToCurrent", True) else ""
+    redirect = data.request_url if php_truthy(attrs.get("redirectToCurrent")) else ""
     contents = f'<a href="{escape_url(login_url(site, redirect))}">Log in</a>'
-    if attrs.get("displayLoginAsForm"):
+    if php_truthy(attrs.get("displayLoginAsForm")):
         classes += " has-login-form"
         action = escape_url(f"{site.site_url}/wp-login.php")
         contents = LOGIN_FORM.format(action=action, redirect=escape_url(data.request_url))
-    return f"<div {wrapper_attributes('core/loginout', attrs, **{'class': classes})}>{contents}</div>"
+    return f"<div {wrapper_attributes(block, **{'class': classes})}>{contents}</div>"
 
 
 def render_read_more(block: Block, site: SiteOptions, data: SiteData, post: SitePost) -> str:
-    attrs = attributes_of(block)
+    attrs = block.attributes
     justify = attrs.get("justifyContent")
-    extra = {"class": f"is-justified-{php_string(justify)}"} if justify else {}
-    text = php_string(attrs.get("content")) if attrs.get("content") else "Read more"
-    target = escape_attribute(php_string(attrs.get("linkTarget", "_self")))
-    wrapper = wrapper_attributes("core/read-more", attrs, **extra)
+    extra = {"class": f"is-justified-{php_string(justify)}"} if php_truthy(justify) else {}
+    text = php_string(attrs["content"]) if php_truthy(attrs.get("content")) else "Read more"
+    target = escape_attribute(php_string(attrs.get("linkTarget")))
+    wrapper = wrapper_attributes(block, **extra)
     return f'<a {wrapper} href="{post_permalink(site, data, post)}" target="{target}">{text}</a>'

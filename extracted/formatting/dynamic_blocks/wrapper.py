@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..blocks import Block
 from ..html import escape_attribute
 from ..phpdata import php_string, php_truthy
 from .style_engine import get_styles
@@ -315,9 +316,12 @@ def supports_attributes(name: str, attrs: Any) -> dict[str, str]:
     return found
 
 
-def wrapper_attributes(name: str, attrs: Any, **extra: str) -> str:
-    """``get_block_wrapper_attributes($extra)``: style and class merged (the caller's first), then the rest."""
-    new = supports_attributes(name, attrs)
+def wrapper_attributes(block: Block, **extra: str) -> str:
+    """``get_block_wrapper_attributes($extra)``: style and class merged (the caller's first), then the rest.
+
+    Supports read the block's parsed attributes (``WP_Block_Supports::$block_to_render``), not the
+    prepared ones its renderer gets: a wrong-typed ``className`` still shows, defaults do not."""
+    new = supports_attributes(block.name or "", block.attrs)
     merged: dict[str, str] = {}
     for key in ("style", "class"):
         parts = [value for value in (extra.get(key), new.get(key)) if php_truthy(value)]
