@@ -34,19 +34,23 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
-NGINX_CONF = """
+_NGINX_PREAMBLE = """
 daemon off;
 master_process on;
 user root;
 worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
+pid {tmp}/NAME.pid;
+error_log {tmp}/NAME-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
     client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
     uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
     keepalive_requests 1000000;
+"""
+NGINX_CONF = (
+    _NGINX_PREAMBLE.replace("NAME", "nginx")
+    + """
     upstream static_upstream {{ server 127.0.0.1:{static_port}; keepalive 64; }}
     server {{
         listen 127.0.0.1:{static_port};
@@ -63,19 +67,10 @@ http {{
     }}
 }}
 """
-CANDIDATE_CONF = """
-daemon off;
-master_process on;
-user root;
-worker_processes 1;
-pid {tmp}/candidate.pid;
-error_log {tmp}/candidate-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
-    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-    keepalive_requests 1000000;
+)
+CANDIDATE_CONF = (
+    _NGINX_PREAMBLE.replace("NAME", "candidate")
+    + """
     server {{
         listen 127.0.0.1:{port};
         location / {{ root {tmp}/www; default_type application/json; }}
@@ -86,6 +81,7 @@ http {{
     }}
 }}
 """
+)
 PAUSES_MS = (0, 1, 5)  # wrk's pause between one connection's requests in the shadow-cost runs
 BUSY_LOOP = ["chrt", "--idle", "0", sys.executable, "-c", "while True: pass"]
 
