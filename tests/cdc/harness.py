@@ -115,8 +115,10 @@ class Connector:
             self.proc = subprocess.Popen(self.command(), cwd=REPOSITORY, stdout=log, stderr=log)
         return self
 
-    def run_to_exit(self, timeout: float = 60) -> tuple[int, str]:
-        """Run in the foreground (for refusals): exit code and stderr."""
+    def run_to_exit(self, timeout: float = 150) -> tuple[int, str]:
+        """Run in the foreground (for refusals): exit code and stderr. The timeout outlasts the
+        connector's own bounded Kafka waits (init_transactions and the offset read, 30 s each): a
+        busy broker once took a CI run past 60 s before the refusal being tested."""
         done = subprocess.run(self.command(), cwd=REPOSITORY, capture_output=True, timeout=timeout, check=False)
         return done.returncode, done.stderr.decode()
 
