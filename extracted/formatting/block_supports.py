@@ -14,7 +14,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
-from .phpdata import php_serialize, php_string, php_truthy
+from .phpdata import nested, php_serialize, php_string, php_truthy
 from .types import RenderState
 
 if TYPE_CHECKING:
@@ -59,14 +59,6 @@ FIRST_TAG = re.compile(r"<[^>]+>")
 NOT_TITLE_CHARACTER = re.compile(r"[^a-z0-9_-]+")
 
 
-def _path(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
-
-
 def _php_array(block: Block) -> dict[str, Any]:
     return {
         "blockName": block.name,
@@ -80,7 +72,7 @@ def _php_array(block: Block) -> dict[str, Any]:
 def elements_support(html: str, block: Block) -> str:
     if not html or block.name in COLOR_SERIALIZATION_SKIPPED:
         return html
-    if _path(block.attrs, "style", "elements", "link", "color", "text") is None:
+    if nested(block.attrs, "style", "elements", "link", "color", "text") is None:
         return html
     serialized = php_serialize(_php_array(block))
     class_name = "wp-elements-" + hashlib.md5(serialized.encode()).hexdigest()
@@ -160,7 +152,7 @@ def layout_support(html: str, name: str | None, attrs: Any, state: RenderState) 
     layout_class = LAYOUT_CLASSES.get(layout_type) if isinstance(layout_type, str) else None
     if layout_class:
         classes.append(layout_class)
-    gap = None if name in GAP_SERIALIZATION_SKIPPED else _sanitized_gap(_path(attrs, "style", "spacing", "blockGap"))
+    gap = None if name in GAP_SERIALIZATION_SKIPPED else _sanitized_gap(nested(attrs, "style", "spacing", "blockGap"))
     if _needs_stylesheet(layout, layout_type, gap):
         classes.append(container)
     return html.replace('class="', f'class="{" ".join(classes)} ', 1)
@@ -168,7 +160,7 @@ def layout_support(html: str, name: str | None, attrs: Any, state: RenderState) 
 
 def duotone_support(html: str, block: Block, state: RenderState) -> str:
     """A block with a duotone filter gets the filter's class (its SVG and CSS go to the page, not here)."""
-    colors = _path(block.attrs, "style", "color", "duotone")
+    colors = nested(block.attrs, "style", "color", "duotone")
     if block.name not in DUOTONE_BLOCKS or colors is None:
         return html
     key = "-".join(map(str, colors)) if isinstance(colors, list) else str(colors)

@@ -14,7 +14,7 @@ from typing import Any
 from ..attachments import attachment_image
 from ..blocks import Block
 from ..html import escape_attribute
-from ..phpdata import php_string, php_truthy
+from ..phpdata import nested, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..strip_tags import strip_tags
 from ..title import PHP_TRIM, get_the_title
@@ -24,26 +24,18 @@ from .style_engine import get_styles
 from .wrapper import wrapper_attributes
 
 
-def _path(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
-            return None
-        data = data[key]
-    return data
-
-
 def border_attributes(attrs: Mapping[str, Any]) -> dict[str, str]:
     """The block's borders as the image's (and the overlay's) class and inline style."""
     border: dict[str, Any] = {
-        key: _path(attrs, "style", "border", key)
+        key: nested(attrs, "style", "border", key)
         for key in ("radius", "style", "width")
-        if _path(attrs, "style", "border", key) is not None
+        if nested(attrs, "style", "border", key) is not None
     }
     preset = f"var:preset|color|{php_string(attrs['borderColor'])}" if "borderColor" in attrs else None
-    border["color"] = preset or _path(attrs, "style", "border", "color")
+    border["color"] = preset or nested(attrs, "style", "border", "color")
     for side in ("top", "right", "bottom", "left"):
-        values = _path(attrs, "style", "border", side)
-        border[side] = {key: _path(values, key) for key in ("color", "style", "width")}
+        values = nested(attrs, "style", "border", side)
+        border[side] = {key: nested(values, key) for key in ("color", "style", "width")}
     return get_styles({"border": border}).attributes()
 
 

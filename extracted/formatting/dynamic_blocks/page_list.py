@@ -17,7 +17,7 @@ from ..blocks import Block
 from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_html, escape_url
 from ..kses import kses_post_text
-from ..phpdata import php_string, php_truthy
+from ..phpdata import nested, php_string, php_truthy
 from ..types import SiteData, SiteOptions, SitePost
 from .links import post_permalink
 from .navigation_links import SUBMENU_ICON, context_font_size
@@ -32,14 +32,6 @@ def _ancestors(pages: dict[int, SitePost], page_id: int) -> set[int]:
         found.add(parent)
         parent = pages[parent].parent if parent in pages else 0
     return found
-
-
-def _path(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,7 @@ class Colors:
             ("background", "background-color", "has-background", "background-color"),
         ):
             named, custom = f"{kind}Color", f"custom{kind.title()}Color"
-            styled = _path(context, "style", "color", kind)
+            styled = nested(context, "style", "color", kind)
             if styled is not None or custom in context or named in context:
                 classes.append(has_class)
             if named in context:
