@@ -573,14 +573,17 @@ async def test_a_stale_connection_is_retried_once_on_a_fresh_one(
     assert upstream.conns[0].requests[1] == upstream.conns[1].requests[0]
 
 
-async def test_a_stale_connection_is_retried_only_once(transport: UpstreamTransport) -> None:
-    async def script(conn: Conn) -> None:
+async def hang_up_on_the_second_request(conn: Conn) -> None:
+    """The first connection answers once, then closes on the next request (stale when reused);
+    later connections close without answering."""
+    await conn.read_request()
+    if conn.number == 0:
+        await conn.send(OK)
         await conn.read_request()
-        if conn.number == 0:
-            await conn.send(OK)
-            await conn.read_request()
 
-    async with Upstream(script) as upstream:
+
+async def test_a_stale_connection_is_retried_only_once(transport: UpstreamTransport) -> None:
+    async with Upstream(hang_up_on_the_second_request) as upstream:
         await fetch(transport, upstream.url)
         with pytest.raises(UpstreamConnectError, match="before answering"):
             await fetch(transport, upstream.url)
@@ -588,13 +591,7 @@ async def test_a_stale_connection_is_retried_only_once(transport: UpstreamTransp
 
 
 async def test_a_streamed_body_is_not_replayed_on_a_stale_connection(transport: UpstreamTransport) -> None:
-    async def script(conn: Conn) -> None:
-        await conn.read_request()
-        if conn.number == 0:
-            await conn.send(OK)
-            await conn.read_request()
-
-    async with Upstream(script) as upstream:
+    async with Upstream(hang_up_on_the_second_request) as upstream:
         await fetch(transport, upstream.url)
         with pytest.raises(UpstreamConnectError):
             await fetch(transport, upstream.url, "POST", body=stream(b"once"))
