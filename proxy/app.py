@@ -13,7 +13,17 @@ from typing import Any, Protocol
 from proxy.errors import UpstreamError, UpstreamTimeoutError
 from proxy.headers import downstream_response_headers, get_header, upstream_request_headers
 from proxy.routing import decide
-from proxy.types import Decision, RawHeaders, Route, RouteTable, Target, Transport, UpstreamResponse
+from proxy.types import (
+    Decision,
+    KeptReason,
+    RawHeaders,
+    RequestClass,
+    Route,
+    RouteTable,
+    Target,
+    Transport,
+    UpstreamResponse,
+)
 from proxy.validate import request_problem
 
 log = logging.getLogger("proxy")
@@ -54,8 +64,17 @@ class ShadowSink(Protocol):
 
 class Observer(Protocol):
     def request_done(
-        self, route: str, served_by: Target, status: int, seconds: float, fallback: str | None
-    ) -> None: ...
+        self,
+        route: str,
+        served_by: Target,
+        status: int,
+        seconds: float,
+        fallback: str | None,
+        *,
+        kept: KeptReason | None = None,
+        personal: frozenset[RequestClass] = frozenset(),
+    ) -> None:
+        """One answered request. ``kept``/``personal``: see ``Decision`` (counted per route)."""
 
 
 @dataclass
@@ -67,7 +86,17 @@ class ProxySettings:
 
 
 class _NullObserver:
-    def request_done(self, route: str, served_by: Target, status: int, seconds: float, fallback: str | None) -> None:
+    def request_done(
+        self,
+        route: str,
+        served_by: Target,
+        status: int,
+        seconds: float,
+        fallback: str | None,
+        *,
+        kept: KeptReason | None = None,
+        personal: frozenset[RequestClass] = frozenset(),
+    ) -> None:
         return None
 
 

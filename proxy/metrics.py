@@ -22,7 +22,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from proxy.types import Target
+from proxy.types import KeptReason, RequestClass, Target
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
@@ -111,7 +111,17 @@ class TrafficObserver:
             bucket = self._pending[route] = RouteTraffic()
         return bucket
 
-    def request_done(self, route: str, served_by: Target, status: int, seconds: float, fallback: str | None) -> None:
+    def request_done(
+        self,
+        route: str,
+        served_by: Target,
+        status: int,
+        seconds: float,
+        fallback: str | None,
+        *,
+        kept: KeptReason | None = None,
+        personal: frozenset[RequestClass] = frozenset(),
+    ) -> None:
         key = (route, served_by, status // 100)
         with self._lock:
             tally = self._answered.get(key)

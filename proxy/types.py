@@ -13,6 +13,10 @@ RawHeaders = list[tuple[bytes, bytes]]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+DRY_RUN_HEADER = b"x-strangler-dry-run"
+"""Sent (value ``1``) on shadow copies of routes with a dry-run contract: the service answers what it
+would do without doing it. A visitor's own header of that name is dropped before any upstream sees it."""
+
 
 class Mode(enum.StrEnum):
     """How a route's traffic is split between WordPress (legacy) and its service."""
@@ -28,12 +32,33 @@ class Target(enum.StrEnum):
     SERVICE = "service"
 
 
+class RequestClass(enum.StrEnum):
+    """Why a request is *personal*: it carries WordPress credentials or per-visitor state, so its answer
+    may differ from an anonymous visitor's. Decided by ``proxy.visitor.classify`` before any route."""
+
+    LOGGED_IN = "logged_in"  # wordpress_logged_in_<hash>, wordpress_sec_<hash>, wordpress_<hash> cookies
+    AUTHORIZATION = "authorization"  # Authorization header: application passwords, basic, bearer
+    NONCE = "nonce"  # X-WP-Nonce header or _wpnonce parameter
+    POST_PASSWORD = "post_password"  # wp-postpass_<hash> cookie
+    COMMENTER = "commenter"  # comment_author_<hash>, comment_author_email_<hash>, comment_author_url_<hash>
+    PREVIEW = "preview"  # preview=true, preview_id, preview_nonce
+
+
+class KeptReason(enum.StrEnum):
+    """Why a request that matched a service's route was answered by WordPress whatever the route's mode."""
+
+    PERSONAL = "personal"  # a personal request the route's service does not declare it handles
+    URL_FORM = "url_form"  # a form of the URL the service is not known to read as WordPress does
+
+
 @dataclass(frozen=True)
 class ShadowRules:
     sample_percent: float = 100.0
     methods: frozenset[str] = SAFE_METHODS
     forward_credentials: bool = False
     noise_sample_percent: float = 10.0
+    #: the service honours DRY_RUN_HEADER; required to shadow unsafe methods (never done twice)
+    dry_run: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,9 @@ class Route:
     fallback: bool = True
     shadow: ShadowRules = field(default_factory=ShadowRules)
     compare: CompareRules = field(default_factory=CompareRules)
+    #: personal request classes this route's service answers itself; any other personal request goes
+    #: to WordPress in every mode
+    personal: frozenset[RequestClass] = frozenset()
     line: int | None = None
 
 
@@ -82,6 +110,12 @@ class Decision:
     target: Target
     shadow: bool = False
     set_visitor_cookie: str | None = None
+    #: the personal classes the request carries (empty: anonymous)
+    personal: frozenset[RequestClass] = frozenset()
+    #: set when a matched route's service was bypassed for who is asking or for the URL's form
+    kept: KeptReason | None = None
+    #: the effective method (``_method`` or ``X-HTTP-Method-Override`` over the real one)
+    method: str = "GET"
 
     @property
     def route_name(self) -> str:
