@@ -9,7 +9,8 @@ from typing import Any
 
 from proxy.parity.html import diff_html
 from proxy.parity.jsondiff import diff_json
-from proxy.parity.paths import generalise, ignored, is_noise
+from proxy.parity.ordering import order_equivalent
+from proxy.parity.paths import Token, generalise, ignored, is_noise
 from proxy.parity.types import Difference, HttpResponse, ParityResult, ParityRules
 
 _NOT_JSON = object()
@@ -85,6 +86,31 @@ def _body_differences(
     return [_byte_difference(left, right)], 0
 
 
+def _id_of(item: Any) -> Any:
+    return item.get("id") if isinstance(item, dict) else None
+
+
+def _only_reordered(legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules) -> bool:
+    """Whether the two JSON lists differ only in the order of items with equal sort keys."""
+    if rules.order is None:
+        return False
+    left, right = _parse_json(decoded_body(legacy)), _parse_json(decoded_body(candidate))
+    if not isinstance(left, list) or not isinstance(right, list):
+        return False
+    if [_id_of(item) for item in left] == [_id_of(item) for item in right]:
+        return False  # same order: the difference is elsewhere (a value, or the bytes of the same JSON)
+    position = {id(item): index for index, item in enumerate(left)}
+
+    def items_equal(legacy_item: Any, candidate_item: Any) -> bool:
+        prefix: tuple[Token, ...] = (position[id(legacy_item)],)  # paths as in the legacy answer
+        return not any(
+            not ignored(rules.ignore, tokens) and not is_noise(difference.path, rules.noise)
+            for tokens, difference in diff_json(legacy_item, candidate_item, prefix)
+        )
+
+    return order_equivalent(left, right, rules.order, items_equal)
+
+
 def compare_responses(legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules | None = None) -> ParityResult:
     rules = rules or ParityRules()
     found: list[Difference] = []
@@ -95,10 +121,13 @@ def compare_responses(legacy: HttpResponse, candidate: HttpResponse, rules: Pari
         if left != right:
             found.append(Difference(f"headers.{name.lower()}", "header", left, right))
     body, skipped = _body_differences(legacy, candidate, rules)
+    reordered: tuple[Difference, ...] = ()
+    if any(not is_noise(d.path, rules.noise) for d in body) and _only_reordered(legacy, candidate, rules):
+        reordered, body = tuple(body), []
     found.extend(body)
     real = tuple(d for d in found if not is_noise(d.path, rules.noise))
     noise = tuple(d for d in found if is_noise(d.path, rules.noise))
-    return ParityResult(real, noise, skipped)
+    return ParityResult(real, noise, skipped, reordered)
 
 
 def detect_noise(first: HttpResponse, second: HttpResponse, rules: ParityRules | None = None) -> frozenset[str]:

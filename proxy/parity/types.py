@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from proxy.parity.ordering import SortSpec
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class ParityRules:
     headers: tuple[str, ...] = ("content-type",)
     ignore: tuple[str, ...] = ()  # JSON path patterns: `$.a.b`, `$[*].x`, `$..x`, `$.a.*`
     noise: frozenset[str] = field(default_factory=frozenset)  # generalised paths known to be noise
+    #: the request's collection order (proxy.parity.ordering.sort_spec): lets tie order be told apart
+    order: SortSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,17 @@ class ParityResult:
     differences: tuple[Difference, ...]  # real mismatches
     noise: tuple[Difference, ...] = ()  # differences in fields known to be noisy
     ignored: int = 0  # differences in ignored paths
+    #: body differences explained by WordPress's undefined order of items with equal sort keys
+    reordered: tuple[Difference, ...] = ()
 
     @property
     def match(self) -> bool:
         return not self.differences
+
+    @property
+    def equivalent(self) -> bool:
+        """No real difference, but the items with equal sort keys are arranged otherwise."""
+        return self.match and bool(self.reordered)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,4 +74,5 @@ class ParityResult:
             "differences": [d.to_dict() for d in self.differences],
             "noise": [d.to_dict() for d in self.noise],
             "ignored": self.ignored,
+            "reordered": [d.to_dict() for d in self.reordered],
         }
