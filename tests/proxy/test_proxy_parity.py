@@ -94,3 +94,16 @@ def test_noise_detection_like_diffy() -> None:
     assert [d.path for d in result.noise] == ["$[0].nonce", "$[1].nonce"]
     only_noise = compare_responses(first, second, ParityRules(noise=noise))
     assert only_noise.match and len(only_noise.noise) == 2
+
+
+def test_arrays_of_items_are_aligned_by_id() -> None:
+    items = [{"id": n, "title": f"t{n}"} for n in range(1, 7)]
+    # 9 added in front, 2 changed, 3 moved to the end, 5 missing
+    candidate = [{"id": 9, "title": "new"}, items[0], {**items[1], "title": "changed"}, items[3], items[5], items[2]]
+    result = compare_responses(response(items), response(candidate))
+    assert [(d.path, d.kind, d.legacy, d.candidate) for d in result.differences] == [
+        ("$[2]", "moved", 2, 5),
+        ("$[4]", "missing", {"object_keys": ["id", "title"]}, None),
+        ("$[0]", "extra", None, {"object_keys": ["id", "title"]}),
+        ("$[1].title", "value", "t2", "changed"),
+    ]
