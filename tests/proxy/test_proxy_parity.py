@@ -107,3 +107,9 @@ def test_arrays_of_items_are_aligned_by_id() -> None:
         ("$[0]", "extra", None, {"object_keys": ["id", "title"]}),
         ("$[1].title", "value", "t2", "changed"),
     ]
+
+
+def test_whole_items_are_never_learned_as_noise() -> None:
+    first = response([{"id": 1, "t": "a"}, {"id": 2, "t": "b"}])
+    second = response([{"id": 2, "t": "b"}, {"id": 1, "t": "a"}])
+    assert detect_noise(first, second) == frozenset()
