@@ -9,8 +9,9 @@ from typing import Any
 
 from proxy.parity.html import diff_html
 from proxy.parity.jsondiff import diff_json
+from proxy.parity.noise import is_noise_difference, noise_entry
 from proxy.parity.ordering import order_equivalent
-from proxy.parity.paths import Token, generalise, ignored, is_noise
+from proxy.parity.paths import Token, ignored
 from proxy.parity.types import Difference, HttpResponse, ParityResult, ParityRules
 
 _NOT_JSON = object()
@@ -104,7 +105,7 @@ def _only_reordered(legacy: HttpResponse, candidate: HttpResponse, rules: Parity
     def items_equal(legacy_item: Any, candidate_item: Any) -> bool:
         prefix: tuple[Token, ...] = (position[id(legacy_item)],)  # paths as in the legacy answer
         return not any(
-            not ignored(rules.ignore, tokens) and not is_noise(difference.path, rules.noise)
+            not ignored(rules.ignore, tokens) and not is_noise_difference(difference, rules.noise)
             for tokens, difference in diff_json(legacy_item, candidate_item, prefix)
         )
 
@@ -122,18 +123,20 @@ def compare_responses(legacy: HttpResponse, candidate: HttpResponse, rules: Pari
             found.append(Difference(f"headers.{name.lower()}", "header", left, right))
     body, skipped = _body_differences(legacy, candidate, rules)
     reordered: tuple[Difference, ...] = ()
-    if any(not is_noise(d.path, rules.noise) for d in body) and _only_reordered(legacy, candidate, rules):
+    if any(not is_noise_difference(d, rules.noise) for d in body) and _only_reordered(legacy, candidate, rules):
         reordered, body = tuple(body), []
     found.extend(body)
-    real = tuple(d for d in found if not is_noise(d.path, rules.noise))
-    noise = tuple(d for d in found if is_noise(d.path, rules.noise))
+    noisy = [is_noise_difference(d, rules.noise) for d in found]
+    real = tuple(d for d, is_noisy in zip(found, noisy, strict=True) if not is_noisy)
+    noise = tuple(d for d, is_noisy in zip(found, noisy, strict=True) if is_noisy)
     return ParityResult(real, noise, skipped, reordered)
 
 
 def detect_noise(first: HttpResponse, second: HttpResponse, rules: ParityRules | None = None) -> frozenset[str]:
-    """Generalised paths that differ between two answers of the same system to the same request."""
+    """Noise entries (generalised paths, or paths with a value template: see ``noise``) for what differs
+    between two answers of the same system to the same request."""
     plain = ParityRules(headers=(rules or ParityRules()).headers, ignore=(rules or ParityRules()).ignore)
-    paths = (generalise(d.path) for d in compare_responses(first, second, plain).differences)
+    paths = (noise_entry(d) for d in compare_responses(first, second, plain).differences)
     # A whole item of a list (`$[*]`: moved, missing or added) as noise would hide every field of every
     # item; WordPress's own two answers differing in their items is no field to learn.
     return frozenset(path for path in paths if not path.endswith("[*]"))
