@@ -22,13 +22,30 @@ class RouteConfigError(ProxyError):
 class UpstreamError(ProxyError):
     """Forwarding to an upstream (WordPress or a service) failed."""
 
+    #: False only when provably none of the request reached the upstream, so it cannot have acted on
+    #: it: only then may a request that is not safe be sent elsewhere (a write is never done twice)
+    request_sent: bool = True
+
 
 class UpstreamConnectError(UpstreamError):
-    """The upstream could not be reached (refused, reset, DNS...)."""
+    """The upstream could not be reached, or dropped the connection (refused, reset, DNS...)."""
+
+
+class UpstreamNotSentError(UpstreamConnectError):
+    """Nothing of the request was sent: no connection could be established (refused, unreachable, DNS,
+    TLS handshake), or the connection was gone before the request's first byte was written."""
+
+    request_sent = False
 
 
 class UpstreamTimeoutError(UpstreamError):
     """The upstream did not answer (headers) within the route's timeout."""
+
+
+class UpstreamConnectTimeoutError(UpstreamTimeoutError):
+    """No connection could be established within the timeout: nothing of the request was sent."""
+
+    request_sent = False
 
 
 class StoreError(ProxyError):

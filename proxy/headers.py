@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
-from proxy.types import RawHeaders
+from proxy.types import DRY_RUN_HEADER, RawHeaders
 
 HOP_BY_HOP = frozenset(
     {
@@ -20,6 +20,9 @@ HOP_BY_HOP = frozenset(
     }
 )
 CREDENTIAL_HEADERS = frozenset({b"cookie", b"authorization"})
+# Set by the proxy only: a visitor's own would let anyone make a service skip a real write (dry run),
+# or claim a forwarding chain the proxy did not see.
+_PROXY_SET = (b"x-forwarded-proto", b"x-forwarded-host", DRY_RUN_HEADER)
 
 
 def _connection_tokens(headers: RawHeaders) -> frozenset[bytes]:
@@ -46,7 +49,8 @@ def get_header(headers: RawHeaders, name: bytes) -> bytes | None:
 def upstream_request_headers(
     headers: RawHeaders, client_ip: str | None, scheme: str, strip_credentials: bool = False
 ) -> RawHeaders:
-    """Visitor headers as sent upstream: Host kept, X-Forwarded-For appended, -Proto/-Host set."""
+    """Visitor headers as sent upstream: Host kept, X-Forwarded-For appended, -Proto/-Host set; the
+    visitor's own ``X-Strangler-Dry-Run`` dropped (only the proxy sends it, on dry-run shadow copies)."""
     out: RawHeaders = []
     forwarded_for: bytes | None = None
     host: bytes | None = None
@@ -55,7 +59,7 @@ def upstream_request_headers(
         if lower == b"x-forwarded-for":
             forwarded_for = value if forwarded_for is None else forwarded_for + b", " + value
             continue
-        if lower in (b"x-forwarded-proto", b"x-forwarded-host"):
+        if lower in _PROXY_SET:
             continue
         if strip_credentials and lower in CREDENTIAL_HEADERS:
             continue

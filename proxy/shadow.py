@@ -1,6 +1,7 @@
 """Shadow mirroring: after the visitor got WordPress's answer, the request is replayed to the
-service through a bounded queue (drops counted) and both answers are compared. For a sample,
-WordPress is asked a second time and the fields that differ between its own answers become noise."""
+service through a bounded queue (drops counted) and both answers are compared. For a sample of safe
+requests, WordPress is asked a second time and the fields that differ between its own answers become
+noise. Copies of a route with a dry-run contract carry ``X-Strangler-Dry-Run: 1``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from proxy.metrics import COMPARISONS, SHADOW_QUEUE, TrafficObserver
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
 from proxy.parity.compare import decoded_body
 from proxy.store import ComparisonRecord, ComparisonStore
-from proxy.types import RawHeaders, Transport
+from proxy.types import DRY_RUN_HEADER, RawHeaders, ShadowRules, Transport
 
 log = logging.getLogger("proxy.shadow")
 MAX_STORED_BODY = 64 * 1024  # bytes of each body kept with a comparison
@@ -26,10 +27,14 @@ MAX_CANDIDATE_BODY = 4 << 20
 NOISE_REFRESH_SECONDS = 5.0
 
 
-def shadow_headers(headers: RawHeaders, forward_credentials: bool) -> RawHeaders:
-    if forward_credentials:
-        return headers
-    return [(k, v) for k, v in headers if k.lower() not in CREDENTIAL_HEADERS]
+def shadow_headers(headers: RawHeaders, rules: ShadowRules) -> RawHeaders:
+    """A copy's headers: credentials stripped unless the route forwards them; ``X-Strangler-Dry-Run: 1``
+    added for a route with a dry-run contract (any such header of the visitor's was dropped already)."""
+    if not rules.forward_credentials:
+        headers = [(k, v) for k, v in headers if k.lower() not in CREDENTIAL_HEADERS]
+    if rules.dry_run:
+        headers = [*headers, (DRY_RUN_HEADER, b"1")]
+    return headers
 
 
 async def _fetch(
@@ -174,7 +179,7 @@ class ShadowMirror:
         # bodies are kept for investigating differences only: decoded lazily (see _record)
         base["legacy_body"] = legacy
         rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore)
-        headers = shadow_headers(capture.headers, route.shadow.forward_credentials)
+        headers = shadow_headers(capture.headers, route.shadow)
         try:
             candidate, candidate_ms = await _fetch(
                 self._transport,
@@ -186,7 +191,8 @@ class ShadowMirror:
             )
         except UpstreamError as exc:
             return self._record(base, "error", error=f"service: {exc}")
-        if random.random() * 100 < route.shadow.noise_sample_percent:
+        # WordPress asked again only when that cannot act twice (a dry run concerns the service alone)
+        if capture.safe and random.random() * 100 < route.shadow.noise_sample_percent:
             await self._learn_noise(capture, legacy, rules)
         noise = await self._noise_for(route.name)
         result = compare_responses(legacy, candidate, ParityRules(rules.headers, rules.ignore, noise))

@@ -62,6 +62,7 @@ def encode_capture(capture: ShadowCapture) -> tuple[bytes, bytes]:
             capture.legacy_headers,
             capture.legacy_truncated,
             capture.legacy_seconds,
+            capture.safe,
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -75,13 +76,14 @@ def decode_capture(payload: bytes | memoryview) -> ShadowCapture:
     body_at = _LENGTH.size + described_length
     if body_at > len(payload):
         raise ValueError(f"frame of {len(payload)} bytes announces a {described_length}-byte description")
-    route, method, target, headers, body, status, legacy_headers, truncated, seconds = pickle.loads(
+    route, method, target, headers, body, status, legacy_headers, truncated, seconds, safe = pickle.loads(
         payload[_LENGTH.size : body_at]
     )
     legacy_body = bytes(payload[body_at:])
     return ShadowCapture(
         route=_route_from(route), method=method, target=target, headers=headers, body=body, legacy_status=status,
         legacy_headers=legacy_headers, legacy_body=legacy_body, legacy_truncated=truncated, legacy_seconds=seconds,
+        safe=safe,
     )  # fmt: skip
 
 

@@ -9,7 +9,13 @@ from collections.abc import AsyncIterable, AsyncIterator
 
 import httpx
 
-from proxy.errors import UpstreamConnectError, UpstreamError, UpstreamTimeoutError
+from proxy.errors import (
+    UpstreamConnectError,
+    UpstreamConnectTimeoutError,
+    UpstreamError,
+    UpstreamNotSentError,
+    UpstreamTimeoutError,
+)
 from proxy.types import RawHeaders
 
 
@@ -52,9 +58,13 @@ class HttpxTransport:
         try:
             async with asyncio.timeout(timeout):
                 response = await self._client.send(request, stream=True)
+        except httpx.ConnectTimeout as exc:
+            raise UpstreamConnectTimeoutError(f"{method} {url}: no connection within {timeout}s") from exc
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise UpstreamTimeoutError(f"{method} {url}: no answer within {timeout}s") from exc
-        except (httpx.ConnectError, OSError) as exc:
+        except httpx.ConnectError as exc:  # httpx's: the connection could not be established
+            raise UpstreamNotSentError(f"{method} {url}: {exc!r}") from exc
+        except OSError as exc:
             raise UpstreamConnectError(f"{method} {url}: {exc!r}") from exc
         except httpx.HTTPError as exc:
             raise UpstreamError(f"{method} {url}: {exc!r}") from exc

@@ -6,7 +6,12 @@ calibration): the proxy's throughput is its CPU per request. It does only what a
 no redirects, no decompression, no cookies; bodies streamed both ways with flow control.
 
 One `UpstreamTransport` per event loop (per worker); one pool per origin. A pooled connection that
-the upstream closed while idle is retried once on a fresh one when the request can be replayed.
+the upstream closed as it was reused is retried once on a fresh one when the request can be replayed:
+its body is at hand (bytes) and either nothing of it was written or every method WordPress might act
+on is safe (as nginx's `proxy_next_upstream` never repeats a non-idempotent request by default: the
+upstream may have read and applied it before closing). Failures are raised with `request_sent`
+telling whether the upstream may have seen the request (`UpstreamNotSentError`,
+`UpstreamConnectTimeoutError`: it cannot have).
 """
 
 from __future__ import annotations
@@ -16,8 +21,15 @@ import ssl
 from collections import deque
 from collections.abc import AsyncIterable
 
-from proxy.errors import UpstreamConnectError, UpstreamError, UpstreamTimeoutError
+from proxy.errors import (
+    UpstreamConnectError,
+    UpstreamConnectTimeoutError,
+    UpstreamError,
+    UpstreamNotSentError,
+    UpstreamTimeoutError,
+)
 from proxy.h1 import LAST_CHUNK, Origin, chunk, request_head, split_url
+from proxy.replay import is_safe
 from proxy.types import RawHeaders
 from proxy.upstream_connection import UpstreamConnection, UpstreamExchange
 
@@ -76,10 +88,12 @@ class ConnectionPool:
             )
         except TimeoutError as exc:
             self.put_back(None, False)
-            raise UpstreamTimeoutError(f"no connection to {self.origin.netloc} within {connect_timeout}s") from exc
+            raise UpstreamConnectTimeoutError(
+                f"no connection to {self.origin.netloc} within {connect_timeout}s"
+            ) from exc
         except OSError as exc:
             self.put_back(None, False)
-            raise UpstreamConnectError(f"cannot connect to {self.origin.netloc}: {exc}") from exc
+            raise UpstreamNotSentError(f"cannot connect to {self.origin.netloc}: {exc}") from exc
         except BaseException:
             self.put_back(None, False)
             raise
@@ -128,10 +142,17 @@ class UpstreamTransport:
             pool = self._pools[origin] = ConnectionPool(origin, self._pool_size, self._idle_timeout)
         replayable = body is None or isinstance(body, bytes)
         fresh = False
+        delivered = False  # whether a first attempt (on a stale connection) may have delivered the request
         while True:
-            connection = await pool.acquire(timeout, fresh=fresh)
+            try:
+                connection = await pool.acquire(timeout, fresh=fresh)
+            except UpstreamError as exc:
+                if delivered and not exc.request_sent:
+                    raise UpstreamConnectError(f"{exc} (after the upstream closed a reused connection)") from exc
+                raise
             exchange = UpstreamExchange(connection, method, timeout)
             connection.exchange = exchange
+            connection.request_written = False
             try:
                 await _send(connection, method, target=target, headers=headers, body=body, origin=origin)
                 await exchange.headers_done
@@ -141,9 +162,18 @@ class UpstreamTransport:
                 # A failed exchange (e.g. timed out) aborts its socket under a pending write: the
                 # write's "connection closed" is a consequence, the exchange's error the cause.
                 error = exchange.error or exc
+                if isinstance(error, UpstreamConnectError) and not connection.request_written and not delivered:
+                    error = UpstreamNotSentError(f"{error}; nothing of the request was written")
                 stale = connection.reused and not exchange.received_bytes
-                if stale and replayable and not fresh and not isinstance(error, UpstreamTimeoutError):
+                if (
+                    stale
+                    and replayable
+                    and not fresh
+                    and not isinstance(error, UpstreamTimeoutError)
+                    and (not error.request_sent or is_safe(method, target.partition("?")[2], headers))
+                ):
                     fresh = True  # the upstream closed an idle connection as we reused it
+                    delivered = error.request_sent
                     continue
                 if error is exc:
                     raise

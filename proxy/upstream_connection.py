@@ -34,6 +34,8 @@ class UpstreamConnection(asyncio.Protocol):
         self.reused = False
         self.idle_since = 0.0
         self.reading_paused = False
+        #: whether any byte of the current exchange's request went to the socket (reset per exchange)
+        self.request_written = False
         self._drain: asyncio.Future[None] | None = None
         self._write_paused = False
 
@@ -65,6 +67,7 @@ class UpstreamConnection(asyncio.Protocol):
         if self.closed or self.transport is None:
             raise UpstreamConnectError("upstream closed the connection")
         self.transport.write(data)
+        self.request_written = True
         if self._write_paused:
             self._drain = asyncio.get_running_loop().create_future()
             try:

@@ -43,15 +43,34 @@ def denied(code: str, message: str, status: int = 401) -> RestError:
     return RestError(code, message, status, permission=True)
 
 
-class ContentUnavailableError(ContentError):
+class ServiceUnavailableError(ContentError):
+    """The service cannot give WordPress's answer to this request: it answers 503 with
+    ``X-Strangler-Unavailable: <unavailable>`` (never enveloped or wrapped), and the proxy serves
+    WordPress's answer instead of a guess."""
+
+    #: the ``X-Strangler-Unavailable`` value: what the service does not do (``post 12``, ``request nul-byte``)
+    unavailable: str
+
+    def body(self) -> dict[str, Any]:
+        return {"code": "strangler_content_unavailable", "message": str(self), "data": {"status": 503}}
+
+
+class ContentUnavailableError(ServiceUnavailableError):
     """A post of the response cannot be rendered here as WordPress renders it (the formatting library
-    raised ``UnsupportedContentError`` or ``WordPressFatalError``, or failed). The service answers 503
-    with ``X-Strangler-Unavailable``, so that the proxy serves WordPress's answer instead."""
+    raised ``UnsupportedContentError`` or ``WordPressFatalError``, or failed)."""
 
     def __init__(self, post_id: int, reason: str) -> None:
         super().__init__(f"post {post_id} cannot be rendered by the content service: {reason}")
         self.post_id = post_id
         self.reason = reason
+        self.unavailable = f"post {post_id}"
 
-    def body(self) -> dict[str, Any]:
-        return {"code": "strangler_content_unavailable", "message": str(self), "data": {"status": 503}}
+
+class UnsupportedRequestError(ServiceUnavailableError):
+    """A form of request (a URL, a parameter's bytes, a query or header WordPress reads specially) that
+    the service does not reproduce exactly; ``kind`` is a short stable name (``nul-byte``, ``jsonp``...)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"the content service does not answer this form of request ({kind}): {detail}")
+        self.kind = kind
+        self.unavailable = f"request {kind}"

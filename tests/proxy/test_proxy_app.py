@@ -187,3 +187,81 @@ async def test_noise_is_learned_and_excluded(make_harness) -> None:  # type: ign
     assert noise == {"posts": ["$.nonce"]}
     assert row["outcome"] == "noise" and row["diff"]["noise"][0]["path"] == "$.nonce"
     assert json.loads(json.dumps(row["diff"]))["differences"] == []
+
+
+class _BrokenBody(httpx.AsyncByteStream):
+    """An answer whose body fails after its first chunk (a service killed mid-answer)."""
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        yield b'[{"id": 1'
+        raise httpx.ReadError("connection reset")
+
+
+async def test_a_safe_answer_that_breaks_midway_is_replaced_by_wordpress(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async def dying(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_BrokenBody(), headers={"X-Served-By": "service"})
+
+    upstreams = FakeUpstreams(wordpress, dying)
+    async with make_harness(upstreams, routes_yaml("cutover")) as h:
+        answer = await h.client.get("/wp-json/wp/v2/posts")
+    assert answer.status_code == 200 and answer.json() == POSTS and "x-served-by" not in answer.headers
+    assert len(upstreams.seen["wordpress"]) == 1
+
+
+@pytest.mark.parametrize("failure", ["timeout", "reset", "500"])
+async def test_a_write_the_service_may_have_done_is_not_replayed_at_wordpress(make_harness, failure: str) -> None:  # type: ignore[no-untyped-def]
+    async def acted(request: httpx.Request) -> httpx.Response:
+        if failure == "timeout":
+            await asyncio.sleep(5)
+        if failure == "reset":
+            raise httpx.RemoteProtocolError("server disconnected without sending a response", request=request)
+        return httpx.Response(500, json={"code": "internal"})
+
+    upstreams = FakeUpstreams(wordpress, acted)
+    routes = routes_yaml("cutover", methods="[GET, POST]", timeout=0.2)
+    async with make_harness(upstreams, routes) as h:
+        answer = await h.client.post("/wp-json/wp/v2/posts", content=b'{"title": "x"}')
+        overridden = await h.client.get("/wp-json/wp/v2/posts?_method=POST")
+    for seen in (answer, overridden):
+        if failure == "500":  # the service's own account of what it did reaches the visitor
+            assert seen.status_code == 500 and seen.json() == {"code": "internal"}
+        else:
+            assert seen.status_code == (504 if failure == "timeout" else 502)
+            assert b"not repeated at WordPress" in seen.content
+    assert upstreams.seen["wordpress"] == [] and len(upstreams.seen["service"]) == 2
+
+
+@pytest.mark.parametrize("failure", ["connect", "unavailable"])
+async def test_a_write_the_service_did_not_take_goes_to_wordpress(make_harness, failure: str) -> None:  # type: ignore[no-untyped-def]
+    async def declines(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"X-Strangler-Unavailable": "jsonp"})
+
+    upstreams = FakeUpstreams(wordpress, None if failure == "connect" else declines)
+    routes = routes_yaml("cutover", methods="[GET, POST]")
+    async with make_harness(upstreams, routes) as h:
+        answer = await h.client.post("/wp-json/wp/v2/posts", content=b'{"title": "x"}')
+        await h.runtime.flush()
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert answer.status_code == 200 and answer.json() == POSTS
+    (sent,) = upstreams.seen["wordpress"]
+    assert (sent.method, sent.content) == ("POST", b'{"title": "x"}')
+    assert stats["fallbacks"] == 1
+
+
+async def test_a_plain_503_to_a_write_is_not_replayed(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async def busy(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, content=b"busy")
+
+    upstreams = FakeUpstreams(wordpress, busy)
+    async with make_harness(upstreams, routes_yaml("cutover", methods="[GET, POST]")) as h:
+        answer = await h.client.post("/wp-json/wp/v2/posts", content=b"{}")
+    assert (answer.status_code, answer.content) == (503, b"busy") and upstreams.seen["wordpress"] == []
+
+
+async def test_visitors_cannot_forge_the_dry_run_header(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    async with make_harness(upstreams, routes_yaml("cutover")) as h:
+        await h.client.get("/wp-json/wp/v2/posts", headers={"X-Strangler-Dry-Run": "1"})
+        await h.client.get("/", headers={"X-Strangler-Dry-Run": "1"})
+    for sent in upstreams.seen["service"] + upstreams.seen["wordpress"]:
+        assert "x-strangler-dry-run" not in sent.headers

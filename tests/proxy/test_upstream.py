@@ -554,7 +554,7 @@ async def test_an_idle_connection_closed_by_the_upstream_is_not_reused(transport
 
 
 @pytest.mark.parametrize(
-    ("method", "body"), [("GET", None), ("POST", b"form=1")], ids=["without-body", "with-bytes-body"]
+    ("method", "body"), [("GET", None), ("OPTIONS", None), ("GET", b"q=1")], ids=["get", "options", "get-with-body"]
 )
 async def test_a_stale_connection_is_retried_once_on_a_fresh_one(
     transport: UpstreamTransport, method: str, body: bytes | None
@@ -588,6 +588,17 @@ async def test_a_stale_connection_is_retried_only_once(transport: UpstreamTransp
         with pytest.raises(UpstreamConnectError, match="before answering"):
             await fetch(transport, upstream.url)
     assert len(upstream.conns) == 2
+
+
+async def test_a_write_the_upstream_may_have_read_is_not_repeated(transport: UpstreamTransport) -> None:
+    """Like nginx's proxy_next_upstream: a POST written to a reused connection that then closed may
+    have been applied before the close; it is never sent a second time."""
+    async with Upstream(hang_up_on_the_second_request) as upstream:
+        await fetch(transport, upstream.url)
+        with pytest.raises(UpstreamConnectError, match="before answering") as raised:
+            await fetch(transport, upstream.url, "POST", body=b"form=1")
+    assert raised.value.request_sent
+    assert [len(conn.requests) for conn in upstream.conns] == [2]
 
 
 async def test_a_streamed_body_is_not_replayed_on_a_stale_connection(transport: UpstreamTransport) -> None:
