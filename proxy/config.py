@@ -17,7 +17,7 @@ import yaml
 
 from proxy.errors import RouteConfigError
 from proxy.routing import compile_pattern
-from proxy.types import SAFE_METHODS, CompareRules, Mode, Route, RouteTable, ShadowRules
+from proxy.types import SAFE_METHODS, CompareRules, Mode, RequestClass, Route, RouteTable, ShadowRules
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -34,9 +34,10 @@ _ROUTE_FIELDS = frozenset(
         "fallback",
         "shadow",
         "compare",
+        "personal",
     }
 )
-_SHADOW_FIELDS = frozenset({"sample_percent", "methods", "forward_credentials", "noise_sample_percent"})
+_SHADOW_FIELDS = frozenset({"sample_percent", "methods", "forward_credentials", "noise_sample_percent", "dry_run"})
 _COMPARE_FIELDS = frozenset({"headers", "ignore"})
 _TOP_FIELDS = frozenset({"version", "canary_cookie", "services", "routes"})
 
@@ -103,6 +104,37 @@ class _Checker:
 
         return frozenset(m.upper() for m in self.strings(value, field, check))
 
+    def request_classes(self, value: Any, field: str) -> frozenset[RequestClass]:
+        known = ", ".join(c.value for c in RequestClass)
+
+        def check(item: str) -> str | None:
+            return None if item in RequestClass._value2member_map_ else f"unknown request class {item!r} ({known})"
+
+        return frozenset(RequestClass(c) for c in self.strings(value, field, check))
+
+
+def _shadow_rules(check: _Checker, raw: Any, field: str) -> ShadowRules:
+    shadow = check.mapping(raw, field, _SHADOW_FIELDS)
+    methods = check.methods(shadow.get("methods", sorted(SAFE_METHODS)), f"{field}.methods")
+    dry_run = check.boolean(shadow.get("dry_run", False), f"{field}.dry_run")
+    unsafe = sorted(methods - SAFE_METHODS)
+    if unsafe and not dry_run:
+        # a shadow copy of a write would do it twice: once at WordPress, once at the service
+        raise check.fail(
+            f"{field}.methods",
+            f"shadows unsafe method(s) {', '.join(unsafe)}: only a service with a dry-run contract may get "
+            "copies of writes (set dry_run: true once it answers X-Strangler-Dry-Run: 1 without acting)",
+        )
+    return ShadowRules(
+        sample_percent=check.number(shadow.get("sample_percent", 100), f"{field}.sample_percent", 0, 100),
+        methods=methods,
+        forward_credentials=check.boolean(shadow.get("forward_credentials", False), f"{field}.forward_credentials"),
+        noise_sample_percent=check.number(
+            shadow.get("noise_sample_percent", 10), f"{field}.noise_sample_percent", 0, 100
+        ),
+        dry_run=dry_run,
+    )
+
 
 def _pattern_problem(pattern: str) -> str | None:
     if not pattern.startswith("/"):
@@ -134,9 +166,8 @@ def _route(check: _Checker, raw: Any, field: str, services: dict[str, str]) -> R
     priority = data.get("priority", 0)
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise check.fail(f"{field}.priority", "must be an integer")
-    shadow = check.mapping(data.get("shadow"), f"{field}.shadow", _SHADOW_FIELDS)
     compare = check.mapping(data.get("compare"), f"{field}.compare", _COMPARE_FIELDS)
-    sf, cf = f"{field}.shadow", f"{field}.compare"
+    cf = f"{field}.compare"
     return Route(
         name=name,
         paths=tuple(paths),
@@ -148,18 +179,12 @@ def _route(check: _Checker, raw: Any, field: str, services: dict[str, str]) -> R
         priority=priority,
         timeout=check.number(data.get("timeout", 5.0), f"{field}.timeout", 0.001, 3600),
         fallback=check.boolean(data.get("fallback", True), f"{field}.fallback"),
-        shadow=ShadowRules(
-            sample_percent=check.number(shadow.get("sample_percent", 100), f"{sf}.sample_percent", 0, 100),
-            methods=check.methods(shadow.get("methods", sorted(SAFE_METHODS)), f"{sf}.methods"),
-            forward_credentials=check.boolean(shadow.get("forward_credentials", False), f"{sf}.forward_credentials"),
-            noise_sample_percent=check.number(
-                shadow.get("noise_sample_percent", 10), f"{sf}.noise_sample_percent", 0, 100
-            ),
-        ),
+        shadow=_shadow_rules(check, data.get("shadow"), f"{field}.shadow"),
         compare=CompareRules(
             headers=tuple(h.lower() for h in check.strings(compare.get("headers", ["content-type"]), f"{cf}.headers")),
             ignore=tuple(check.strings(compare.get("ignore", []), f"{cf}.ignore")),
         ),
+        personal=check.request_classes(data.get("personal", []), f"{field}.personal"),
         line=check.lines.get(field),
     )
 
@@ -237,7 +262,10 @@ def table_to_data(table: RouteTable) -> dict[str, Any]:
             "methods": sorted(r.shadow.methods),
             "forward_credentials": r.shadow.forward_credentials,
             "noise_sample_percent": r.shadow.noise_sample_percent,
+            "dry_run": r.shadow.dry_run,
         }
+        if r.personal:
+            item["personal"] = sorted(c.value for c in r.personal)
         item["compare"] = {"headers": list(r.compare.headers), "ignore": list(r.compare.ignore)}
         routes.append(item)
     return {

@@ -8,7 +8,8 @@ import re
 from urllib.parse import parse_qsl, unquote
 
 from proxy.headers import get_header, read_cookie
-from proxy.types import Decision, Mode, RawHeaders, Route, RouteTable, Target
+from proxy.types import Decision, KeptReason, Mode, RawHeaders, Route, RouteTable, Target
+from proxy.visitor import classify
 
 _SEGMENT_PARAM = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<kind>int|slug|any))?\}$")
 _KIND_REGEX = {"int": r"[0-9]+", "slug": r"[A-Za-z0-9_.~-]+", "any": r"[^/]+"}
@@ -100,6 +101,13 @@ def _patterns(paths: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(compile_pattern(p) for p in paths)
 
 
+def url_form_kept(raw_path: str, method: str, methods: tuple[str, ...]) -> bool:
+    """A form of the URL that a service is not known to read as WordPress does, so WordPress answers:
+    a percent-encoded or doubled-slash path (matched only after normalising), or a method override that
+    differs from the real method (``?_method=``, ``X-HTTP-Method-Override``)."""
+    return "%" in raw_path or "//" in raw_path or any(m != method.upper() for m in methods)
+
+
 def decide(
     table: RouteTable,
     method: str,
@@ -111,21 +119,36 @@ def decide(
     sample_roll: float,
 ) -> Decision:
     """Routing decision for one request. `new_visitor_id` is used when the visitor has no canary
-    cookie yet; `sample_roll` in [0, 100) decides shadow sampling. Both are inputs to keep this pure."""
-    if not table.routes:
-        return Decision(None, Target.LEGACY)
+    cookie yet; `sample_roll` in [0, 100) decides shadow sampling. Both are inputs to keep this pure.
+
+    Who is asking comes first: a personal request (`proxy.visitor.classify`) goes to WordPress, without a
+    shadow copy, on every route whose service does not declare its classes (`Route.personal`)."""
     methods = effective_methods(method, query_string, headers)
+    if not table.routes:
+        return Decision(None, Target.LEGACY, method=methods[0])
+    personal = classify(headers, query_string)
     route = match_route(table, route_path(raw_path, query_string), methods[0])
     if route is None or route.mode is Mode.LEGACY:
-        return Decision(route, Target.LEGACY)
+        return Decision(route, Target.LEGACY, personal=personal, method=methods[0])
+    kept = (
+        KeptReason.PERSONAL
+        if not personal <= route.personal
+        else KeptReason.URL_FORM
+        if url_form_kept(raw_path, method, methods)
+        else None
+    )
+    if kept is not None:
+        return Decision(route, Target.LEGACY, personal=personal, kept=kept, method=methods[0])
     if route.mode is Mode.CUTOVER:
-        return Decision(route, Target.SERVICE)
+        return Decision(route, Target.SERVICE, personal=personal, method=methods[0])
     set_cookie: str | None = None
     if route.mode is Mode.CANARY:
         visitor = read_cookie(headers, table.canary_cookie)
         if visitor is None:
             visitor = set_cookie = new_visitor_id
         if canary_bucket(visitor) < route.canary_percent:
-            return Decision(route, Target.SERVICE, set_visitor_cookie=set_cookie)
+            return Decision(route, Target.SERVICE, set_visitor_cookie=set_cookie, personal=personal, method=methods[0])
     shadow = sample_roll < route.shadow.sample_percent and all(m in route.shadow.methods for m in methods)
-    return Decision(route, Target.LEGACY, shadow=shadow, set_visitor_cookie=set_cookie)
+    return Decision(
+        route, Target.LEGACY, shadow=shadow, set_visitor_cookie=set_cookie, personal=personal, method=methods[0]
+    )

@@ -117,7 +117,7 @@ async def test_shadow_compares_after_answering(make_harness) -> None:  # type: i
     routes = routes_yaml("shadow", compare="{headers: [content-type, x-wp-total]}")
     async with make_harness(upstreams, routes) as h:
         for target in ("/wp-json/wp/v2/posts/1", "/wp-json/wp/v2/posts/2"):
-            answer = await h.client.get(target, headers={"Cookie": "wordpress_logged_in=x", "Authorization": "B x"})
+            answer = await h.client.get(target, headers={"Cookie": "theme=dark; wordpress_test_cookie=WP"})
             assert answer.json() == POSTS and "x-served-by" not in answer.headers
         await h.runtime.shadow.drain()
         rows = (await h.admin.get("/api/comparisons", params={"route": "posts"})).json()["comparisons"]
@@ -221,14 +221,16 @@ async def test_a_write_the_service_may_have_done_is_not_replayed_at_wordpress(ma
     routes = routes_yaml("cutover", methods="[GET, POST]", timeout=0.2)
     async with make_harness(upstreams, routes) as h:
         answer = await h.client.post("/wp-json/wp/v2/posts", content=b'{"title": "x"}')
+        # a method override is a form of the URL that stays with WordPress, so it is never at risk
         overridden = await h.client.get("/wp-json/wp/v2/posts?_method=POST")
-    for seen in (answer, overridden):
-        if failure == "500":  # the service's own account of what it did reaches the visitor
-            assert seen.status_code == 500 and seen.json() == {"code": "internal"}
-        else:
-            assert seen.status_code == (504 if failure == "timeout" else 502)
-            assert b"not repeated at WordPress" in seen.content
-    assert upstreams.seen["wordpress"] == [] and len(upstreams.seen["service"]) == 2
+    if failure == "500":  # the service's own account of what it did reaches the visitor
+        assert answer.status_code == 500 and answer.json() == {"code": "internal"}
+    else:
+        assert answer.status_code == (504 if failure == "timeout" else 502)
+        assert b"not repeated at WordPress" in answer.content
+    assert overridden.status_code == 200
+    assert [r.url.params.get("_method") for r in upstreams.seen["wordpress"]] == ["POST"]
+    assert len(upstreams.seen["service"]) == 1
 
 
 @pytest.mark.parametrize("failure", ["connect", "unavailable"])

@@ -8,7 +8,7 @@ import pytest
 
 from proxy.config import load_table, parse_table, table_from_data, table_to_data
 from proxy.errors import RouteConfigError
-from proxy.types import Mode
+from proxy.types import Mode, RequestClass
 
 GOOD = """\
 version: 1
@@ -58,6 +58,8 @@ def test_good_table_is_parsed_with_defaults() -> None:
         ("- name: users", "- name: posts", 17, "routes[1].name"),
         ("http://127.0.0.1:9001/", "ftp://x", 3, "services.content"),
         ("forward_credentials: true", "forward_credentials: 1", 13, "routes[0].shadow.forward_credentials"),
+        ("      forward_credentials: true", "      methods: [GET, POST]", 13, "routes[0].shadow.methods"),
+        ("    methods: [get]", "    personal: [logged_in, cookies]", 19, "routes[1].personal[1]"),
     ],
 )
 def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str) -> None:
@@ -66,6 +68,13 @@ def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str
         parse_table(GOOD.replace(replace, by, 1), "routes.yaml")
     assert (info.value.file, info.value.line, info.value.field) == ("routes.yaml", line, field)
     assert str(info.value).startswith(f"routes.yaml:{line}: {field}: ")
+
+
+def test_shadowing_writes_needs_a_dry_run_contract() -> None:
+    with pytest.raises(RouteConfigError, match=r"unsafe method\(s\) DELETE, POST: .*dry_run: true"):
+        parse_table(GOOD.replace("forward_credentials: true", "methods: [GET, POST, DELETE]"), "r.yaml")
+    declared = parse_table(GOOD.replace("forward_credentials: true", "{methods: [GET, POST], dry_run: true}"), "r")
+    assert declared.routes[0].shadow.methods == {"GET", "POST"} and declared.routes[0].shadow.dry_run
 
 
 def test_missing_required_field_points_at_the_route() -> None:
@@ -89,8 +98,10 @@ def test_missing_or_empty_file_is_an_empty_table(tmp_path: Path) -> None:
 
 
 def test_round_trip_through_plain_data() -> None:
-    table = parse_table(GOOD, "routes.yaml")
+    text = GOOD.replace("forward_credentials: true", "{methods: [GET, POST], dry_run: true}")
+    table = parse_table(text.replace("    methods: [get]", "    personal: [post_password]"), "routes.yaml")
     again = table_from_data(table_to_data(table), "api")
-    assert [(r.name, r.mode, r.canary_percent, r.paths, r.methods) for r in again.routes] == [
-        (r.name, r.mode, r.canary_percent, r.paths, r.methods) for r in table.routes
+    assert again.routes[1].personal == {RequestClass.POST_PASSWORD} and again.routes[0].shadow.dry_run
+    assert [(r.name, r.mode, r.canary_percent, r.paths, r.methods, r.shadow, r.personal) for r in again.routes] == [
+        (r.name, r.mode, r.canary_percent, r.paths, r.methods, r.shadow, r.personal) for r in table.routes
     ]

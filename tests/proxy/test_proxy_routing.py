@@ -6,7 +6,7 @@ import pytest
 
 from proxy.config import parse_table
 from proxy.routing import canary_bucket, decide, effective_methods, normalize_path, route_path
-from proxy.types import Decision, RawHeaders, RouteTable, Target
+from proxy.types import Decision, KeptReason, RawHeaders, RequestClass, RouteTable, Target
 
 TABLE = """\
 services: {content: "http://127.0.0.1:9001"}
@@ -120,4 +120,54 @@ def test_new_visitor_gets_a_cookie_and_growth_keeps_visitors_in(table: RouteTabl
 
 
 def test_empty_table_sends_everything_to_wordpress() -> None:
-    assert run(RouteTable(), "DELETE", "/anything") == Decision(None, Target.LEGACY)
+    assert run(RouteTable(), "DELETE", "/anything") == Decision(None, Target.LEGACY, method="DELETE")
+
+
+LOGGED_IN: RawHeaders = [(b"cookie", b"wordpress_logged_in_abc=admin%7C1")]
+
+
+@pytest.mark.parametrize(
+    "target", ["/wp-json/wp/v2/posts/1", "/wp-json/wp/v2/tags/3", "/wp-json/wp/v2/users/1", "/?rest_route=/wp/v2/posts"]
+)
+def test_personal_requests_stay_with_wordpress_in_every_mode(table: RouteTable, target: str) -> None:
+    for headers in (LOGGED_IN, [(b"authorization", b"Basic eA==")], [(b"x-wp-nonce", b"n")]):
+        decision = run(table, "GET", target, headers)
+        assert decision.target is Target.LEGACY and not decision.shadow
+        assert decision.kept is KeptReason.PERSONAL and decision.personal
+    assert run(table, "GET", target + ("&" if "?" in target else "?") + "preview=true").kept is KeptReason.PERSONAL
+
+
+def test_personal_is_counted_on_legacy_routes_too(table: RouteTable) -> None:
+    decision = run(table, "GET", "/wp-json/wp/v2/posts/7", LOGGED_IN)
+    assert (decision.route_name, decision.kept, decision.personal) == ("special", None, {RequestClass.LOGGED_IN})
+
+
+def test_a_route_may_take_the_personal_classes_it_declares() -> None:
+    declared = parse_table(TABLE.replace("mode: cutover}", "mode: cutover, personal: [post_password]}"), "t")
+    postpass: RawHeaders = [(b"cookie", b"wp-postpass_abc=%24P%24B")]
+    taken = run(declared, "GET", "/wp-json/wp/v2/posts/1", postpass)
+    assert taken.target is Target.SERVICE and taken.personal == {RequestClass.POST_PASSWORD} and taken.kept is None
+    both = run(declared, "GET", "/wp-json/wp/v2/posts/1", [*postpass, *LOGGED_IN])
+    assert both.target is Target.LEGACY and both.kept is KeptReason.PERSONAL  # only what it declares
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "headers"),
+    [
+        ("GET", "/wp-json/wp/v2/posts%2F1", []),
+        ("GET", "/wp-json//wp/v2/posts/1", []),
+        ("GET", "/wp-json/wp/v2/tags/%33", []),
+        ("POST", "/wp-json/anything?_method=GET", []),
+        ("POST", "/wp-json/anything", [(b"x-http-method-override", b"GET")]),
+    ],
+)
+def test_unusual_url_forms_stay_with_wordpress(
+    table: RouteTable, method: str, target: str, headers: RawHeaders
+) -> None:
+    decision = run(table, method, target, headers)
+    assert decision.target is Target.LEGACY and not decision.shadow and decision.kept is KeptReason.URL_FORM
+
+
+def test_decision_carries_the_effective_method(table: RouteTable) -> None:
+    assert run(table, "POST", "/wp-json/anything?_method=get").method == "GET"
+    assert run(table, "GET", "/wp-json/wp/v2/posts").method == "GET"
