@@ -17,7 +17,7 @@ from cdc.errors import CdcError
 from cli.capabilities import Capability, RegistryError, load_registry
 from cli.common import console, fail, open_stack
 from cli.crawl import crawl
-from cli.parity_report import cutover_refusals, summarise, top_differences
+from cli.parity_report import RouteParity, cutover_refusals, kept_cells, summarise, top_differences
 from cli.route_commands import admin_client
 from cli.stack import Stack, StackError
 from cli.stack.services import ExtractedService
@@ -155,15 +155,13 @@ def verify(
         with admin_client() as client:
             rows = [row for row in _recent(client, capability) if float(row.get("ts", 0)) >= started]
             full = [client.comparison(int(row["id"])) for row in rows if row.get("outcome") == "mismatch"][:200]
+            traffic = client.stats()
     except AdminClientError as error:
         raise fail(error) from error
     parities = summarise(rows)
-    table = Table("route", "compared", "match", "noise", "mismatches", "errors")
+    table = Table("route", "compared", "match", "noise", "mismatches", "errors", "personal", "kept at WordPress")
     for route in capability.routes:
-        parity = parities.get(route.name)
-        if parity is None:
-            table.add_row(route.name, "0", "-", "-", "0", "0")
-            continue
+        parity = parities.get(route.name) or RouteParity(route.name)
         table.add_row(
             route.name,
             str(parity.compared),
@@ -171,9 +169,15 @@ def verify(
             f"{parity.noise_percent:.2f}%" if parity.noise_percent is not None else "-",
             str(parity.outcomes["mismatch"]),
             str(parity.outcomes["error"]),
+            *kept_cells(traffic.get(route.name, {})),
         )
     console.print(f"{requests} requests crawled through {stack.settings.public_url}")
     console.print(table)
+    console.print(
+        "personal: requests with a login, nonce, post password, commenter cookie or preview since the proxy "
+        "started; they stay on WordPress unless the route declares their classes",
+        style="dim",
+    )
     for difference in top_differences(full):
         console.print(
             f"[yellow]{difference.count}×[/] {difference.path} ({difference.kind}): "

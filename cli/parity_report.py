@@ -113,3 +113,9 @@ def cutover_refusals(parities: Mapping[str, RouteParity], routes: Iterable[str],
                 f"{route}: parity {percent:.2f}% < {threshold}% ({mismatches} mismatches in {parity.compared} compared)"
             )
     return reasons
+
+
+def kept_cells(traffic: Mapping[str, Any]) -> tuple[str, str]:
+    """A route's personal requests, and those WordPress answered whatever the mode (with why), for a table."""
+    personal, by_class, url_form = (int(traffic.get(k, 0)) for k in ("personal", "kept_personal", "kept_url_form"))
+    return str(personal), f"{by_class + url_form} ({by_class} personal, {url_form} URL form)"

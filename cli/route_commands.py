@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from cli.common import console, fail, open_stack
+from cli.parity_report import kept_cells
 from cli.stack import StackError
 from proxy.client import AdminClient, ModeName
 from proxy.errors import AdminClientError
@@ -41,7 +42,7 @@ def list_routes() -> None:
             stats = client.stats()
     except AdminClientError as error:
         raise fail(error) from error
-    table = Table("route", "paths", "service", "mode", "requests", "match", "noise", "fallbacks")
+    table = Table("route", "paths", "service", "mode", "requests", "match", "noise", "fallbacks", "personal", "kept")
     for route in routes:
         numbers = stats.get(route["name"], {})
         mode = route["mode"] + (f" {route.get('canary_percent')}%" if route["mode"] == "canary" else "")
@@ -54,6 +55,7 @@ def list_routes() -> None:
             _percent(numbers.get("match_percent")),
             _percent(numbers.get("noise_percent")),
             str(numbers.get("fallbacks", 0)),
+            *kept_cells(numbers),
         )
     console.print(table if routes else "no routes: everything goes to WordPress")
 

@@ -59,6 +59,19 @@ SHADOW_QUEUE = Gauge(
     multiprocess_mode="livesum",
     registry=REGISTRY,
 )
+PERSONAL = Counter(
+    "strangler_proxy_personal_requests_total",
+    "Routed requests carrying WordPress credentials or per-visitor state, by class (one request may count "
+    "under several)",
+    ["route", "request_class"],
+    registry=REGISTRY,
+)
+KEPT = Counter(
+    "strangler_proxy_kept_total",
+    "Requests of a service's route answered by WordPress whatever the route's mode",
+    ["route", "reason"],
+    registry=REGISTRY,
+)
 RELOADS = Counter("strangler_proxy_route_reloads_total", "Route table reloads", ["result"], registry=REGISTRY)
 
 
@@ -78,6 +91,11 @@ class RouteTraffic:
     fallbacks: int = 0
     errors: int = 0
     shadow_dropped: int = 0
+    #: requests that carried a personal class (``proxy.visitor``), whatever answered them
+    personal: int = 0
+    #: answered by WordPress although the route's mode sends them elsewhere (``KeptReason``)
+    kept_personal: int = 0
+    kept_url_form: int = 0
 
 
 _LATENCY_BOUNDS = (*LATENCY._upper_bounds,)  # the histogram's buckets, +Inf last
@@ -104,6 +122,8 @@ class TrafficObserver:
         self._answered: dict[tuple[str, Target, int], list[Any]] = {}
         self._fallbacks: dict[tuple[str, str], int] = {}
         self._dropped: dict[str, int] = {}
+        self._personal: dict[tuple[str, RequestClass], int] = {}
+        self._kept: dict[tuple[str, KeptReason], int] = {}
 
     def _bucket(self, route: str) -> RouteTraffic:
         bucket = self._pending.get(route)
@@ -139,6 +159,14 @@ class TrafficObserver:
             if fallback is not None:
                 bucket.fallbacks += 1
                 self._fallbacks[route, fallback] = self._fallbacks.get((route, fallback), 0) + 1
+            if personal:
+                bucket.personal += 1
+                for request_class in personal:
+                    self._personal[route, request_class] = self._personal.get((route, request_class), 0) + 1
+            if kept is not None:
+                bucket.kept_personal += kept is KeptReason.PERSONAL
+                bucket.kept_url_form += kept is KeptReason.URL_FORM
+                self._kept[route, kept] = self._kept.get((route, kept), 0) + 1
 
     def shadow_dropped(self, route: str) -> None:
         with self._lock:
@@ -151,6 +179,8 @@ class TrafficObserver:
             answered, self._answered = self._answered, {}
             fallbacks, self._fallbacks = self._fallbacks, {}
             dropped, self._dropped = self._dropped, {}
+            personal, self._personal = self._personal, {}
+            kept, self._kept = self._kept, {}
         for (route, served_by, status_class), tally in answered.items():
             REQUESTS.labels(route, served_by.value, f"{status_class}xx").inc(tally[0])
             _add_observations(LATENCY.labels(route, served_by.value), tally[1], tally[2:])
@@ -158,6 +188,10 @@ class TrafficObserver:
             FALLBACKS.labels(route, reason).inc(count)
         for route, count in dropped.items():
             SHADOW_DROPPED.labels(route).inc(count)
+        for (route, request_class), count in personal.items():
+            PERSONAL.labels(route, request_class.value).inc(count)
+        for (route, reason), count in kept.items():
+            KEPT.labels(route, reason.value).inc(count)
 
     def take(self) -> dict[str, RouteTraffic]:
         with self._lock:

@@ -48,6 +48,8 @@ noise_fields = sa.Table(
     sa.Column("path", sa.String(500), primary_key=True),
     sa.Column("first_seen", sa.Float, nullable=False),
 )
+#: what another process doing the same creation at the same moment makes us see
+_RACED = ("already exists", "duplicate column")
 OUTCOMES = ("match", "mismatch", "noise", "error", "skipped")
 STATS_SAMPLE = 10_000  # latest comparisons per route used for latency percentiles
 
@@ -99,10 +101,20 @@ class ComparisonStore:
         for attempt in range(5):
             try:
                 _meta.create_all(self.engine)
+                self._add_new_counters()
                 return
             except SQLAlchemyError as exc:
-                if "already exists" not in str(exc) or attempt == 4:
+                if not any(m in str(exc) for m in _RACED) or attempt == 4:
                     raise StoreError(f"cannot create the comparison store: {exc}") from exc
+
+    def _add_new_counters(self) -> None:
+        """A store written by an older proxy lacks the traffic counters added since: add them, at 0."""
+        present = {c["name"] for c in sa.inspect(self.engine).get_columns("traffic")}
+        missing = [c for c in traffic.columns if c.name not in present]
+        if missing:
+            with self.engine.begin() as conn:
+                for column in missing:
+                    conn.execute(sa.text(f"ALTER TABLE traffic ADD COLUMN {column.name} INTEGER NOT NULL DEFAULT 0"))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from cli.parity_report import cutover_refusals, summarise, top_differences
+from cli.parity_report import cutover_refusals, kept_cells, summarise, top_differences
 
 
 def _row(route: str, outcome: str, *paths: str, target: str = "/wp-json/wp/v2/posts") -> dict[str, object]:
@@ -43,3 +43,8 @@ def test_cutover_is_refused_below_threshold_or_without_comparisons() -> None:
     assert reasons[0].startswith("bad: parity 50.00% < 99.9%")
     assert "never: no shadowed request" in reasons[1]
     assert cutover_refusals(parities, ["good"], 99.9) == []
+
+
+def test_kept_cells_say_why_wordpress_answered() -> None:
+    assert kept_cells({"personal": 5, "kept_personal": 4, "kept_url_form": 2}) == ("5", "6 (4 personal, 2 URL form)")
+    assert kept_cells({}) == ("0", "0 (0 personal, 0 URL form)")  # a route without traffic yet

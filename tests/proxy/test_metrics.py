@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 
 from proxy import metrics
 from proxy.metrics import TrafficObserver
-from proxy.types import Target
+from proxy.types import KeptReason, RequestClass, Target
 
 
 def _samples(name: str, labels: dict[str, str]) -> dict[str, float]:
@@ -64,6 +64,28 @@ def test_counters_fallbacks_and_drops_are_published_once() -> None:
     }
     traffic = observer.take()["count-check"]
     assert (traffic.requests, traffic.fallbacks, traffic.errors, traffic.shadow_dropped) == (3, 2, 1, 1)
+
+
+def test_personal_and_kept_requests_are_counted_per_route() -> None:
+    observer = TrafficObserver()
+    both = frozenset({RequestClass.LOGGED_IN, RequestClass.NONCE})
+    observer.request_done("kept-check", Target.LEGACY, 200, 0.01, None, kept=KeptReason.PERSONAL, personal=both)
+    observer.request_done("kept-check", Target.LEGACY, 200, 0.01, None, kept=KeptReason.URL_FORM)
+    observer.request_done(
+        "kept-check", Target.SERVICE, 200, 0.01, None, personal=frozenset({RequestClass.POST_PASSWORD})
+    )
+    observer.publish()
+    traffic = observer.take()["kept-check"]
+    assert (traffic.requests, traffic.personal, traffic.kept_personal, traffic.kept_url_form) == (3, 2, 1, 1)
+    for request_class in ("logged_in", "nonce", "post_password"):
+        labels = {"route": "kept-check", "request_class": request_class}
+        assert _samples("strangler_proxy_personal_requests_total", labels) == {
+            "strangler_proxy_personal_requests_total": 1.0
+        }
+    for reason in ("personal", "url_form"):
+        assert _samples("strangler_proxy_kept_total", {"route": "kept-check", "reason": reason}) == {
+            "strangler_proxy_kept_total": 1.0
+        }
 
 
 def test_unrouted_requests_reach_prometheus_only() -> None:

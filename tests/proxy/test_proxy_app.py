@@ -60,6 +60,23 @@ async def test_cutover_serves_from_the_service(make_harness) -> None:  # type: i
     assert other.text == "<html>wp</html>"
 
 
+async def test_an_editor_gets_wordpress_on_a_cut_over_route(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    editor = {"Cookie": "wp-settings-1=x; wordpress_logged_in_0a1b=admin%7C1", "X-WP-Nonce": "abc"}
+    async with make_harness(upstreams, routes_yaml("cutover")) as h:
+        edit = await h.client.get("/wp-json/wp/v2/posts/1?context=edit", headers=editor)
+        preview = await h.client.get("/wp-json/wp/v2/posts/1?preview=true")
+        odd = await h.client.get("/wp-json/wp/v2/posts%2F1")
+        anonymous = await h.client.get("/wp-json/wp/v2/posts/1")
+        await h.runtime.flush()
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert ["x-served-by" in a.headers for a in (edit, preview, odd, anonymous)] == [False, False, False, True]
+    sent = upstreams.seen["wordpress"][0]
+    assert sent.headers["cookie"] == editor["Cookie"] and sent.headers["x-wp-nonce"] == "abc"
+    assert len(upstreams.seen["service"]) == 1
+    assert (stats["requests"], stats["personal"], stats["kept_personal"], stats["kept_url_form"]) == (4, 2, 2, 1)
+
+
 @pytest.mark.parametrize("failure", ["connect", "5xx", "timeout"])
 async def test_fallback_to_wordpress(make_harness, failure: str) -> None:  # type: ignore[no-untyped-def]
     async def broken(request: httpx.Request) -> httpx.Response:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from proxy.metrics import RouteTraffic
 from proxy.store import ComparisonRecord, ComparisonStore, percentile
 
@@ -53,3 +55,19 @@ def test_percentile_nearest_rank() -> None:
     assert percentile([], 50) is None
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert percentile([float(i) for i in range(1, 101)], 99) == 99.0
+
+
+def test_a_store_of_an_older_proxy_gets_the_new_counters(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the traffic table as proxies before the personal counters wrote it
+        conn.execute(sa.text("CREATE TABLE traffic (route VARCHAR(200) PRIMARY KEY, requests INTEGER NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO traffic (route, requests) VALUES ('posts', 7)"))
+    engine.dispose()
+    store = ComparisonStore(url)
+    store.create()
+    store.create()  # a second process starting later finds nothing left to add
+    store.add_traffic({"posts": RouteTraffic(requests=1, personal=1, kept_personal=1)})
+    posts = store.stats()["posts"]
+    assert (posts["requests"], posts["personal"], posts["kept_personal"], posts["kept_url_form"]) == (8, 1, 1, 0)
+    store.dispose()

@@ -128,6 +128,8 @@ export class RoutesTable {
         "mismatch",
         "legacy",
         "candidate",
+        "personal",
+        "kept",
         "fallbacks",
         "errors",
         "dropped",
@@ -153,6 +155,9 @@ export class RoutesTable {
     c.mismatch.textContent = count(comparisons.mismatch ?? 0);
     c.legacy.textContent = `${ms(stat.legacy_ms?.p50)} / ${ms(stat.legacy_ms?.p99)}`;
     c.candidate.textContent = `${ms(stat.candidate_ms?.p50)} / ${ms(stat.candidate_ms?.p99)}`;
+    c.personal.textContent = count(stat.personal ?? 0);
+    c.kept.textContent = count((stat.kept_personal ?? 0) + (stat.kept_url_form ?? 0));
+    c.kept.title = `personal: ${stat.kept_personal ?? 0}, URL form: ${stat.kept_url_form ?? 0}`;
     c.fallbacks.textContent = count(stat.fallbacks ?? 0);
     c.errors.textContent = count(stat.errors ?? 0);
     c.dropped.textContent = count(stat.shadow_dropped ?? 0);
