@@ -159,7 +159,9 @@ def verify(
     except AdminClientError as error:
         raise fail(error) from error
     parities = summarise(rows)
-    table = Table("route", "compared", "match", "noise", "mismatches", "errors", "personal", "kept at WordPress")
+    table = Table(
+        "route", "compared", "equal", "noise", "tie order", "mismatches", "errors", "personal", "kept at WordPress"
+    )
     for route in capability.routes:
         parity = parities.get(route.name) or RouteParity(route.name)
         table.add_row(
@@ -167,6 +169,7 @@ def verify(
             str(parity.compared),
             f"{parity.match_percent:.2f}%" if parity.match_percent is not None else "-",
             f"{parity.noise_percent:.2f}%" if parity.noise_percent is not None else "-",
+            f"{parity.equivalent_percent:.2f}%" if parity.equivalent_percent is not None else "-",
             str(parity.outcomes["mismatch"]),
             str(parity.outcomes["error"]),
             *kept_cells(traffic.get(route.name, {})),
@@ -174,8 +177,9 @@ def verify(
     console.print(f"{requests} requests crawled through {stack.settings.public_url}")
     console.print(table)
     console.print(
-        "personal: requests with a login, nonce, post password, commenter cookie or preview since the proxy "
-        "started; they stay on WordPress unless the route declares their classes",
+        "equal: identical, or differing only in WordPress's own randomness (noise) or in the order of items "
+        "with equal sort keys (tie order); personal: requests with a login, nonce, post password, commenter "
+        "cookie or preview since the proxy started, kept on WordPress unless the route declares their classes",
         style="dim",
     )
     for difference in top_differences(full):

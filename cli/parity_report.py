@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from proxy.outcomes import COMPARED, Outcome, parity_percentages
 from proxy.parity.paths import generalise
-
-COMPARED = ("match", "noise", "mismatch")
 
 
 @dataclass
@@ -26,14 +25,20 @@ class RouteParity:
 
     @property
     def match_percent(self) -> float | None:
-        """Matches (noise counts as a match: those fields differ in WordPress itself) per compared answer."""
-        if not self.compared:
-            return None
-        return 100.0 * (self.outcomes["match"] + self.outcomes["noise"]) / self.compared
+        """Equal answers per compared answer: matches, and what the service cannot reproduce (noise:
+        fields that differ in WordPress itself; equivalent: the order of items with equal sort keys)."""
+        percent: float | None = parity_percentages(self.outcomes, digits=None)["match_percent"]
+        return percent
 
     @property
     def noise_percent(self) -> float | None:
-        return 100.0 * self.outcomes["noise"] / self.compared if self.compared else None
+        percent: float | None = parity_percentages(self.outcomes, digits=None)["noise_percent"]
+        return percent
+
+    @property
+    def equivalent_percent(self) -> float | None:
+        percent: float | None = parity_percentages(self.outcomes, digits=None)["equivalent_percent"]
+        return percent
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def top_differences(rows: Iterable[Mapping[str, Any]], limit: int = 10) -> list[
     counts: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], tuple[Mapping[str, Any], dict[str, Any]]] = {}
     for row in rows:
-        if row.get("outcome") != "mismatch":
+        if row.get("outcome") != Outcome.MISMATCH:
             continue
         for difference in _differences(row):
             key = (generalise(str(difference["path"])), str(difference["kind"]))

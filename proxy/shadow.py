@@ -16,8 +16,10 @@ from proxy.app import ShadowCapture
 from proxy.errors import StoreError, UpstreamError
 from proxy.headers import CREDENTIAL_HEADERS
 from proxy.metrics import COMPARISONS, SHADOW_QUEUE, TrafficObserver
+from proxy.outcomes import Outcome, outcome_of
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
 from proxy.parity.compare import decoded_body
+from proxy.parity.ordering import sort_spec
 from proxy.store import ComparisonRecord, ComparisonStore
 from proxy.types import DRY_RUN_HEADER, RawHeaders, ShadowRules, Transport
 
@@ -175,7 +177,7 @@ class ShadowMirror:
             "legacy_ms": capture.legacy_seconds * 1000,
         }
         if capture.legacy_truncated:
-            return self._record(base, "skipped", error="WordPress answer too large to compare")
+            return self._record(base, Outcome.SKIPPED, error="WordPress answer too large to compare")
         # bodies are kept for investigating differences only: decoded lazily (see _record)
         base["legacy_body"] = legacy
         rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore)
@@ -190,19 +192,20 @@ class ShadowMirror:
                 timeout=route.timeout,
             )
         except UpstreamError as exc:
-            return self._record(base, "error", error=f"service: {exc}")
+            return self._record(base, Outcome.ERROR, error=f"service: {exc}")
         # WordPress asked again only when that cannot act twice (a dry run concerns the service alone)
         if capture.safe and random.random() * 100 < route.shadow.noise_sample_percent:
             await self._learn_noise(capture, legacy, rules)
         noise = await self._noise_for(route.name)
-        result = compare_responses(legacy, candidate, ParityRules(rules.headers, rules.ignore, noise))
-        outcome = "match" if result.match and not result.noise else "noise" if result.match else "mismatch"
+        order = sort_spec(capture.target)
+        result = compare_responses(legacy, candidate, ParityRules(rules.headers, rules.ignore, noise, order))
+        outcome = outcome_of(result)
         return self._record(
             base,
             outcome,
             candidate_status=candidate.status,
             candidate_ms=candidate_ms,
-            diff=None if outcome == "match" else json.dumps(result.to_dict(), default=str),
+            diff=None if outcome is Outcome.MATCH else json.dumps(result.to_dict(), default=str),
             candidate_body=candidate,
         )
 
@@ -229,8 +232,8 @@ class ShadowMirror:
             except StoreError:
                 log.exception("cannot store noise fields")
 
-    def _record(self, base: dict[str, object], outcome: str, **fields: object) -> ComparisonRecord:
-        COMPARISONS.labels(base["route"], outcome).inc()
+    def _record(self, base: dict[str, object], outcome: Outcome, **fields: object) -> ComparisonRecord:
+        COMPARISONS.labels(base["route"], outcome.value).inc()
         values: dict[str, object] = {
             "candidate_status": None,
             "candidate_ms": None,
@@ -240,10 +243,10 @@ class ShadowMirror:
             "legacy_body": None,
             **base,
             **fields,
-            "outcome": outcome,
+            "outcome": outcome.value,
         }
         for side in ("legacy_body", "candidate_body"):
             response = values[side]
             if isinstance(response, HttpResponse):  # matches need no bodies: decoded only for others
-                values[side] = None if outcome == "match" else _text(decoded_body(response))
+                values[side] = None if outcome is Outcome.MATCH else _text(decoded_body(response))
         return ComparisonRecord(**values)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from sqlalchemy.pool import StaticPool
 
 from proxy.errors import StoreError
 from proxy.metrics import RouteTraffic
+from proxy.outcomes import Outcome, parity_percentages
 
 _meta = sa.MetaData()
 comparisons = sa.Table(
@@ -25,7 +26,7 @@ comparisons = sa.Table(
     sa.Column("route", sa.String(200), nullable=False, index=True),
     sa.Column("method", sa.String(16), nullable=False),
     sa.Column("target", sa.Text, nullable=False),
-    sa.Column("outcome", sa.String(16), nullable=False),  # match | mismatch | noise | error | skipped
+    sa.Column("outcome", sa.String(16), nullable=False),  # proxy.outcomes.Outcome
     sa.Column("legacy_status", sa.Integer),
     sa.Column("candidate_status", sa.Integer),
     sa.Column("legacy_ms", sa.Float),
@@ -50,7 +51,7 @@ noise_fields = sa.Table(
 )
 #: what another process doing the same creation at the same moment makes us see
 _RACED = ("already exists", "duplicate column")
-OUTCOMES = ("match", "mismatch", "noise", "error", "skipped")
+OUTCOMES = tuple(o.value for o in Outcome)
 STATS_SAMPLE = 10_000  # latest comparisons per route used for latency percentiles
 
 
@@ -233,14 +234,12 @@ class ComparisonStore:
 def _summarise(entry: dict[str, Any]) -> dict[str, Any]:
     counts = entry.get("traffic") or {k: 0 for k in RouteTraffic.__annotations__}
     outcomes = {k: entry.get("outcomes", {}).get(k, 0) for k in OUTCOMES}
-    compared = outcomes["match"] + outcomes["mismatch"] + outcomes["noise"]
     legacy = [r[0] for r in entry.get("latencies", []) if r[0] is not None]
     candidate = [r[1] for r in entry.get("latencies", []) if r[1] is not None]
     return {
         **counts,
         "comparisons": outcomes,
-        "match_percent": round(100 * (outcomes["match"] + outcomes["noise"]) / compared, 3) if compared else None,
-        "noise_percent": round(100 * outcomes["noise"] / compared, 3) if compared else None,
+        **parity_percentages(outcomes),
         "legacy_ms": {"p50": percentile(legacy, 50), "p99": percentile(legacy, 99)},
         "candidate_ms": {"p50": percentile(candidate, 50), "p99": percentile(candidate, 99)},
     }

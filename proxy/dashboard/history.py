@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from proxy.outcomes import parity_percentages
 from proxy.store import ComparisonStore, comparisons, percentile
 
 MAX_BUCKETS = 500
@@ -23,8 +24,8 @@ def bucket_size(window_s: float, bucket_s: float) -> float:
 
 
 def bucket_history(rows: Iterable[Row], bucket_s: float) -> list[dict[str, Any]]:
-    """One entry per non-empty bucket, oldest first. Percentages as in /api/stats:
-    match % = (match + noise) / compared, where compared = match + noise + mismatch."""
+    """One entry per non-empty bucket, oldest first. Percentages as in /api/stats
+    (``proxy.outcomes.parity_percentages``)."""
     buckets: dict[float, list[Row]] = {}
     for row in rows:
         buckets.setdefault(math.floor(row[0] / bucket_s) * bucket_s, []).append(row)
@@ -35,16 +36,12 @@ def _summarise(start: float, rows: list[Row]) -> dict[str, Any]:
     outcomes: dict[str, int] = {}
     for _ts, outcome, _legacy, _candidate in rows:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    matched = outcomes.get("match", 0) + outcomes.get("noise", 0)
-    compared = matched + outcomes.get("mismatch", 0)
     legacy = [r[2] for r in rows if r[2] is not None]
     candidate = [r[3] for r in rows if r[3] is not None]
     return {
         "t": start,
-        "compared": compared,
         "outcomes": outcomes,
-        "match_percent": round(100 * matched / compared, 3) if compared else None,
-        "noise_percent": round(100 * outcomes.get("noise", 0) / compared, 3) if compared else None,
+        **parity_percentages(outcomes),
         "legacy_ms": {"p50": percentile(legacy, 50), "p99": percentile(legacy, 99)},
         "candidate_ms": {"p50": percentile(candidate, 50), "p99": percentile(candidate, 99)},
     }

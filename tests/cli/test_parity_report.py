@@ -48,3 +48,12 @@ def test_cutover_is_refused_below_threshold_or_without_comparisons() -> None:
 def test_kept_cells_say_why_wordpress_answered() -> None:
     assert kept_cells({"personal": 5, "kept_personal": 4, "kept_url_form": 2}) == ("5", "6 (4 personal, 2 URL form)")
     assert kept_cells({}) == ("0", "0 (0 personal, 0 URL form)")  # a route without traffic yet
+
+
+def test_tie_order_counts_as_equal_for_the_gate_and_the_gate_does_not_round() -> None:
+    rows = [_row("pages", "match")] * 7 + [_row("pages", "equivalent")] * 3
+    parity = summarise(rows)["pages"]
+    assert (parity.compared, parity.match_percent, parity.equivalent_percent) == (10, 100.0, 30.0)
+    assert cutover_refusals(summarise(rows), ["pages"], 99.9) == []
+    almost = summarise([_row("r", "match")] * 9989 + [_row("r", "mismatch", "$.a")] * 11)
+    assert cutover_refusals(almost, ["r"], 99.9)  # 99.89% is not rounded up to 99.9%

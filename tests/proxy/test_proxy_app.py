@@ -284,3 +284,45 @@ async def test_visitors_cannot_forge_the_dry_run_header(make_harness) -> None:  
         await h.client.get("/", headers={"X-Strangler-Dry-Run": "1"})
     for sent in upstreams.seen["service"] + upstreams.seen["wordpress"]:
         assert "x-strangler-dry-run" not in sent.headers
+
+
+async def test_a_dry_run_route_gets_copies_of_writes_marked_as_such(make_harness) -> None:  # type: ignore[no-untyped-def]
+    upstreams = FakeUpstreams(wordpress, service)
+    routes = routes_yaml("shadow", methods="[GET, POST]", shadow="{methods: [GET, POST], dry_run: true}")
+    async with make_harness(upstreams, routes) as h:
+        answer = await h.client.post("/wp-json/wp/v2/posts", content=b'{"title": "x"}')
+        await h.runtime.shadow.drain()
+    assert answer.status_code == 200 and len(upstreams.seen["wordpress"]) == 1  # never asked twice: a write
+    (copy,) = upstreams.seen["service"]
+    assert (copy.method, copy.headers["x-strangler-dry-run"], copy.content) == ("POST", "1", b'{"title": "x"}')
+
+
+TIED = [
+    {"id": 3, "date": "2024-01-02T00:00:00", "title": {"rendered": "c"}},
+    {"id": 1, "date": "2024-01-01T00:00:00", "title": {"rendered": "a"}},
+    {"id": 2, "date": "2024-01-01T00:00:00", "title": {"rendered": "b"}},
+]
+
+
+@pytest.mark.parametrize(
+    ("order", "outcome"),
+    [([3, 2, 1], "equivalent"), ([1, 3, 2], "mismatch"), ([3, 1, 2], "match")],
+)
+async def test_the_order_of_tied_items_is_equivalent(make_harness, order: list[int], outcome: str) -> None:  # type: ignore[no-untyped-def]
+    by_id = {item["id"]: item for item in TIED}
+
+    async def tied_wordpress(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=TIED)
+
+    async def reordering(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[by_id[i] for i in order])
+
+    upstreams = FakeUpstreams(tied_wordpress, reordering)
+    async with make_harness(upstreams, routes_yaml("shadow", shadow="{noise_sample_percent: 0}")) as h:
+        await h.client.get("/wp-json/wp/v2/posts")
+        await h.runtime.shadow.drain()
+        (row,) = (await h.admin.get("/api/comparisons")).json()["comparisons"]
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert row["outcome"] == outcome
+    assert stats["match_percent"] == (0.0 if outcome == "mismatch" else 100.0)
+    assert stats["equivalent_percent"] == (100.0 if outcome == "equivalent" else 0.0)

@@ -100,6 +100,12 @@ export async function openDrilldown(container, id, { onIgnore, onClose }) {
     diff.noise.length
       ? [h("h3", {}, "Noise (differs between two WordPress answers too)"), table(diff.noise, "")]
       : null,
+    (diff.reordered || []).length
+      ? [
+          h("h3", {}, "Tie order (items with equal sort keys, arranged otherwise: WordPress's order is undefined)"),
+          table(diff.reordered, ""),
+        ]
+      : null,
     h("h3", {}, "Reproduce"),
     command("WordPress", replay.wordpress),
     command("Service", replay.service),

@@ -125,6 +125,7 @@ export class RoutesTable {
         "compared",
         "match",
         "noise",
+        "equivalent",
         "mismatch",
         "legacy",
         "candidate",
@@ -143,7 +144,7 @@ export class RoutesTable {
   fill(row, route, stat) {
     const c = row.cells;
     const comparisons = stat.comparisons || {};
-    const compared = (comparisons.match || 0) + (comparisons.noise || 0) + (comparisons.mismatch || 0);
+    const compared = stat.compared ?? 0;
     const mode = route.mode === "canary" ? `canary ${route.canary_percent ?? 0}%` : route.mode;
     replace(c.mode, h("span", { class: `badge ${route.mode}` }, mode));
     c.requests.textContent = count(stat.requests);
@@ -152,6 +153,7 @@ export class RoutesTable {
     c.match.textContent = percent(stat.match_percent);
     c.match.className = `num ${parityClass(stat.match_percent)}`;
     c.noise.textContent = percent(stat.noise_percent);
+    c.equivalent.textContent = percent(stat.equivalent_percent);
     c.mismatch.textContent = count(comparisons.mismatch ?? 0);
     c.legacy.textContent = `${ms(stat.legacy_ms?.p50)} / ${ms(stat.legacy_ms?.p99)}`;
     c.candidate.textContent = `${ms(stat.candidate_ms?.p50)} / ${ms(stat.candidate_ms?.p99)}`;
