@@ -4,12 +4,12 @@ whether a cutover may go ahead. Pure: rows in (as the admin API returns them), s
 from __future__ import annotations
 
 import json
-import shlex
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from proxy.dashboard.reproduce import reproduce
 from proxy.outcomes import COMPARED, Outcome, parity_percentages
 from proxy.parity.paths import generalise
 
@@ -51,11 +51,12 @@ class TopDifference:
     legacy: Any
     candidate: Any
 
-    def reproduce(self, public_url: str, service_url: str) -> str:
-        """Two commands whose outputs show this difference."""
-        url = shlex.quote(public_url.rstrip("/") + self.target)
-        service = shlex.quote(service_url.rstrip("/") + self.target)
-        return f"diff <(curl -s -X {self.method} {url}) <(curl -s -X {self.method} {service})"
+    host: str | None = None
+
+    def reproduce(self, wordpress_url: str, service_url: str) -> str:
+        """A command whose output shows this difference: both answers diffed, asked with the visitor's Host."""
+        diff: str = reproduce(self.method, self.target, wordpress_url, service_url, host=self.host)["diff"]
+        return diff
 
 
 def summarise(rows: Iterable[Mapping[str, Any]]) -> dict[str, RouteParity]:
@@ -98,6 +99,7 @@ def top_differences(rows: Iterable[Mapping[str, Any]], limit: int = 10) -> list[
                 target=str(row.get("target", "/")),
                 legacy=difference.get("legacy"),
                 candidate=difference.get("candidate"),
+                host=row.get("host"),
             )
         )
     return result

@@ -14,7 +14,7 @@ import time
 
 from proxy.app import ShadowCapture
 from proxy.errors import StoreError, UpstreamError
-from proxy.headers import CREDENTIAL_HEADERS
+from proxy.headers import CREDENTIAL_HEADERS, get_header
 from proxy.metrics import COMPARISONS, SHADOW_QUEUE, TrafficObserver
 from proxy.outcomes import Outcome, outcome_of
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
@@ -63,6 +63,11 @@ async def _fetch(
 
 def _text(body: bytes) -> str:
     return body[:MAX_STORED_BODY].decode("utf-8", "replace")
+
+
+def _host(headers: RawHeaders) -> str | None:
+    host = get_header(headers, b"host")
+    return host.decode("latin-1")[:300] if host else None
 
 
 class ShadowMirror:
@@ -175,6 +180,7 @@ class ShadowMirror:
             "target": capture.target,
             "legacy_status": capture.legacy_status,
             "legacy_ms": capture.legacy_seconds * 1000,
+            "host": _host(capture.headers),
         }
         if capture.legacy_truncated:
             return self._record(base, Outcome.SKIPPED, error="WordPress answer too large to compare")

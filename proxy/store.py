@@ -35,6 +35,7 @@ comparisons = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("legacy_body", sa.Text),
     sa.Column("candidate_body", sa.Text),
+    sa.Column("host", sa.String(300)),  # the visitor's Host, which WordPress's answer depends on
 )
 traffic = sa.Table(
     "traffic",
@@ -70,6 +71,7 @@ class ComparisonRecord:
     error: str | None
     legacy_body: str | None
     candidate_body: str | None
+    host: str | None = None
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -102,20 +104,29 @@ class ComparisonStore:
         for attempt in range(5):
             try:
                 _meta.create_all(self.engine)
-                self._add_new_counters()
+                self._add_new_columns()
                 return
             except SQLAlchemyError as exc:
                 if not any(m in str(exc) for m in _RACED) or attempt == 4:
                     raise StoreError(f"cannot create the comparison store: {exc}") from exc
 
-    def _add_new_counters(self) -> None:
-        """A store written by an older proxy lacks the traffic counters added since: add them, at 0."""
-        present = {c["name"] for c in sa.inspect(self.engine).get_columns("traffic")}
-        missing = [c for c in traffic.columns if c.name not in present]
-        if missing:
+    def _add_new_columns(self) -> None:
+        """A store written by an older proxy lacks the columns added since: add them (counters at 0,
+        anything else empty). Columns are only ever added, so this is all the migration there is."""
+        inspector = sa.inspect(self.engine)
+        for table in _meta.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            missing = [c for c in table.columns if c.name not in present]
+            if not missing:
+                continue
             with self.engine.begin() as conn:
                 for column in missing:
-                    conn.execute(sa.text(f"ALTER TABLE traffic ADD COLUMN {column.name} INTEGER NOT NULL DEFAULT 0"))
+                    kind = column.type.compile(dialect=self.engine.dialect)
+                    default = column.server_default
+                    if default is not None:
+                        assert isinstance(default, sa.DefaultClause)
+                        kind += f" NOT NULL DEFAULT {default.arg}"
+                    conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
     def dispose(self) -> None:
         self.engine.dispose()

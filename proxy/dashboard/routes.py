@@ -91,6 +91,7 @@ async def reproduce_comparison(request: Request) -> JSONResponse:
             runtime.config.wordpress_url,
             route.service_url if route else None,
             is_json=_is_json(row.get("legacy_body")),
+            host=row.get("host"),
         )
     )
 

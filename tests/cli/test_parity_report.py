@@ -33,7 +33,9 @@ def test_top_differences_fold_array_indexes_and_keep_an_example() -> None:
     top = top_differences(rows)
     assert [(d.path, d.count) for d in top] == [("$[*].title.rendered", 3), ("$.slug", 1)]
     assert top[0].target == "/a"
-    assert "curl -s -X GET http://wp/a" in top[0].reproduce("http://wp", "http://svc")
+    assert top[0].reproduce("http://wp", "http://svc") == "diff -u <(curl -sS http://wp/a) <(curl -sS http://svc/a)"
+    hosted = top_differences([{**_row("r", "mismatch", "$.a", target="/p"), "host": "blog.example"}])[0]
+    assert "curl -sS -H 'Host: blog.example' http://wp/p" in hosted.reproduce("http://wp", "http://svc")
 
 
 def test_cutover_is_refused_below_threshold_or_without_comparisons() -> None:

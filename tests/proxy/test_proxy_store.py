@@ -57,17 +57,27 @@ def test_percentile_nearest_rank() -> None:
     assert percentile([float(i) for i in range(1, 101)], 99) == 99.0
 
 
-def test_a_store_of_an_older_proxy_gets_the_new_counters(tmp_path: Path) -> None:
+def test_a_store_of_an_older_proxy_gets_the_new_columns(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # the traffic table as proxies before the personal counters wrote it
         conn.execute(sa.text("CREATE TABLE traffic (route VARCHAR(200) PRIMARY KEY, requests INTEGER NOT NULL)"))
         conn.execute(sa.text("INSERT INTO traffic (route, requests) VALUES ('posts', 7)"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE comparisons (id INTEGER PRIMARY KEY, ts FLOAT NOT NULL, route VARCHAR(200)"
+                " NOT NULL, method VARCHAR(16) NOT NULL, target TEXT NOT NULL, outcome VARCHAR(16) NOT NULL,"
+                " legacy_status INTEGER, candidate_status INTEGER, legacy_ms FLOAT, candidate_ms FLOAT,"
+                " diff TEXT, error TEXT, legacy_body TEXT, candidate_body TEXT)"
+            )
+        )
     engine.dispose()
     store = ComparisonStore(url)
     store.create()
     store.create()  # a second process starting later finds nothing left to add
     store.add_traffic({"posts": RouteTraffic(requests=1, personal=1, kept_personal=1)})
+    store.add_comparisons([record(1)])
+    assert store.comparisons()[0]["host"] is None
     posts = store.stats()["posts"]
     assert (posts["requests"], posts["personal"], posts["kept_personal"], posts["kept_url_form"]) == (8, 1, 1, 0)
     store.dispose()

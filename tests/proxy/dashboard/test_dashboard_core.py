@@ -69,3 +69,9 @@ def test_reproduce_commands_are_quoted() -> None:
     head = reproduce("HEAD", "/", "http://wp", None)
     assert head == {"wordpress": "curl -sS -I http://wp/", "service": None, "diff": None}
     assert reproduce("POST", "/x", "http://wp", "http://s")["service"] == "curl -sS -X POST http://s/x"
+
+
+def test_reproduce_sends_the_visitors_host_to_both() -> None:
+    commands = reproduce("GET", "/?p=1", "http://127.0.0.1:8080", "http://127.0.0.1:8101", host="blog.example:8000")
+    assert commands["wordpress"] == "curl -sS -H 'Host: blog.example:8000' 'http://127.0.0.1:8080/?p=1'"
+    assert commands["service"] == "curl -sS -H 'Host: blog.example:8000' 'http://127.0.0.1:8101/?p=1'"
