@@ -101,11 +101,18 @@ def _patterns(paths: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(compile_pattern(p) for p in paths)
 
 
-def url_form_kept(raw_path: str, method: str, methods: tuple[str, ...]) -> bool:
+def url_form_kept(raw_path: str, query_string: str, method: str, methods: tuple[str, ...]) -> bool:
     """A form of the URL that a service is not known to read as WordPress does, so WordPress answers:
-    a percent-encoded or doubled-slash path (matched only after normalising), or a method override that
-    differs from the real method (``?_method=``, ``X-HTTP-Method-Override``)."""
-    return "%" in raw_path or "//" in raw_path or any(m != method.upper() for m in methods)
+    a percent-encoded, doubled-slash or dot-segment path (matched only after normalising), a repeated
+    ``rest_route`` (PHP keeps the last), or a method override that differs from the real method
+    (``?_method=``, ``X-HTTP-Method-Override``)."""
+    return (
+        "%" in raw_path
+        or "//" in raw_path
+        or "/." in raw_path
+        or query_string.count("rest_route=") > 1
+        or any(m != method.upper() for m in methods)
+    )
 
 
 def decide(
@@ -134,7 +141,7 @@ def decide(
         KeptReason.PERSONAL
         if not personal <= route.personal
         else KeptReason.URL_FORM
-        if url_form_kept(raw_path, method, methods)
+        if url_form_kept(raw_path, query_string, method, methods)
         else None
     )
     if kept is not None:
