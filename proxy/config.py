@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from proxy.errors import RouteConfigError
+from proxy.parity.paths import parse_pattern
 from proxy.routing import compile_pattern
 from proxy.types import SAFE_METHODS, CompareRules, Mode, RequestClass, Route, RouteTable, ShadowRules
 
@@ -40,6 +41,16 @@ _ROUTE_FIELDS = frozenset(
 _SHADOW_FIELDS = frozenset({"sample_percent", "methods", "forward_credentials", "noise_sample_percent", "dry_run"})
 _COMPARE_FIELDS = frozenset({"headers", "ignore"})
 _TOP_FIELDS = frozenset({"version", "canary_cookie", "services", "routes"})
+
+
+def _json_path_problem(pattern: str) -> str | None:
+    """An ignore pattern that does not parse would raise inside every comparison that differs, and
+    those comparisons would be dropped: parity would look better than it is. Refuse it at load."""
+    try:
+        parse_pattern(pattern)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _line_map(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
@@ -182,7 +193,7 @@ def _route(check: _Checker, raw: Any, field: str, services: dict[str, str]) -> R
         shadow=_shadow_rules(check, data.get("shadow"), f"{field}.shadow"),
         compare=CompareRules(
             headers=tuple(h.lower() for h in check.strings(compare.get("headers", ["content-type"]), f"{cf}.headers")),
-            ignore=tuple(check.strings(compare.get("ignore", []), f"{cf}.ignore")),
+            ignore=tuple(check.strings(compare.get("ignore", []), f"{cf}.ignore", _json_path_problem)),
         ),
         personal=check.request_classes(data.get("personal", []), f"{field}.personal"),
         line=check.lines.get(field),

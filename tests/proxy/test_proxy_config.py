@@ -60,6 +60,8 @@ def test_good_table_is_parsed_with_defaults() -> None:
         ("forward_credentials: true", "forward_credentials: 1", 13, "routes[0].shadow.forward_credentials"),
         ("      forward_credentials: true", "      methods: [GET, POST]", 13, "routes[0].shadow.methods"),
         ("    methods: [get]", "    personal: [logged_in, cookies]", 19, "routes[1].personal[1]"),
+        ('ignore: ["$[*].guid"]', 'ignore: ["$[*].guid", "$[*.link"]', 16, "routes[0].compare.ignore[1]"),
+        ('ignore: ["$[*].guid"]', 'ignore: ["guid"]', 16, "routes[0].compare.ignore[0]"),
     ],
 )
 def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str) -> None:
