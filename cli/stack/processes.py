@@ -8,11 +8,13 @@ the pid with the kernel's start time of that process, so a recycled pid is never
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,11 +101,14 @@ class ProcessTable:
         return self.record(name) is not None and not self.is_running(name)
 
     def stop(self, name: str, *, timeout: float = 20.0) -> bool:
-        """Stop the named process group: SIGTERM, then SIGKILL after ``timeout``. True if one ran."""
+        """Stop the named process group: SIGTERM, then SIGKILL after ``timeout``. True if one ran.
+
+        The record goes first, so the supervisor never takes a process we are stopping for a crash."""
         record = self.record(name)
         if record is None:
             return False
         was_running = self.is_running(name)
+        self._record_path(name).unlink(missing_ok=True)
         if was_running:
             self._signal_group(record.pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
@@ -113,13 +118,29 @@ class ProcessTable:
                 self._signal_group(record.pid, signal.SIGKILL)
                 while group_alive(record.pid):
                     time.sleep(0.05)
-        self._record_path(name).unlink(missing_ok=True)
         return was_running
 
     def names(self) -> list[str]:
         if not self.run_dir.exists():
             return []
         return sorted(path.stem for path in self.run_dir.glob("*.json"))
+
+    @contextlib.contextmanager
+    def exclusive(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the stack's lock while starting or stopping components (``up``, ``down``, the
+        supervisor's restarts), so two of them never start the same component. Yields whether the
+        lock is held: with ``wait=False`` it may be busy."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        with (self.run_dir / "stack.lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     @staticmethod
     def _signal_group(pgid: int, signum: signal.Signals) -> None:

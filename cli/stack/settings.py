@@ -26,6 +26,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "proxy": 18000,
     "proxy_admin": 18001,
     "cdc": 18002,
+    "supervisor": 18003,
     "content": 18010,
 }
 

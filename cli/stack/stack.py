@@ -15,6 +15,7 @@ from cli.stack.packages import ensure_packages
 from cli.stack.processes import ProcessTable
 from cli.stack.services import Cdc, ExtractedService, Proxy
 from cli.stack.settings import StackSettings
+from cli.stack.supervisor import Supervisor, read_state
 from cli.stack.wordpress import WordPress
 
 Progress = Callable[[str], None]
@@ -38,11 +39,13 @@ class Stack:
         services = self.extracted_services()
         watched = {"wordpress": f"{settings.wordpress_url}/wp-json/", "cdc": self.cdc.health_url}
         self.proxy = Proxy(settings, self.processes, watched | {s.name: s.health_url for s in services})
+        self.supervisor = Supervisor(settings, self.processes)
         # Components launched together, stage by stage; a stage waits for the one before it.
         self.stages: list[list[Component]] = [
             [self.mariadb, self.kafka, self.wordpress, self.proxy],
             [self.cdc],  # reads MariaDB's binlog into Kafka: both must be up
             list(services),  # consume CDC's topics
+            [self.supervisor],  # restarts what crashes, once everything runs
         ]
 
     def extracted_services(self) -> list[ExtractedService]:
@@ -73,6 +76,10 @@ class Stack:
 
     def up(self, progress: Progress = lambda message: None) -> UpReport:
         report = UpReport(installed_packages=ensure_packages())
+        with self.processes.exclusive():
+            return self._up(report, progress)
+
+    def _up(self, report: UpReport, progress: Progress) -> UpReport:
         needed = [component for component in self.components if not (component.is_running() and component.is_ready())]
         for component in needed:
             component.stop()  # a half-dead component (one process of two, or hung) starts clean
@@ -106,6 +113,10 @@ class Stack:
         return report
 
     def down(self, progress: Progress = lambda message: None) -> list[str]:
+        with self.processes.exclusive():
+            return self._down(progress)
+
+    def _down(self, progress: Progress) -> list[str]:
         stopped = []
         for component in reversed(self.components):
             if any(self.processes.record(name) for name in component.process_names()):
@@ -119,11 +130,17 @@ class Stack:
 
     def status(self) -> dict[str, dict[str, Any]]:
         components: dict[str, dict[str, Any]] = {}
+        restarts = read_state(self.settings.home)
         for component in self.components:
             healthy = component.is_running() and component.is_ready()
             if component is self.wordpress:
                 healthy = healthy and self.wordpress.rest_ready()
             components[component.name] = {"healthy": healthy, **component.describe()}
+            if component is not self.supervisor:
+                record = restarts.get(component.name)
+                components[component.name]["restarts"] = record.restarts if record else 0
+                if record and record.last_error:
+                    components[component.name]["last_restart_error"] = record.last_error
         return components
 
 

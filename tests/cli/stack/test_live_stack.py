@@ -143,14 +143,33 @@ def test_up_twice_is_a_no_op(stack: StackHandle) -> None:
     assert {name: stack.stack.processes.pid(name) for name in pids} == pids
 
 
-def test_a_dead_component_is_restarted(stack: StackHandle) -> None:
+def test_the_supervisor_restarts_a_crashed_component(stack: StackHandle) -> None:
     assert stack.stack is not None
+    nginx = stack.stack.processes.pid("nginx")
+    assert nginx is not None
+    before = stack.refresh()["wordpress"]["restarts"]
+    os.killpg(nginx, signal.SIGKILL)
+
+    def back() -> bool:
+        wordpress = stack.refresh()["wordpress"]
+        return bool(wordpress["healthy"] and wordpress["restarts"] == before + 1)
+
+    assert wait_until(back, 60, interval=0.5), stack.components["wordpress"]
+    assert stack.stack.processes.pid("nginx") not in (None, nginx)
+    assert httpx.get(stack.components["wordpress"]["url"] + "/wp-json/").status_code == 200
+    metrics = httpx.get(stack.components["supervisor"]["url"] + "/metrics").text
+    assert 'strangler_supervisor_restarts_total{component="wordpress",result="ok"}' in metrics
+
+
+def test_up_restarts_a_dead_component_when_nothing_supervises(stack: StackHandle) -> None:
+    assert stack.stack is not None
+    stack.stack.supervisor.stop()
     nginx = stack.stack.processes.pid("nginx")
     assert nginx is not None
     os.killpg(nginx, signal.SIGKILL)
     assert wait_until(lambda: not group_alive(nginx), 10)
     report = Stack(load_settings(stack.home)).up()
-    assert report.started == ["wordpress"]
+    assert report.started == ["wordpress", "supervisor"]
     assert httpx.get(stack.components["wordpress"]["url"] + "/wp-json/").status_code == 200
 
 
@@ -165,6 +184,8 @@ def test_status_json_has_the_documented_keys(stack: StackHandle) -> None:
         "proxy": {"url", "admin_url", "admin_token"},
         "cdc": {"url", "position", "lag_ms"},
     }
+    if stack.stack is not None:  # the native stack supervises itself; containers have restart policies
+        expected |= {"cdc": expected["cdc"] | {"restarts"}, "supervisor": {"url", "restarts"}}
     for name, keys in expected.items():
         assert components[name]["healthy"] is True, (name, components[name])
         assert keys <= components[name].keys(), name

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,3 +38,47 @@ def test_logs_capture_output(tmp_path: Path) -> None:
     table.start("echo", ["sh", "-c", "echo hello-from-child"])
     time.sleep(0.3)
     assert "hello-from-child" in table.log_path("echo").read_text()
+
+
+def test_the_stack_lock_is_exclusive_between_processes(tmp_path: Path) -> None:
+    table = ProcessTable(tmp_path / "run", tmp_path / "logs")
+    holder = ["import fcntl, sys, time", f"f = open({str(tmp_path / 'run' / 'stack.lock')!r}, 'a')",
+              "fcntl.flock(f, fcntl.LOCK_EX)", "print('held', flush=True)", "sys.stdin.read()"]  # fmt: skip
+    with table.exclusive() as held:
+        assert held
+    process = subprocess.Popen([sys.executable, "-c", "\n".join(holder)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert process.stdout is not None and process.stdout.readline() == b"held\n"
+        with table.exclusive(wait=False) as held:
+            assert not held
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+    with table.exclusive(wait=False) as held:
+        assert held
+
+
+def test_stopping_removes_the_record_before_the_process_is_gone(tmp_path: Path) -> None:
+    """The supervisor takes a recorded process that is not running for a crash: a stop must not
+    leave such a state behind while it waits for the process to end."""
+    table = ProcessTable(tmp_path / "run", tmp_path / "logs")
+    table.start("slow", ["sh", "-c", "trap 'sleep 0.3; exit 0' TERM; while :; do sleep 0.05; done"])
+    pid = table.pid("slow")
+    assert pid is not None
+    seen: list[bool] = []
+    watcher = threading.Thread(target=lambda: seen.extend(_watch(table, pid)))
+    watcher.start()
+    assert table.stop("slow")
+    watcher.join()
+    assert seen and not any(seen)
+
+
+def _watch(table: ProcessTable, pid: int) -> list[bool]:
+    """While the group lives: whether it ever looked crashed (recorded, not running)."""
+    states = []
+    while group_alive(pid):
+        states.append(table.record("slow") is not None and not table.is_running("slow"))
+    return states
