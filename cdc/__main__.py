@@ -11,7 +11,9 @@ refuses to start because of a server setting or a missing grant, 1 on unexpected
         [--batch-max-events 5000] [--batch-max-ms 100]           # Kafka transaction batching
         [--heartbeat-ms 1000] [--include-query] [--topic-partitions 1] [--log-level info]
 
-``--listen`` serves GET /healthz, GET /metrics and POST /snapshot (see ``cdc/http.py``).
+``--listen`` serves GET /healthz, GET /metrics and POST /snapshot (see ``cdc/http.py``); with
+``--admin-token-file`` POST /snapshot needs that bearer token, and an address other hosts can reach
+is refused without one.
 Settings may also come from ``--config`` (YAML with the field names of ``cdc.config.CdcConfig``);
 flags win over the file.
 
@@ -44,6 +46,16 @@ def _tables(text: str | None) -> list[str] | None:
     return [t.strip() for t in text.split(",") if t.strip()] if text else None
 
 
+def _secret(path: Path | None) -> str | None:
+    """A secret passed as a file, so it never shows in ``ps``."""
+    if path is None:
+        return None
+    try:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise CdcError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cdc", description="WordPress binlog -> Debezium events on Kafka")
     sub = p.add_subparsers(dest="command", required=True)
@@ -57,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--prefix")
     run.add_argument("--server-id", type=int)
     run.add_argument("--listen", help="HOST:PORT of /healthz, /metrics and /snapshot")
+    run.add_argument("--admin-token-file", type=Path, help="file holding the bearer token POST /snapshot needs")
     run.add_argument("--config", type=Path, help="YAML file with more settings")
     run.add_argument("--include", help="comma-separated tables to capture (default: all)")
     run.add_argument("--exclude", help="comma-separated tables not to capture")
@@ -72,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     snap = sub.add_parser("snapshot", help="re-snapshot tables while streaming continues")
     snap.add_argument("tables", nargs="*")
     snap.add_argument("--url", default="http://127.0.0.1:8089")
+    snap.add_argument("--admin-token-file", type=Path, help="file holding the connector's admin token")
     snap.add_argument("--all", action="store_true", help="every captured table")
     snap.add_argument("--no-wait", action="store_true")
     snap.add_argument("--bootstrap", help="with --all on a stopped connector: mark 'snapshot required'")
@@ -81,7 +95,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     commands.configure_logging(getattr(logging, str(args.log_level).upper(), logging.INFO))
-    password = args.password_file.read_text().strip() if args.password_file else None
+    password = _secret(args.password_file)
     overrides: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
@@ -92,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         "prefix": args.prefix,
         "server_id": args.server_id,
         "listen": args.listen,
+        "admin_token": _secret(args.admin_token_file),
         "include_tables": _tables(args.include),
         "exclude_tables": _tables(args.exclude),
         "snapshot_mode": args.snapshot_mode,
@@ -115,6 +130,7 @@ def _snapshot(args: argparse.Namespace) -> int:
             [] if args.all else args.tables,
             wait=not args.no_wait,
             on_progress=lambda p: print(f"\r{p['rows_done']} rows", end="", file=sys.stderr),
+            admin_token=_secret(args.admin_token_file) or "",
         )
     except CdcError:
         if not (args.all and args.bootstrap):

@@ -65,7 +65,7 @@ def run(config: CdcConfig, *, install_signals: bool = True, on_listening: Callab
     stats = Stats()
     stop = threading.Event()
     pipeline = Pipeline(config, stats, stop)
-    server = ControlServer(config.listen_address, stats, pipeline.request_snapshot)
+    server = ControlServer(config.listen_address, stats, pipeline.request_snapshot, config.admin_token)
     server.start()
     url = "http://{}:{}".format(*server.address)
     log.info("listening on %s", url)
@@ -95,16 +95,21 @@ def run(config: CdcConfig, *, install_signals: bool = True, on_listening: Callab
         server.close()
 
 
-def _request(url: str, data: dict[str, Any] | None = None, timeout: float = 5.0) -> dict[str, Any]:
+def _request(
+    url: str, data: dict[str, Any] | None = None, timeout: float = 5.0, admin_token: str = ""
+) -> dict[str, Any]:
     body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(
-        url, data=body, method="POST" if body is not None else "GET", headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if admin_token:
+        headers["Authorization"] = f"Bearer {admin_token}"
+    req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET", headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             result: dict[str, Any] = json.loads(resp.read())
-    except urllib.error.HTTPError as exc:  # 503 still carries the status document
-        result = json.loads(exc.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            raise CdcError(f"{url} refused the request: wrong or missing admin token") from exc
+        result = json.loads(exc.read() or b"{}")  # 503 still carries the status document
     except (urllib.error.URLError, OSError) as exc:
         raise CdcError(f"CDC not reachable at {url}: {exc}") from exc
     return result
@@ -122,11 +127,12 @@ def snapshot(
     wait: bool = True,
     timeout_s: float = 3600,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
+    admin_token: str = "",
 ) -> dict[str, Any]:
     """Re-snapshot ``tables`` (empty = all) while streaming continues; returns the final
     snapshot progress document (``state`` is ``done`` or ``failed``)."""
     base = url.rstrip("/")
-    request_id = _request(base + "/snapshot", {"tables": tables})["request_id"]
+    request_id = _request(base + "/snapshot", {"tables": tables}, admin_token=admin_token)["request_id"]
     deadline = time.monotonic() + timeout_s
     progress: dict[str, Any] = {"state": "queued", "request_id": request_id}
     while wait and time.monotonic() < deadline:

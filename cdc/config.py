@@ -15,6 +15,7 @@ YAML keys are the field names of :class:`CdcConfig` (flags override the file). E
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -36,6 +37,8 @@ class CdcConfig:
     prefix: str = "wordpress"
     server_id: int = 5401
     listen: str = "127.0.0.1:0"
+    #: bearer token that POST /snapshot requires; a listen address off loopback needs one
+    admin_token: str = ""
     include_tables: tuple[str, ...] = ()
     exclude_tables: tuple[str, ...] = ()
     snapshot_mode: Literal["initial", "never"] = "initial"
@@ -130,7 +133,23 @@ def build_config(overrides: dict[str, Any], config_file: Path | None = None) -> 
     config = replace(CdcConfig(), **values)
     if config.batch_max_events < 1:
         raise ConfigError("field 'batch_max_events' must be at least 1")
+    host = config.listen_address[0]
+    if not config.admin_token and not _is_loopback(host):
+        # /snapshot re-reads whole tables: on a reachable address it must not be open to anyone
+        raise ConfigError(
+            f"field 'listen': {config.listen} is reachable from other hosts; set 'admin_token' "
+            "(--admin-token-file) or listen on 127.0.0.1"
+        )
     return config
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 __all__ = ["CdcConfig", "build_config", "load_yaml"]

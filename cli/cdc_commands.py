@@ -71,7 +71,9 @@ def snapshot(
             )
 
         try:
-            result = commands.snapshot(connector.url, list(tables or []), on_progress=show)
+            result = commands.snapshot(
+                connector.url, list(tables or []), on_progress=show, admin_token=connector.admin_token
+            )
         except CdcError as error:
             if not connector.is_running():
                 _mark_for_snapshot(connector)

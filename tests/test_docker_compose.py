@@ -91,6 +91,7 @@ def test_cdc_runs_with_the_native_connector_settings() -> None:
     for flag in ("--database=wordpress", "--prefix=wordpress", f"--server-id={Cdc.server_id}"):
         assert flag in command
     assert f"--listen=0.0.0.0:{DEFAULT_PORTS['cdc']}" in command
+    assert "--admin-token-file=" in command  # a reachable control port needs a token, or cdc refuses to start
     assert DEFAULT_PORTS["cdc"] in _published(service)
 
 

@@ -109,14 +109,25 @@ class Cdc(PythonService):
         return self.settings.home / "config" / "cdc_password"
 
     @property
+    def admin_token_file(self) -> Path:
+        return self.settings.home / "config" / "cdc_admin_token"
+
+    @property
+    def admin_token(self) -> str:
+        """The bearer token of the connector's POST /snapshot."""
+        return self.settings.secrets.cdc_admin_token
+
+    @property
     def url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.ports['cdc']}"
 
     def arguments(self) -> list[str]:
         settings = self.settings
         self.password_file.parent.mkdir(parents=True, exist_ok=True)
-        self.password_file.write_text(settings.secrets.cdc_password)
-        self.password_file.chmod(0o600)
+        secret_files = ((self.password_file, settings.secrets.cdc_password), (self.admin_token_file, self.admin_token))
+        for path, secret in secret_files:
+            path.write_text(secret)
+            path.chmod(0o600)
         return [
             "-m", "cdc", "run",
             "--host", settings.host,
@@ -128,6 +139,7 @@ class Cdc(PythonService):
             "--prefix", settings.topic_prefix,
             "--server-id", str(self.server_id),
             "--listen", f"{settings.host}:{settings.ports['cdc']}",
+            "--admin-token-file", str(self.admin_token_file),
         ]  # fmt: skip
 
     def describe(self) -> dict[str, Any]:

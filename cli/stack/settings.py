@@ -57,6 +57,7 @@ class Secrets:
     cdc_password: str = field(default_factory=_secret)
     wordpress_admin_password: str = field(default_factory=_secret)
     proxy_admin_token: str = field(default_factory=_secret)
+    cdc_admin_token: str = field(default_factory=_secret)
     wordpress_salt: str = field(default_factory=lambda: secrets.token_hex(32))
     kafka_cluster_id: str = field(default_factory=lambda: secrets.token_urlsafe(16)[:22])
     #: created by WordPress at install time, so empty until then
@@ -144,7 +145,10 @@ def load_settings(
             stored_secrets = Secrets(**document["secrets"])
         except (ValueError, KeyError, TypeError) as error:
             raise IncompatibleStateError(f"{state_file} is not a wp-strangler state file ({error}): {fix}") from error
-        return StackSettings(home=home, ports=ports, secrets=stored_secrets)
+        settings = StackSettings(home=home, ports=ports, secrets=stored_secrets)
+        if set(asdict(stored_secrets)) - set(document["secrets"]):
+            settings.save()  # a secret this version added: generated once, then the same for every command
+        return settings
     if home.exists() and any(home.iterdir()):
         raise IncompatibleStateError(f"{home} is not empty but has no stack.json, so it is not ours: {fix}")
     if not create:

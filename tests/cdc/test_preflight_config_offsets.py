@@ -100,3 +100,15 @@ def test_config_errors_name_file_line_and_field(tmp_path: Path, text: str, messa
     with pytest.raises(ConfigError) as info:
         build_config({}, path)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("listen", ["0.0.0.0:18002", "10.1.2.3:18002", "[::]:18002", "cdc:18002"])
+def test_a_reachable_control_port_needs_an_admin_token(listen: str) -> None:
+    with pytest.raises(ConfigError, match=r"field 'listen'.*admin_token"):
+        build_config({"listen": listen})
+    assert build_config({"listen": listen, "admin_token": "t"}).admin_token == "t"
+
+
+@pytest.mark.parametrize("listen", ["127.0.0.1:0", "localhost:8089", "[::1]:8089", "127.0.0.2:1"])
+def test_a_loopback_control_port_may_go_without_a_token(listen: str) -> None:
+    assert build_config({"listen": listen}).listen == listen

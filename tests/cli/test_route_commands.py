@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 from typer.testing import CliRunner
 
@@ -40,3 +43,12 @@ def test_cdc_status_shows_the_streaming_connector(stack: StackHandle) -> None:
     output = _strangler(stack, "cdc", "status")
     assert "streaming" in output
     assert "wp_posts" in output
+
+
+def test_cdc_snapshot_sends_the_stack_token_and_the_port_refuses_others(stack: StackHandle) -> None:
+    url = stack.components["cdc"]["url"]
+    request = urllib.request.Request(url + "/snapshot", data=b'{"tables": ["wp_options"]}', method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 401
+    assert "snapshot done" in _strangler(stack, "cdc", "snapshot", "wp_options")

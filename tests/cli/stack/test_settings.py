@@ -50,3 +50,13 @@ def test_a_corrupt_state_file_is_refused(tmp_path: Path) -> None:
 def test_no_stack_yet_says_to_run_up(tmp_path: Path) -> None:
     with pytest.raises(IncompatibleStateError, match="strangler up"):
         load_settings(tmp_path / "missing")
+
+
+def test_a_secret_added_by_a_newer_version_is_generated_once(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, create=True)
+    document = json.loads(settings.state_file.read_text())
+    del document["secrets"]["cdc_admin_token"]
+    settings.state_file.write_text(json.dumps(document))
+    first = load_settings(tmp_path).secrets.cdc_admin_token
+    assert first and load_settings(tmp_path).secrets.cdc_admin_token == first
+    assert load_settings(tmp_path).secrets.proxy_admin_token == settings.secrets.proxy_admin_token
