@@ -32,6 +32,14 @@ response includes (the formatting library raises ``UnsupportedContentError`` or 
 or fails), the whole request is answered ``503`` with ``X-Strangler-Unavailable: post N`` and a JSON
 body with code ``strangler_content_unavailable`` (never wrapped by ``_envelope``); the proxy then serves
 WordPress's answer. Requests that do not render that post's content (``_fields`` without it, other pages) are served.
+Forms of request the service does not reproduce are declined the same way, ``X-Strangler-Unavailable:
+request <kind>`` (``request_forms``: ``_jsonp``, ``_method`` and ``X-HTTP-Method-Override``, invalid
+UTF-8 in the query, NUL in the path, an ``Origin`` that WordPress rewrites); a plain ``Origin`` gets
+WordPress's CORS headers.
+
+**Searches compare as MariaDB does** (``collation``): by ``utf8mb4_unicode_520_ci`` weight classes read
+from MariaDB (``é`` finds ``e``, ``ß`` does not find ``ss``); a ``search`` over 1,600 bytes is ignored as
+``WP_Query`` ignores it; ``sanitize_text_field`` trims what PHP's ``trim`` trims (NUL, not NBSP).
 
 Known gaps (see the parity tests): MariaDB's order of rows with equal sort keys (filesort) is not
 reproduced: with a full scan in primary-key order and no bounded priority queue it is exactly
@@ -45,7 +53,7 @@ blocks the formatting library does not render keep their saved HTML.
 Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (projection-time
 rendering and modes), ``render_inputs``, ``render_state``, ``post_render``, ``site_data``, ``live``
 (request-time rendering), ``params`` (argument checks), ``post_query``/``post_view``/``posts_api``,
-``media_embed``, ``comments_embed``, ``terms_api``, ``users_api``, ``shaping`` (context, _fields,
+``media_embed``, ``comments_embed``, ``terms_api``, ``users_api``, ``collation``, ``request_forms``, ``shaping`` (context, _fields,
 _embed, _envelope), ``phpjson`` (json_encode byte for byte), ``app`` (HTTP), ``service`` (process).
 """
 

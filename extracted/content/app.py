@@ -3,7 +3,8 @@ invalidated by every committed batch, the exact headers and bytes, and ``/health
 
 A response whose posts were rendered at request time from the request's time or URL (see ``live``) is
 cached only for the same day and URL. A response with a post the service cannot render is a 503 with
-``X-Strangler-Unavailable`` (the proxy then serves WordPress's answer; see ``errors.ContentUnavailableError``).
+``X-Strangler-Unavailable`` (the proxy then serves WordPress's answer; see ``errors.ContentUnavailableError``),
+and so is a form of request the service does not reproduce (``request_forms``: ``_jsonp``, method overrides…).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from starlette.routing import Route
 from extracted.runtime import ConsumerState, health_routes
 
 from .comments_embed import is_replies, replies
-from .errors import ContentUnavailableError, RestError
+from .errors import RestError, ServiceUnavailableError
 from .live import LiveRendering, RequestFacts, ResponseRendering
 from .media_embed import get_media, media_id
 from .phpjson import php_json
 from .phpquery import Query, parse_str
+from .request_forms import cors_headers, unsupported_form
 from .responses import BASE_HEADERS, Answer
 from .routes import dispatch, is_served, split_href
 from .shaping import Shape, answer_body
@@ -101,6 +103,13 @@ def _headers(site: SiteState, own: list[tuple[str, Any]]) -> list[tuple[str, str
     return headers
 
 
+def _unavailable(
+    error: ServiceUnavailableError, reads: frozenset[str] = frozenset(), facts: RequestFacts | None = None
+) -> Rendered:
+    headers = [("Content-Type", CONTENT_TYPE), ("X-Strangler-Unavailable", error.unavailable)]
+    return Rendered(503, headers, php_json(error.body()), reads, facts or RequestFacts())
+
+
 def render(
     connection: Connection, route: str, query: Query, live: LiveRendering | None = None, url: str = ""
 ) -> Rendered:
@@ -118,9 +127,8 @@ def render(
         except RestError as error:
             status, body = error.status, error.body()
             own = [] if error.permission or error.code == "rest_no_route" else [("Allow", "GET")]
-    except ContentUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
-        headers = [("Content-Type", CONTENT_TYPE), ("X-Strangler-Unavailable", f"post {error.post_id}")]
-        return Rendered(503, headers, php_json(error.body()), frozenset(rendering.reads), facts)
+    except ServiceUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
+        return _unavailable(error, frozenset(rendering.reads), facts)
     if shape.envelope:
         body = {"body": body, "status": status, "headers": dict(own)}
         own, status = [], 200
@@ -144,7 +152,8 @@ def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> 
             cache.clear()
             live[0] = LiveRendering(generation.value)
         key = (route, request.url.query)
-        rendered = cache.get(key)
+        declined = unsupported_form(request.scope.get("raw_path") or b"", request.url.query, request.headers)
+        rendered = _unavailable(declined) if declined else cache.get(key)
         if rendered is not None and rendered.reads:  # rendered from the request's time or URL
             with engine.connect() as connection:  # the site's time zone, for today's date
                 today = datetime.now(load_site(connection).tz).strftime("%Y-%m-%d %H:%M:%S")
@@ -158,7 +167,10 @@ def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> 
             cache[key] = rendered
         body = rendered.body
         response = Response(b"" if request.method == "HEAD" else body, status_code=rendered.status)
-        response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in rendered.headers]
+        headers = rendered.headers
+        if cors := cors_headers(request.headers.get("origin")):  # before Vary, the last header, as WordPress
+            headers = [*headers[:-1], *cors, headers[-1]] if headers[-1][0] == "Vary" else [*headers, *cors]
+        response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
         response.raw_headers.append((b"content-length", str(len(body)).encode()))
         return response
 

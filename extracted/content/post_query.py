@@ -21,13 +21,13 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    literal,
     or_,
     select,
     true,
 )
 
 from . import schema
+from .collation import Like, collated_like
 from .query_text import like_pattern, search_terms, slug_for_query
 from .terms_tree import descendants, term_taxonomy_ids
 
@@ -42,8 +42,14 @@ class PostPage:
     total: int
 
 
-def _search(text: str) -> tuple[list[ColumnElement[bool]], ColumnElement[Any] | None, list[ColumnElement[bool]]]:
-    """WHERE clauses, and the relevance ordering's parts, of ``s``."""
+#: ``WP_Query::parse_query`` drops a longer ``s`` ("fairly large, potentially too large, upper bound")
+SEARCH_LIMIT_BYTES = 1600
+
+
+def _search(
+    text: str, like: Like
+) -> tuple[list[ColumnElement[bool]], ColumnElement[Any] | None, list[ColumnElement[bool]]]:
+    """WHERE clauses, and the relevance ordering's parts, of ``s`` (``like`` compares as MariaDB does)."""
     text = text.replace("\r", "").replace("\n", "")
     terms, count = search_terms(text)
     clauses: list[ColumnElement[bool]] = []
@@ -52,7 +58,7 @@ def _search(text: str) -> tuple[list[ColumnElement[bool]], ColumnElement[Any] | 
     for term in terms:
         exclude = term.startswith("-")
         pattern = like_pattern(term[1:] if exclude else term)
-        matches = [func.lower(column).like(func.lower(literal(pattern)), escape="\\") for column in fields]
+        matches = [like(column, pattern) for column in fields]
         if exclude:
             clauses.append(and_(*(~m for m in matches)))
         else:
@@ -66,13 +72,13 @@ def _search(text: str) -> tuple[list[ColumnElement[bool]], ColumnElement[Any] | 
     sentence = None if re.search(r"(?:\s|^)-", text) else like_pattern(text)
     whens: list[tuple[ColumnElement[bool], int]] = []
     if sentence:
-        whens.append((func.lower(posts.c.title_raw).like(func.lower(literal(sentence)), escape="\\"), 1))
+        whens.append((like(posts.c.title_raw, sentence), 1))
     if 1 < len(in_title) < 7:
         whens.append((and_(*in_title), 2))
         whens.append((or_(*in_title), 3))
     if sentence:
-        whens.append((func.lower(posts.c.excerpt_raw).like(func.lower(literal(sentence)), escape="\\"), 4))
-        whens.append((func.lower(posts.c.content_raw).like(func.lower(literal(sentence)), escape="\\"), 5))
+        whens.append((like(posts.c.excerpt_raw, sentence), 4))
+        whens.append((like(posts.c.content_raw, sentence), 5))
     # Relevance ascends (1 = best) where WordPress uses CASE ... ELSE 6; negate to sort like the single-term case.
     return clauses, -case(*whens, else_=6) if whens else None, in_title
 
@@ -176,8 +182,9 @@ def find_posts(connection: Connection, post_type: str, args: dict[str, Any], sti
     """The ids of one page of the collection, and the total count, for already-validated ``args``."""
     where = _filters(connection, post_type, args, sticky)
     relevance = None
-    if args.get("search"):
-        clauses, relevance, _ = _search(args["search"])
+    search = args.get("search")
+    if search and len(search.encode()) <= SEARCH_LIMIT_BYTES:
+        clauses, relevance, _ = _search(search, collated_like(connection))
         where.extend(clauses)
     condition = and_(true(), *where)
     total = connection.execute(select(func.count()).select_from(posts).where(condition)).scalar_one()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
 
 from . import schema
+from .collation import collated_like
 from .collection import listing_args, listing_headers, page_window
 from .errors import RestError, denied
 from .links import Links, link, with_query
@@ -65,9 +66,8 @@ def _filters(connection: Connection, taxonomy: str, args: dict[str, Any]) -> lis
     if args.get("parent") is not None:
         where.append(taxonomies.c.parent == args["parent"])
     if args.get("search"):
-        pattern = like_pattern(args["search"])
-        where.append(or_(func.lower(terms.c.name).like(pattern.lower(), escape="\\"),
-                         func.lower(terms.c.slug).like(pattern.lower(), escape="\\")))  # fmt: skip
+        pattern, like = like_pattern(args["search"]), collated_like(connection)
+        where.append(or_(like(terms.c.name, pattern), like(terms.c.slug, pattern)))
     if args.get("post"):
         where.append(taxonomies.c.term_taxonomy_id.in_(
             select(relationships.c.term_taxonomy_id).where(relationships.c.object_id == args["post"])))  # fmt: skip

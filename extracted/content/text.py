@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+#: what PHP's ``trim()`` removes; Python's ``str.strip()`` also removes Unicode spaces (NBSP…) that PHP keeps
+PHP_TRIM = " \t\n\r\0\x0b"
+
 
 def strip_all_tags(text: str) -> str:
     """``wp_strip_all_tags``: scripts and styles with their content, then every tag."""
     text = re.sub(r"<(script|style)[^>]*?>.*?</\1>", "", text, flags=re.IGNORECASE | re.DOTALL)
-    return re.sub(r"<[^>]*?>", "", text).strip()
+    return re.sub(r"<[^>]*?>", "", text).strip(PHP_TRIM)
 
 
 def sanitize_text_field(value: str) -> str:
@@ -18,11 +21,11 @@ def sanitize_text_field(value: str) -> str:
         text = re.sub(r"<([^>]*?)((?=<)|$)", lambda m: "&lt;" + m.group(1), text)  # wp_pre_kses_less_than
         text = strip_all_tags(text)
         text = text.replace("\n", " ")
-    text = re.sub(r"[\r\n\t ]+", " ", text).strip()
+    text = re.sub(r"[\r\n\t ]+", " ", text).strip(PHP_TRIM)
     found = False
     while match := re.search(r"%[a-f0-9]{2}", text, re.IGNORECASE):
         text = text.replace(match.group(0), "")
         found = True
     if found:
-        text = re.sub(r" +", " ", text).strip()
+        text = re.sub(r" +", " ", text).strip(PHP_TRIM)
     return text

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
 
 from . import schema
+from .collation import collated_like
 from .collection import listing_args, listing_headers, page_window
 from .errors import RestError, denied
 from .links import link
@@ -84,7 +85,7 @@ def _permission(query: Query) -> RestError | None:
     return None
 
 
-def _filters(args: dict[str, Any]) -> list[Any]:
+def _filters(connection: Connection, args: dict[str, Any]) -> list[Any]:
     where: list[Any] = [users.c.id.in_(_authors())]
     if args["include"]:  # WP_User_Query: include wins over exclude
         where.append(users.c.id.in_(args["include"]))
@@ -94,10 +95,10 @@ def _filters(args: dict[str, Any]) -> list[Any]:
         where.append(users.c.nicename.in_(args["slug"]))
     if args.get("search"):
         text = args["search"].strip("*")
-        pattern = like_pattern(text).lower()
+        pattern, like = like_pattern(text), collated_like(connection)
         columns = (users.c.login, users.c.nicename, users.c.display_name)
         where.append(or_(func.cast(users.c.id, schema.users.c.login.type) == text,
-                         *(func.lower(c).like(pattern, escape="\\") for c in columns)))  # fmt: skip
+                         *(like(c, pattern) for c in columns)))  # fmt: skip
     return where
 
 
@@ -119,7 +120,7 @@ def get_users(connection: Connection, site: SiteState, query: Query) -> Answer:
     problem = _permission(query)
     if problem is not None:
         raise problem
-    condition = and_(true(), *_filters(args))
+    condition = and_(true(), *_filters(connection, args))
     total = connection.execute(select(func.count()).select_from(users).where(condition)).scalar_one()
     offset, page = page_window(args, offset_allowed=True)
     rows = connection.execute(
