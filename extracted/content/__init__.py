@@ -53,8 +53,9 @@ blocks the formatting library does not render keep their saved HTML.
 Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (projection-time
 rendering and modes), ``render_inputs``, ``render_state``, ``post_render``, ``site_data``, ``live``
 (request-time rendering), ``params`` (argument checks), ``post_query``/``post_view``/``posts_api``,
-``media_embed``, ``comments_embed``, ``terms_api``, ``users_api``, ``collation``, ``request_forms``, ``shaping`` (context, _fields,
-_embed, _envelope), ``phpjson`` (json_encode byte for byte), ``app`` (HTTP), ``service`` (process).
+``media_embed``, ``comments_embed``, ``terms_api``, ``users_api``, ``collation``, ``request_forms``,
+``shaping`` (context, _fields, _embed, _envelope), ``phpjson`` (json_encode byte for byte), ``app`` (HTTP),
+``service`` (process).
 """
 
 from .projection import ContentProjection

@@ -160,7 +160,8 @@ def test_mutation_matrix_through_the_cut_over_proxy_matches_wordpress(
         if via_proxy.compared() != at_wordpress.compared():
             result.differences.append(
                 f"{probe.target[:120]} {dict(probe.headers)}: proxy {via_proxy.status} {via_proxy.body[:120]!r} "
-                f"{via_proxy.headers} / WordPress {at_wordpress.status} {at_wordpress.body[:120]!r} {at_wordpress.headers}"
+                f"{via_proxy.headers} / WordPress {at_wordpress.status} {at_wordpress.body[:120]!r} "
+                f"{at_wordpress.headers}"
             )
     print(f"\nmutation matrix: {len(matrix)} requests, answered by {dict(result.by_server)}, "
           f"{len(result.differences)} different")  # fmt: skip

@@ -57,6 +57,7 @@ def test_like_matches_as_mariadb_like_does(stack: StackHandle) -> None:
     with create_engine("sqlite://").connect() as sqlite:
         like = collated_like(sqlite)
         ours = [bool(sqlite.execute(select(like(literal(text), pattern))).scalar_one()) for text, pattern in cases]
-    wrong = [(text, pattern, want) for (text, pattern), want, got in zip(cases, expected, ours, strict=True) if want != got]
+    outcomes = zip(cases, expected, ours, strict=True)
+    wrong = [(text, pattern, want) for (text, pattern), want, got in outcomes if want != got]
     print(f"\ncollated LIKE: {len(cases) - len(wrong)} of {len(cases)} as MariaDB, {sum(expected)} matches")
     assert not wrong, wrong[:10]
