@@ -10,28 +10,11 @@ import httpx
 import pytest
 
 from proxy.client import AdminClient
+from tests.cli.browser import log_in, served_by_service
 from tests.stack_fixture import StackHandle
 
 pytestmark = pytest.mark.stack
 POSTS = "/wp-json/wp/v2/posts"
-
-
-def _served_by_service(response: httpx.Response) -> bool:
-    return response.headers.get("server") != "nginx"  # WordPress's answers carry nginx's header
-
-
-def _log_in(browser: httpx.Client, stack: StackHandle) -> str:
-    """Logs in through the proxy as a browser does; returns the REST nonce the block editor uses."""
-    wordpress = stack.components["wordpress"]
-    browser.cookies.set("wordpress_test_cookie", "WP Cookie check")
-    login = browser.post(
-        "/wp-login.php",
-        data={"log": wordpress["admin_user"], "pwd": wordpress["admin_password"], "testcookie": "1"},
-    )
-    assert login.status_code == 302, login.text[:300]
-    nonce = browser.get("/wp-admin/admin-ajax.php", params={"action": "rest-nonce"})
-    assert nonce.status_code == 200 and nonce.text.strip() not in ("", "0"), nonce.text[:300]
-    return nonce.text.strip()
 
 
 def test_editors_and_visitors_with_state_keep_getting_wordpress(stack: StackHandle, cut_over: AdminClient) -> None:
@@ -39,20 +22,20 @@ def test_editors_and_visitors_with_state_keep_getting_wordpress(stack: StackHand
     wordpress = stack.components["wordpress"]
     application = (wordpress["admin_user"], wordpress["app_password"])
     anonymous = httpx.get(public + POSTS, timeout=60)
-    assert anonymous.status_code == 200 and _served_by_service(anonymous)
+    assert anonymous.status_code == 200 and served_by_service(anonymous)
     first = anonymous.json()[0]["id"]
     before = cut_over.stats()["content-posts"]
 
     with httpx.Client(base_url=public, timeout=60) as browser:
-        nonce = _log_in(browser, stack)
+        nonce = log_in(browser, stack)
         for target in (f"{POSTS}/{first}?context=edit", f"{POSTS}?status=draft&context=edit&per_page=5"):
             editor = browser.get(target, headers={"X-WP-Nonce": nonce})
             assert editor.status_code == 200, (target, editor.text[:300])  # not 401 rest_forbidden_context
-            assert not _served_by_service(editor)
+            assert not served_by_service(editor)
         assert "raw" in browser.get(f"{POSTS}/{first}?context=edit", headers={"X-WP-Nonce": nonce}).json()["content"]
 
     with_password = httpx.get(public + POSTS, params={"context": "edit", "per_page": 2}, auth=application, timeout=60)
-    assert with_password.status_code == 200 and not _served_by_service(with_password)
+    assert with_password.status_code == 200 and not served_by_service(with_password)
 
     protected = httpx.post(
         public + POSTS,
@@ -71,16 +54,16 @@ def test_editors_and_visitors_with_state_keep_getting_wordpress(stack: StackHand
             )
             assert unlocked.status_code == 302 and any(n.startswith("wp-postpass_") for n in reader.cookies)
             answer = reader.get(f"{POSTS}/{post_id}")
-            assert answer.status_code == 200 and not _served_by_service(answer)
+            assert answer.status_code == 200 and not served_by_service(answer)
         site_hash = hashlib.md5(public.encode()).hexdigest()
         commenter = httpx.get(public + POSTS, headers={"Cookie": f"comment_author_{site_hash}=Ann"}, timeout=60)
-        assert commenter.status_code == 200 and not _served_by_service(commenter)
+        assert commenter.status_code == 200 and not served_by_service(commenter)
         preview = httpx.get(public + f"{POSTS}/{post_id}", params={"preview": "true"}, timeout=60)
-        assert not _served_by_service(preview)
+        assert not served_by_service(preview)
     finally:
         httpx.delete(public + f"{POSTS}/{post_id}", params={"force": "true"}, auth=application, timeout=60)
 
     after = cut_over.stats()["content-posts"]
     # 3 editor reads, 1 application password, 1 post password, 1 commenter, 1 preview
     assert after["kept_personal"] - before.get("kept_personal", 0) >= 7
-    assert _served_by_service(httpx.get(public + POSTS, timeout=60))  # anonymous visitors still get the service
+    assert served_by_service(httpx.get(public + POSTS, timeout=60))  # anonymous visitors still get the service
