@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.stack import Stack
@@ -24,10 +25,11 @@ def _import(stack: Stack, export: WxrExport, label: str, console: Console) -> Im
         )
 
 
+# The report quotes titles, slugs and WordPress's messages: escaped, so rich prints their brackets as is.
 def seed_demo(stack: Stack, console: Console) -> str:
-    return "demo site: " + _import(stack, demo_export(), "the demo site", console).summary()
+    return escape("demo site: " + _import(stack, demo_export(), "the demo site", console).summary())
 
 
 def seed_wxr(stack: Stack, path: Path, console: Console) -> str:
     export = read_wxr(path)
-    return f"{path.name}: " + _import(stack, export, path.name, console).summary()
+    return escape(f"{path.name}: " + _import(stack, export, path.name, console).summary())

@@ -1,8 +1,13 @@
 """Read WordPress eXtended RSS (WXR) exports, the format of WordPress's Tools -> Export.
 
-Pure parsing: a file in, plain dataclasses out. WXR 1.0 to 1.2 are accepted whatever the
-scheme of their namespace (WordPress.com writes ``https://wordpress.org/export/1.2/``,
-self-hosted WordPress ``http://wordpress.org/export/1.2/``).
+Pure parsing: a file in, plain dataclasses out, read as WordPress's importer (0.8) reads it. WXR 1.0
+to 1.2 are accepted whatever the scheme of their namespace (WordPress.com writes
+``https://wordpress.org/export/1.2/``, self-hosted WordPress ``http://wordpress.org/export/1.2/``).
+As in the importer: a file that is not well-formed XML is read again after repairs
+(:mod:`wordpress.wxr_repair`, the importer falls back to its regex parser); an item's
+``<category domain="tag">`` (WXR 1.0) is a ``post_tag``; an item's ``<category>`` without
+``nicename`` is ignored; an export without ``<wp:author>`` entries (WXR 1.0) has the items'
+``dc:creator`` as its authors.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from wordpress.wxr_repair import repair_xml
 
 
 class WxrError(ValueError):
@@ -36,6 +43,7 @@ class WxrTerm:
     parent_slug: str
     description: str
     term_id: int | None = None
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,16 +113,27 @@ class WxrExport:
     authors: tuple[WxrAuthor, ...] = ()
     terms: tuple[WxrTerm, ...] = ()
     posts: tuple[WxrPost, ...] = field(default=())
+    wxr_version: str = ""
+    # True when the file lists no <wp:author> and the authors are the items' dc:creator (WXR 1.0).
+    authors_from_creators: bool = False
+    # What was repaired before the file would parse (see wordpress.wxr_repair); empty when nothing was.
+    repairs: tuple[str, ...] = ()
 
     def of_type(self, *post_types: str) -> list[WxrPost]:
         return [post for post in self.posts if post.post_type in post_types]
 
+    def author_of(self, post: WxrPost) -> WxrAuthor | None:
+        """The author whose login is the post's creator, ignoring case as WordPress's user table does."""
+        creator = post.creator.casefold()
+        return next((author for author in self.authors if author.login.casefold() == creator), None)
+
 
 def _prefix_of(namespace: str) -> str:
-    if "wordpress.org/export" in namespace:
-        return "wp"
+    # The excerpt namespace lies under the export one (http://wordpress.org/export/1.2/excerpt/).
     if "/excerpt/" in namespace:
         return "excerpt"
+    if "wordpress.org/export" in namespace:
+        return "wp"
     if "purl.org/rss/1.0/modules/content" in namespace:
         return "content"
     if "purl.org/dc/elements" in namespace:
@@ -181,6 +200,7 @@ def _channel_terms(channel: _Element) -> list[WxrTerm]:
                 parent_slug=category.text("wp:category_parent").strip(),
                 description=category.text("wp:category_description"),
                 term_id=category.integer("wp:term_id") or None,
+                meta=category.meta("wp:termmeta"),
             )
         )
     for tag in channel.all("wp:tag"):
@@ -192,6 +212,7 @@ def _channel_terms(channel: _Element) -> list[WxrTerm]:
                 parent_slug="",
                 description=tag.text("wp:tag_description"),
                 term_id=tag.integer("wp:term_id") or None,
+                meta=tag.meta("wp:termmeta"),
             )
         )
     for term in channel.all("wp:term"):
@@ -203,6 +224,7 @@ def _channel_terms(channel: _Element) -> list[WxrTerm]:
                 parent_slug=term.text("wp:term_parent").strip(),
                 description=term.text("wp:term_description"),
                 term_id=term.integer("wp:term_id") or None,
+                meta=term.meta("wp:termmeta"),
             )
         )
     return terms
@@ -226,10 +248,15 @@ def _comment(element: _Element) -> WxrComment:
     )
 
 
+def _item_taxonomy(domain: str) -> str:
+    # WXR 1.0 writes tags as domain="tag"; the importer maps it for backward compatibility.
+    return "post_tag" if domain == "tag" else domain
+
+
 def _post(item: _Element) -> WxrPost:
     terms = tuple(
         WxrItemTerm(
-            taxonomy=category.get("domain", "category"),
+            taxonomy=_item_taxonomy(category.get("domain", "category")),
             slug=category.get("nicename", ""),
             name=category.text or "",
         )
@@ -264,19 +291,51 @@ def _post(item: _Element) -> WxrPost:
     )
 
 
-def read_wxr(path: str | Path) -> WxrExport:
-    """Parse a WXR file; raise :class:`WxrError` naming the file when it is not one."""
-    source = Path(path)
+def _authors_from_creators(posts: tuple[WxrPost, ...]) -> tuple[WxrAuthor, ...]:
+    """WXR 1.0 has no author list: one author per distinct creator, as the importer derives them.
+
+    The importer makes the login ``sanitize_user(creator, true)``; that is WordPress's to apply (the
+    import does), so the login here is the creator as written, the first spelling of each.
+    """
+    authors: dict[str, WxrAuthor] = {}
+    for post in posts:
+        key = post.creator.casefold()
+        if post.creator and key not in authors:
+            authors[key] = WxrAuthor(
+                login=post.creator, email="", display_name=post.creator, first_name="", last_name=""
+            )
+    return tuple(authors.values())
+
+
+def _parse_root(data: bytes, source: Path) -> tuple[ET.Element, tuple[str, ...]]:
+    """The document's root: a strict parse, else a parse of the repaired text (and what was repaired)."""
     try:
-        root = ET.parse(source).getroot()
-    except (OSError, ET.ParseError) as error:
-        raise WxrError(f"{source}: cannot read as a WXR export: {error}") from error
+        return ET.fromstring(data), ()
+    except ET.ParseError as strict_error:
+        repaired = repair_xml(data)
+        if not repaired.repairs:
+            raise WxrError(f"{source}: cannot read as a WXR export: {strict_error}") from strict_error
+        try:
+            return ET.fromstring(repaired.data), repaired.repairs
+        except ET.ParseError as error:
+            raise WxrError(
+                f"{source}: cannot read as a WXR export: {strict_error}; "
+                f"still not XML after repairs ({'; '.join(repaired.repairs)}): {error}"
+            ) from error
+
+
+def parse_wxr(data: bytes | str, source: str | Path = "<memory>") -> WxrExport:
+    """Parse WXR text (``source`` names it in errors); raise :class:`WxrError` when it is not WXR."""
+    source = Path(source)
+    root, repairs = _parse_root(data.encode("utf-8") if isinstance(data, str) else data, source)
     channel_element = root.find("channel")
     if root.tag != "rss" or channel_element is None:
         raise WxrError(f"{source}: not a WXR export (expected <rss><channel>, found <{root.tag}>)")
     channel = _Element(channel_element)
     if "wp:wxr_version" not in channel.children:
         raise WxrError(f"{source}: not a WXR export (no <wp:wxr_version> in the channel)")
+    posts = tuple(_post(item) for item in channel.all("item"))
+    authors = tuple(_author(author) for author in channel.all("wp:author"))
     return WxrExport(
         path=source,
         title=channel.text("title"),
@@ -284,7 +343,20 @@ def read_wxr(path: str | Path) -> WxrExport:
         description=channel.text("description"),
         base_site_url=channel.text("wp:base_site_url"),
         base_blog_url=channel.text("wp:base_blog_url"),
-        authors=tuple(_author(author) for author in channel.all("wp:author")),
+        authors=authors or _authors_from_creators(posts),
         terms=tuple(_channel_terms(channel)),
-        posts=tuple(_post(item) for item in channel.all("item")),
+        posts=posts,
+        wxr_version=channel.text("wp:wxr_version").strip(),
+        authors_from_creators=not authors,
+        repairs=repairs,
     )
+
+
+def read_wxr(path: str | Path) -> WxrExport:
+    """Parse a WXR file; raise :class:`WxrError` naming the file when it is not one."""
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise WxrError(f"{source}: cannot read as a WXR export: {error}") from error
+    return parse_wxr(data, source)

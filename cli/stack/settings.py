@@ -50,6 +50,14 @@ def _secret() -> str:
     return secrets.token_urlsafe(18)
 
 
+def kafka_cluster_id() -> str:
+    """16 random bytes, base64url, as Kafka's ``Uuid``; never starting with ``-``, which Kafka's own
+    generator also avoids: ``kafka-storage format -t -x…`` would read the id as an option."""
+    while (candidate := secrets.token_urlsafe(16)[:22]).startswith("-"):
+        pass
+    return candidate
+
+
 @dataclass
 class Secrets:
     mariadb_root_password: str = field(default_factory=_secret)
@@ -59,7 +67,7 @@ class Secrets:
     proxy_admin_token: str = field(default_factory=_secret)
     cdc_admin_token: str = field(default_factory=_secret)
     wordpress_salt: str = field(default_factory=lambda: secrets.token_hex(32))
-    kafka_cluster_id: str = field(default_factory=lambda: secrets.token_urlsafe(16)[:22])
+    kafka_cluster_id: str = field(default_factory=kafka_cluster_id)
     #: created by WordPress at install time, so empty until then
     wordpress_app_password: str = ""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cli.stack import IncompatibleStateError, load_settings
-from cli.stack.settings import DEFAULT_PORTS
+from cli.stack.settings import DEFAULT_PORTS, kafka_cluster_id
 
 
 def test_fresh_home_gets_defaults_and_secrets(tmp_path: Path) -> None:
@@ -60,3 +60,9 @@ def test_a_secret_added_by_a_newer_version_is_generated_once(tmp_path: Path) -> 
     first = load_settings(tmp_path).secrets.cdc_admin_token
     assert first and load_settings(tmp_path).secrets.cdc_admin_token == first
     assert load_settings(tmp_path).secrets.proxy_admin_token == settings.secrets.proxy_admin_token
+
+
+def test_kafka_cluster_ids_never_look_like_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = iter(["-starts-with-a-dash-xxxxx", "Abcdefghijklmnopqrstuvwx"])
+    monkeypatch.setattr("cli.stack.settings.secrets.token_urlsafe", lambda _: next(drawn))
+    assert kafka_cluster_id() == "Abcdefghijklmnopqrstuv"
