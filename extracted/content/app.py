@@ -9,6 +9,7 @@ and so is a form of request the service does not reproduce (``request_forms``: `
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from starlette.routing import Route
 from extracted.runtime import ConsumerState, health_routes
 
 from .comments_embed import is_replies, replies
-from .errors import RestError, ServiceUnavailableError
+from .errors import RestError, ServiceUnavailableError, UnsupportedRequestError
 from .live import LiveRendering, RequestFacts, ResponseRendering
 from .media_embed import get_media, media_id
 from .phpjson import php_json
@@ -68,12 +69,23 @@ class Rendered:
         return "request_url" not in self.reads or facts.url == self.facts.url
 
 
+#: embeddable links WordPress follows to routes the service does not serve: the REST index (a featured
+#: image id of nothing) and other post types' routes (a featured image id of a menu item, a block…)
+_ELSEWHERE = re.compile(r"/|/wp/v2/(?:menu-items|blocks|templates|template-parts|navigation)/.*")
+
+
+def _embeds_elsewhere(route: str) -> bool:
+    return _ELSEWHERE.fullmatch(route) is not None
+
+
 def _resolver(connection: Connection, site: SiteState, rendering: ResponseRendering) -> Callable[[str], Any]:
     cache: dict[str, Any] = {}
 
     def resolve(href: str) -> Any:
         if href not in cache:
             split = split_href(site, href)
+            if split is not None and _embeds_elsewhere(split[0]):
+                raise UnsupportedRequestError("embed", f"embedding {split[0]} (a featured image that is not an image)")
             if split is None or not (is_served(split[0]) or is_replies(*split) or media_id(split[0]) is not None):
                 cache[href] = []  # not ours (single comments, other routes): nothing to embed
             else:

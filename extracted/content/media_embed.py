@@ -31,10 +31,10 @@ from extracted.formatting import (
 
 from . import schema
 from .errors import ContentUnavailableError, RestError, denied
-from .links import Links, link, with_query
+from .links import Links, featured_media_links, link, with_query
 from .live import ResponseRendering
 from .phpjson import JsonObject
-from .post_view import load_batch, permalink
+from .post_view import featured_id, load_batch, permalink, post_types
 from .render_inputs import meta_of
 from .responses import Answer, Item
 from .site import SiteState
@@ -150,7 +150,7 @@ def _prepended_content(attachment: Attachment, site: SiteOptions) -> str | None:
     return f'<p class="attachment">{link_html}</p>\n{attachment.description}'
 
 
-def _links(site: SiteState, row: Row[Any], meta: Mapping[str, str]) -> Links:
+def _links(connection: Connection, site: SiteState, row: Row[Any], meta: Mapping[str, str]) -> Links:
     rest = site.urls.rest_url
     links: Links = {
         "self": [link(rest(f"/wp/v2/media/{row.id}"))],
@@ -160,9 +160,8 @@ def _links(site: SiteState, row: Row[Any], meta: Mapping[str, str]) -> Links:
     if row.author:
         links["author"] = [link(rest(f"/wp/v2/users/{row.author}"), embeddable=True)]
     links["replies"] = [link(with_query(rest("/wp/v2/comments"), post=row.id), embeddable=True)]
-    featured = meta.get("_thumbnail_id", "")
-    if featured.isdigit() and int(featured):
-        links["https://api.w.org/featuredmedia"] = [link(rest(f"/wp/v2/media/{int(featured)}"), embeddable=True)]
+    featured = featured_id(meta)
+    links.update(featured_media_links(site, featured, post_types(connection, [featured]).get(featured)))
     return links
 
 
@@ -197,4 +196,4 @@ def get_media(connection: Connection, site: SiteState, attachment_id: int, *, re
         "media_details": media_details(attachment, meta.get("_wp_attachment_metadata", ""), inputs.site),
         "source_url": attachment_url(attachment, inputs.site),
     }
-    return Answer(Item(data, _links(site, row, meta), EMBED_FIELDS))
+    return Answer(Item(data, _links(connection, site, row, meta), EMBED_FIELDS))

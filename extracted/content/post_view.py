@@ -7,14 +7,16 @@ page of posts are loaded with one query each.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
+from extracted.formatting.phpdata import php_int
+
 from . import schema
-from .links import Links, link, term_links, with_query
+from .links import Links, featured_media_links, link, term_links, with_query
 from .live import Mode
 from .render_inputs import meta_of
 from .site import SiteState
@@ -35,6 +37,8 @@ class PostBatch:
     page_uris: dict[int, str]
     category_paths: dict[int, str]
     modes: dict[int, Mode]
+    #: the post type of each featured image id, for the ones that exist
+    featured_types: dict[int, str]
 
 
 def _terms_of(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, list[tuple[int, str]]]]:
@@ -82,6 +86,20 @@ def _page_uris(connection: Connection, rows: Sequence[Row[Any]]) -> dict[int, st
     return uris
 
 
+def post_types(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted({post_id for post_id in ids if post_id})
+    if not wanted:
+        return {}
+    return {
+        row.id: row.type for row in connection.execute(select(posts.c.id, posts.c.type).where(posts.c.id.in_(wanted)))
+    }
+
+
+def featured_id(meta: Mapping[str, str]) -> int:
+    """``get_post_thumbnail_id``: the meta value as PHP's ``(int)`` reads it."""
+    return php_int(meta.get("_thumbnail_id", ""))
+
+
 def load_batch(connection: Connection, site: SiteState, ids: Sequence[int]) -> PostBatch:
     rows = {row.id: row for row in connection.execute(select(posts).where(posts.c.id.in_(list(ids))))}
     post_terms = _terms_of(connection, ids)
@@ -97,9 +115,11 @@ def load_batch(connection: Connection, site: SiteState, ids: Sequence[int]) -> P
     pages = [row for row in rows.values() if row.type == "page"]
     modes = schema.render_modes
     mode_rows = connection.execute(select(modes).where(modes.c.post_id.in_(list(ids))))
+    meta = meta_of(connection, ids)
     return PostBatch(
-        rows, meta_of(connection, ids), post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths,
+        rows, meta, post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths,
         {row.post_id: Mode.of(row) for row in mode_rows},
+        post_types(connection, (featured_id(values) for values in meta.values())),
     )  # fmt: skip
 
 
@@ -136,19 +156,11 @@ def _links(site: SiteState, row: Row[Any], batch: PostBatch, featured: int) -> L
         links["predecessor-version"] = [link(rest(f"/wp/v2/{base}/{row.id}/revisions/{latest}"), id=latest)]
     if row.type == "page" and row.parent:
         links["up"] = [link(rest(f"/wp/v2/pages/{row.parent}"), embeddable=True)]
-    if featured:
-        links["https://api.w.org/featuredmedia"] = [link(rest(f"/wp/v2/media/{featured}"), embeddable=True)]
+    links.update(featured_media_links(site, featured, batch.featured_types.get(featured)))
     links["https://api.w.org/attachment"] = [link(with_query(rest("/wp/v2/media"), parent=row.id))]
     if row.type == "post":
         links["https://api.w.org/term"] = term_links(site, row.id)
     return links
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
 
 
 def post_item(
@@ -158,7 +170,7 @@ def post_item(
     (content, excerpt), ``hidden`` whether its password is required."""
     meta = batch.meta.get(row.id, {})
     protected = bool(row.password)
-    featured = _int(meta.get("_thumbnail_id"))
+    featured = featured_id(meta)
     template = meta.get("_wp_page_template", "")
     data: dict[str, Any] = {
         "id": row.id,

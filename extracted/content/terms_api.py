@@ -71,18 +71,21 @@ def _filters(connection: Connection, taxonomy: str, args: dict[str, Any]) -> lis
     if args.get("post"):
         where.append(taxonomies.c.term_taxonomy_id.in_(
             select(relationships.c.term_taxonomy_id).where(relationships.c.object_id == args["post"])))  # fmt: skip
-    if args["hide_empty"]:
-        rows = connection.execute(select(taxonomies.c.term_id, taxonomies.c.parent, taxonomies.c.count).where(
-            taxonomies.c.taxonomy == taxonomy)).all()  # fmt: skip
-        keep = {row.term_id for row in rows if row._mapping["count"] > 0}
-        parents = {row.term_id: row.parent for row in rows}
-        for term_id in list(keep):  # hierarchical get_terms keeps the ancestors of non-empty terms
-            parent = parents.get(term_id, 0)
-            while parent and parent not in keep:
-                keep.add(parent)
-                parent = parents.get(parent, 0)
-        where.append(terms.c.term_id.in_(sorted(keep)))
     return where
+
+
+def _with_posts_or_parents(connection: Connection, taxonomy: str) -> set[int]:
+    """The terms ``hide_empty`` keeps in a hierarchical taxonomy: non-empty ones and their ancestors."""
+    rows = connection.execute(select(taxonomies.c.term_id, taxonomies.c.parent, taxonomies.c.count).where(
+        taxonomies.c.taxonomy == taxonomy)).all()  # fmt: skip
+    keep = {row.term_id for row in rows if row._mapping["count"] > 0}
+    parents = {row.term_id: row.parent for row in rows}
+    for term_id in list(keep):
+        parent = parents.get(term_id, 0)
+        while parent and parent not in keep:
+            keep.add(parent)
+            parent = parents.get(parent, 0)
+    return keep
 
 
 def slug_paths(connection: Connection, taxonomy: str) -> Callable[[int], str]:
@@ -144,10 +147,19 @@ def get_terms(connection: Connection, site: SiteState, base: str, query: Query) 
     problem = _permission(connection, query)
     if problem is not None:
         raise problem
-    condition = and_(true(), *_filters(connection, taxonomy, args))
+    where = _filters(connection, taxonomy, args)
+    # hide_empty as WP_Term_Query does it: the count (wp_count_terms, never hierarchical) filters on
+    # tt.count > 0; a hierarchical listing also keeps the empty ancestors of non-empty terms (filtered
+    # before its page is cut, as WordPress slices in PHP there); nothing is hidden with ``post``.
+    hide_empty = bool(args["hide_empty"]) and not args.get("post")
+    counted = [*where, taxonomies.c.count > 0] if hide_empty else where
+    listed = counted
+    if hide_empty and hierarchical:
+        listed = [*where, terms.c.term_id.in_(sorted(_with_posts_or_parents(connection, taxonomy)))]
     joined = terms.join(taxonomies, taxonomies.c.term_id == terms.c.term_id)
-    total = connection.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
+    total = connection.execute(select(func.count()).select_from(joined).where(and_(true(), *counted))).scalar_one()
     offset, page = page_window(args, offset_allowed=not hierarchical)
+    condition = and_(true(), *listed)
     rows = connection.execute(_joined().where(condition).order_by(*_order(args)).limit(args["per_page"]).offset(offset))
     path_of = slug_paths(connection, taxonomy) if hierarchical else None
     items = [term_item(site, row, path_of) for row in rows]

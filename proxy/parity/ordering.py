@@ -16,6 +16,7 @@ tie-breaker, so their order is defined.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -127,11 +128,23 @@ def _key_of(item: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
+def _collated(value: Any) -> Any:
+    """A text sort key as WordPress's tables compare it (utf8mb4_unicode_520_ci: case, accents and
+    trailing spaces do not count, so "Parent Page" and "Parent page" tie). An approximation by Unicode
+    decomposition, on the strict side for letters MariaDB folds without a decomposition (ø, ł):
+    those stay apart, and their answers stay mismatches rather than being excused."""
+    if not isinstance(value, str):
+        return value
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower().rstrip(" ")
+
+
 def _runs(items: Sequence[Item], key: tuple[str, ...]) -> list[tuple[Any, list[Item]]]:
-    """Consecutive items with equal sort keys, in order."""
+    """Consecutive items with equal sort keys (as MariaDB compares them), in order."""
     runs: list[tuple[Any, list[Item]]] = []
     for item in items:
         value = _key_of(item, key)
+        value = value if value is _ABSENT else _collated(value)
         if runs and runs[-1][0] == value:
             runs[-1][1].append(item)
         else:

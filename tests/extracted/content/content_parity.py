@@ -6,12 +6,13 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
 from proxy.parity import HttpResponse, ParityRules, compare_responses
+from proxy.parity.ordering import sort_spec
 
 # Headers that must match exactly (Date, Server, Content-Length and the transfer framing may differ).
 HEADERS = ("content-type", "x-wp-total", "x-wp-totalpages", "link", "allow", "x-robots-tag",
@@ -123,7 +124,11 @@ def compare(
                 if candidate.status == 503 and declined:
                     report.add(endpoint, url, f"{declined}: {candidate.body[:300]!r}", kind="fallback")
                     continue
-                result = compare_responses(legacy, candidate, RULES)
+                # the proxy's own judgement first: ties of the collection's sort key, as MariaDB compares them
+                result = compare_responses(legacy, candidate, replace(RULES, order=sort_spec(url)))
+                if result.equivalent:
+                    report.add(endpoint, url, _describe([d.to_dict() for d in result.reordered][:3]), kind="tie-order")
+                    continue
                 if result.match:
                     report.add(endpoint, url, None)
                     continue

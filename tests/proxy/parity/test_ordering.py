@@ -150,3 +150,18 @@ def test_same_order_different_bytes_stays_a_mismatch() -> None:
     rules = ParityRules(order=sort_spec("/wp-json/wp/v2/posts"))
     result = compare_responses(_answer(items), escaped, rules)
     assert not result.match and not result.reordered
+
+
+TITLES = SortSpec("/wp/v2/pages", ("title", "rendered"), first_page=True, per_page=10)
+
+
+@pytest.mark.parametrize(("first", "second"), [("Parent Page", "Parent page"), ("Café", "cafe"), ("Page ", "page")])
+def test_titles_equal_under_the_tables_collation_are_a_tie(first: str, second: str) -> None:
+    legacy = [_post(9, "d", "Zebra"), _post(6, "d", first), _post(10, "d", second), _post(3, "d", "Apple")]
+    candidate = [legacy[0], legacy[2], legacy[1], legacy[3]]
+    assert order_equivalent(legacy, candidate, TITLES, _equal)
+
+
+def test_titles_that_differ_under_the_collation_stay_different() -> None:
+    legacy = [_post(6, "d", "Parent Page"), _post(10, "d", "Parent Pages")]
+    assert not order_equivalent(legacy, [legacy[1], legacy[0]], TITLES, _equal)
