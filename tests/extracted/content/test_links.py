@@ -19,6 +19,8 @@ def test_the_route_follows_what_the_id_is(post_type: str | None, route: str) -> 
     assert route_for_post(7, post_type) == route
 
 
-@pytest.mark.parametrize(("meta", "featured"), [("12", 12), (" 12", 12), ("12abc", 12), ("abc", 0), ("", 0), ("-3", -3)])
+@pytest.mark.parametrize(
+    ("meta", "featured"), [("12", 12), (" 12", 12), ("12abc", 12), ("abc", 0), ("", 0), ("-3", -3)]
+)
 def test_the_thumbnail_id_is_read_as_php_casts_it(meta: str, featured: int) -> None:
     assert php_int(meta) == featured
