@@ -187,3 +187,39 @@ def test_several_workers_share_routes_and_stop_on_sigterm(upstream: Upstream, tm
         assert float(line.removeprefix(legacy)) >= 10  # summed over both workers
     finally:
         assert proxy.stop() == 0, proxy.log.read_text()
+
+
+UNSAFE_OR_PERSONAL = [
+    b"POST /wp-json/a HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}",
+    b"GET /wp-json/b?_method=POST HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /wp-json/c HTTP/1.1\r\nHost: a\r\nX-HTTP-Method-Override: DELETE\r\n\r\n",
+    b"GET /wp-json/d HTTP/1.1\r\nHost: a\r\nCookie: theme=dark; wordpress_logged_in_0a1b=admin%7C1\r\n\r\n",
+    b"GET /wp-json/e HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YWRtaW46eA==\r\n\r\n",
+    b"GET /wp-json/f?_wpnonce=abc HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /wp-json/g?preview=true HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"DELETE /wp-json/h HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"PUT /wp-json/i HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+]
+
+
+def test_unsafe_and_personal_requests_on_raw_sockets_never_reach_the_shadow(
+    proxy: ProxyProcess, upstream: Upstream
+) -> None:
+    """Pipelined on one connection, then a barrier: copies leave in order, so once the barrier's
+    comparison is stored, any copy of the requests before it would have reached the service."""
+    with AdminClient(proxy.admin_url, proxy.token) as client:
+        client.set_route("raw-shadow", ["/wp-json/**"], "svc", service_url=upstream.url + "/svc", mode="shadow")
+        try:
+            since, before = time.time(), len(upstream.paths)
+            barrier = b"GET /wp-json/barrier HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+            answer = raw_exchange(int(proxy.url.rsplit(":", 1)[1]), b"".join([*UNSAFE_OR_PERSONAL, barrier]))
+            assert answer.count(b"HTTP/1.1 200 ") == len(UNSAFE_OR_PERSONAL) + 1, answer[:500]
+            deadline = time.monotonic() + 10
+            while not client.comparisons("raw-shadow", since=since) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert [row["target"] for row in client.comparisons("raw-shadow", since=since)] == ["/wp-json/barrier"]
+            seen = upstream.paths[before:]
+            assert [path for path in seen if path.startswith("/svc")] == ["/svc/wp-json/barrier"]
+            assert len([path for path in seen if not path.startswith("/svc")]) == len(UNSAFE_OR_PERSONAL) + 1
+        finally:
+            client.delete_route("raw-shadow")
