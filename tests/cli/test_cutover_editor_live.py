@@ -1,7 +1,8 @@
 """A whole editor session through a proxy with content cut over: log in through wp-login.php, open
 the block editor and read what it reads, save a draft, preview it, publish, trash. Every request of
 the editor is answered by WordPress and succeeds; anonymous visitors get the service's answers, which
-follow each step (through CDC) and equal WordPress's (issue: cutover safety)."""
+follow each step (through CDC) and equal WordPress's. A visitor who comments sees their own comment
+waiting for moderation; nobody else does (issue: cutover safety)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,36 @@ def test_an_editor_session_through_the_cut_over_proxy(stack: StackHandle, cut_ov
     kept = cut_over.stats()["content-posts"].get("kept_personal", 0) - before
     print(f"\neditor session: {editor_reads} editor reads on content's post routes, {kept} kept personal")
     assert kept >= editor_reads
+
+
+def test_a_commenter_sees_their_own_pending_comment(stack: StackHandle, cut_over: AdminClient) -> None:
+    public = stack.components["proxy"]["url"].rstrip("/")
+    wordpress = stack.components["wordpress"]
+    post_id = httpx.get(f"{public}{POSTS}", params={"per_page": 1}, timeout=60).json()[0]["id"]
+    with httpx.Client(base_url=public, timeout=60) as visitor:
+        posted = visitor.post("/wp-comments-post.php", data={
+            # two links reach comment_max_links (2): WordPress holds the comment for moderation
+            "comment": 'Held for moderation: <a href="http://a.example/">a</a> <a href="http://b.example/">b</a>',
+            "author": "Ann Visitor",
+            "email": "ann@visitor.example", "url": "", "comment_post_ID": str(post_id), "comment_parent": "0",
+            "wp-comment-cookies-consent": "yes",
+        })  # fmt: skip
+        assert posted.status_code == 302, posted.text[:300]
+        assert any(name.startswith("comment_author_") for name in visitor.cookies)
+        location = posted.headers["location"]
+        comment_id = int(location.rsplit("#comment-", 1)[1])  # with consent, the cookies say who is asking
+        admin = (wordpress["admin_user"], wordpress["app_password"])
+        try:
+            held = httpx.get(f"{public}/wp-json/wp/v2/comments/{comment_id}", params={"context": "edit"},
+                             auth=admin, timeout=60)  # fmt: skip
+            assert held.json()["status"] == "hold", held.text[:300]
+            own = visitor.get(location.replace(public, ""))
+            assert own.status_code == 200 and not served_by_service(own)
+            assert "Held for moderation" in own.text and "awaiting moderation" in own.text
+            listing = visitor.get(POSTS, params={"per_page": 1})  # their cookie makes it personal
+            assert listing.status_code == 200 and not served_by_service(listing)
+            stranger = httpx.get(location.split("?")[0], timeout=60)
+            assert "Held for moderation" not in stranger.text  # nobody else sees it
+        finally:
+            comment = f"{public}/wp-json/wp/v2/comments/{comment_id}"
+            httpx.delete(comment, params={"force": "true"}, auth=admin, timeout=60)
