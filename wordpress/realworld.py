@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from extracted.formatting.phpdata import php_serialize
 from wordpress import realworld_parts as parts
 from wordpress.realworld_parts import (
     CAPTION,
@@ -43,7 +44,6 @@ from wordpress.realworld_parts import (
     SITE_URL,
     UNINSTALLED_SHORTCODES,
     UNKNOWN_BLOCKS,
-    php_serialize,
 )
 from wordpress.wxr import WxrComment, WxrExport, WxrItemTerm, WxrPost
 

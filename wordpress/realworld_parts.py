@@ -4,8 +4,8 @@ every generated site has, and PHP's ``serialize()`` for the meta plugins leave b
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
 
+from extracted.formatting.phpdata import php_serialize
 from wordpress.wxr import WxrAuthor, WxrTerm
 
 SITE_URL = "https://legacy.example.test"
@@ -45,23 +45,6 @@ AUTHOR_NAMES = (("Ana", "Silva"), ("Ben", "Okafor"), ("Chloe", "Dupont"), ("Dmit
 # (status, weight) of the posts and pages drawn at random; the guaranteed shapes add the rarer ones.
 STATUS_WEIGHTS = (("publish", 80), ("draft", 4), ("pending", 3), ("private", 3), ("future", 3), ("trash", 2),
                   ("inherit", 3), (UNKNOWN_STATUS, 2))  # fmt: skip
-
-
-def php_serialize(value: object) -> str:
-    """PHP's serialize() of booleans, ints, strings, lists and mappings (what plugins store in meta)."""
-    if isinstance(value, bool):
-        return f"b:{int(value)};"
-    if isinstance(value, int):
-        return f"i:{value};"
-    if isinstance(value, str):
-        return f's:{len(value.encode())}:"{value}";'
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, Sequence):
-        items = list(enumerate(value))
-    else:
-        raise TypeError(f"cannot serialize {type(value).__name__} as PHP data")
-    return f"a:{len(items)}:{{{''.join(php_serialize(k) + php_serialize(v) for k, v in items)}}}"
 
 
 def slugify(title: str) -> str:

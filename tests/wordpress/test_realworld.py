@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extracted.formatting.phpdata import php_serialize
 from wordpress.realworld import CUSTOM_POST_TYPE, CUSTOM_TAXONOMY, LONG_CONTENT_BYTES, MIN_SIZE, SHAPES, generate_site
-from wordpress.realworld_parts import php_serialize
 from wordpress.wxr import WxrExport, WxrPost, parse_wxr
 from wordpress.wxr_writer import WXR_VERSIONS, as_carried_by, to_wxr_xml
 
