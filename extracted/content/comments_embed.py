@@ -16,7 +16,7 @@ from . import schema
 from .errors import denied
 from .links import Links, link, with_query
 from .phpquery import Query
-from .post_view import REST_BASES, load_batch, permalink
+from .post_view import REST_BASES, load_batch, permalink, readable
 from .render_inputs import site_options
 from .responses import Answer, Item
 from .site import SiteState
@@ -49,10 +49,10 @@ def _links(site: SiteState, row: Row[Any], post_type: str, has_children: bool) -
 
 
 def replies(connection: Connection, site: SiteState, query: Query) -> Answer:
-    """The first page of a published post's approved comments, newest first."""
+    """The first page of a readable post's approved comments, newest first."""
     post_id = int(str(query.get("post", "0")) or 0)
     post = connection.execute(select(posts).where(posts.c.id == post_id)).first()
-    if post is not None and (post.password or post.status != "publish"):
+    if post is not None and (post.password or not readable(connection, post)):
         raise denied("rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment.")
     rows = connection.execute(
         select(comments)
@@ -76,6 +76,8 @@ def replies(connection: Connection, site: SiteState, query: Query) -> Answer:
         .all()
     )
     post_link = permalink(site, post, load_batch(connection, site, [post_id]))
+    if site.urls.pretty:  # get_comment_link(): user_trailingslashit, even on a plain ?p= link of an inherit post
+        post_link = site.urls.trailing(post_link)
     rendering = site_options(connection)
     items = []
     for row in rows:

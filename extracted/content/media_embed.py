@@ -34,7 +34,7 @@ from .errors import ContentUnavailableError, RestError, denied
 from .links import Links, featured_media_links, link, with_query
 from .live import ResponseRendering
 from .phpjson import JsonObject
-from .post_view import featured_id, load_batch, permalink, post_types
+from .post_view import featured_id, load_batch, permalink, post_types, readable
 from .render_inputs import meta_of
 from .responses import Answer, Item
 from .site import SiteState
@@ -45,7 +45,6 @@ EMBED_FIELDS = frozenset(
     {"id", "date", "slug", "type", "link", "title", "author", "caption", "alt_text", "media_type", "mime_type",
      "media_details", "source_url"}
 )  # fmt: skip
-READABLE_TYPES = ("post", "page", "attachment", "wp_block", "wp_template", "wp_template_part", "wp_navigation")
 VIEWABLE_TYPES = ("post", "page", "attachment")  # is_post_type_viewable
 NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")  # PHP's is_numeric
 
@@ -57,19 +56,6 @@ def media_id(route: str) -> int | None:
 
 def _row(connection: Connection, post_id: int) -> Row[Any] | None:
     return connection.execute(select(posts).where(posts.c.id == post_id)).first() if post_id > 0 else None
-
-
-def _readable(connection: Connection, row: Row[Any], depth: int = 0) -> bool:
-    """``check_read_permission`` for a visitor: published, or inheriting from a readable parent."""
-    if row.type not in READABLE_TYPES or depth > 8:
-        return False
-    if row.status == "publish":
-        return True
-    if row.status == "inherit" and row.parent > 0:
-        parent = _row(connection, row.parent)
-        if parent is not None:
-            return _readable(connection, parent, depth + 1)
-    return bool(row.status == "inherit")  # no parent: published, as get_post_status() assumes
 
 
 def _parent_link(connection: Connection, site: SiteState, parent: Row[Any]) -> str | None:
@@ -170,7 +156,7 @@ def get_media(connection: Connection, site: SiteState, attachment_id: int, *, re
     row = _row(connection, attachment_id)
     if row is None or row.type != "attachment":
         raise RestError("rest_post_invalid_id", "Invalid post ID.", 404)
-    if not _readable(connection, row):
+    if not readable(connection, row):
         raise denied("rest_forbidden", "Sorry, you are not allowed to do that.")
     meta = meta_of(connection, [row.id]).get(row.id, {})
     inputs = rendering.live.inputs(connection)

@@ -16,13 +16,15 @@ from sqlalchemy import Connection, Row, select
 from extracted.formatting.phpdata import php_int
 
 from . import schema
-from .links import Links, featured_media_links, link, term_links, with_query
+from .links import Links, featured_media_links, link, route_for_post, term_links, with_query
 from .live import Mode
 from .render_inputs import meta_of
 from .site import SiteState
 
 posts, taxonomies, terms, relationships = schema.posts, schema.taxonomies, schema.terms, schema.relationships
 REST_BASES = {"post": "posts", "page": "pages"}
+#: post types WordPress 6.1 shows in the REST API whose items a visitor may read (``check_is_post_type_allowed``)
+READABLE_TYPES = ("post", "page", "attachment", "wp_block", "wp_template", "wp_template_part", "wp_navigation")
 EMBED_FIELDS = frozenset({"id", "date", "slug", "type", "link", "title", "excerpt", "author", "featured_media"})
 
 
@@ -37,8 +39,8 @@ class PostBatch:
     page_uris: dict[int, str]
     category_paths: dict[int, str]
     modes: dict[int, Mode]
-    #: the post type of each featured image id, for the ones that exist
-    featured_types: dict[int, str]
+    #: the post type of each featured image id and parent, for the ones that exist
+    linked_types: dict[int, str]
 
 
 def _terms_of(connection: Connection, ids: Sequence[int]) -> dict[int, dict[str, list[tuple[int, str]]]]:
@@ -86,6 +88,20 @@ def _page_uris(connection: Connection, rows: Sequence[Row[Any]]) -> dict[int, st
     return uris
 
 
+def readable(connection: Connection, row: Row[Any], depth: int = 0) -> bool:
+    """``check_read_permission`` for a visitor: published, or ``inherit`` from a readable parent, or
+    ``inherit`` with no parent (published, as ``get_post_status()`` assumes). Real exports carry both."""
+    if row.type not in READABLE_TYPES or depth > 8:
+        return False
+    if row.status == "publish":
+        return True
+    if row.status == "inherit" and row.parent > 0:
+        parent = connection.execute(select(posts).where(posts.c.id == row.parent)).first()
+        if parent is not None:
+            return readable(connection, parent, depth + 1)
+    return bool(row.status == "inherit")
+
+
 def post_types(connection: Connection, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted({post_id for post_id in ids if post_id})
     if not wanted:
@@ -119,7 +135,7 @@ def load_batch(connection: Connection, site: SiteState, ids: Sequence[int]) -> P
     return PostBatch(
         rows, meta, post_terms, _revisions(connection, ids), _page_uris(connection, pages), paths,
         {row.post_id: Mode.of(row) for row in mode_rows},
-        post_types(connection, (featured_id(values) for values in meta.values())),
+        post_types(connection, [*(featured_id(values) for values in meta.values()), *(r.parent for r in pages)]),
     )  # fmt: skip
 
 
@@ -135,7 +151,7 @@ def term_path(term_id: int, parents: dict[int, int], slugs: dict[int, str]) -> s
 
 def permalink(site: SiteState, row: Row[Any], batch: PostBatch) -> str:
     if row.type == "page":
-        return site.urls.page_link(row.id, batch.page_uris.get(row.id, row.slug))
+        return site.urls.page_link(row.id, batch.page_uris.get(row.id, row.slug), row.status)
     return site.urls.post_link(dict(row._mapping), batch.category_paths.get(row.id, "uncategorized"), "")
 
 
@@ -154,9 +170,9 @@ def _links(site: SiteState, row: Row[Any], batch: PostBatch, featured: int) -> L
     links["version-history"] = [link(rest(f"/wp/v2/{base}/{row.id}/revisions"), count=count)]
     if count:
         links["predecessor-version"] = [link(rest(f"/wp/v2/{base}/{row.id}/revisions/{latest}"), id=latest)]
-    if row.type == "page" and row.parent:
-        links["up"] = [link(rest(f"/wp/v2/pages/{row.parent}"), embeddable=True)]
-    links.update(featured_media_links(site, featured, batch.featured_types.get(featured)))
+    if row.type == "page" and row.parent:  # rest_get_route_for_post(): a parent may be a post, or nothing
+        links["up"] = [link(rest(route_for_post(row.parent, batch.linked_types.get(row.parent))), embeddable=True)]
+    links.update(featured_media_links(site, featured, batch.linked_types.get(featured)))
     links["https://api.w.org/attachment"] = [link(with_query(rest("/wp/v2/media"), parent=row.id))]
     if row.type == "post":
         links["https://api.w.org/term"] = term_links(site, row.id)

@@ -15,7 +15,7 @@ from .params import CONTEXT, Arg, base_args, parse_checked, parse_date, sanitize
 from .phpquery import Query
 from .post_query import find_posts
 from .post_render import Parts
-from .post_view import EMBED_FIELDS, load_batch, post_item
+from .post_view import EMBED_FIELDS, load_batch, post_item, readable
 from .responses import Answer, Item
 from .shaping import Shape, field_included
 from .site import SiteState
@@ -127,11 +127,7 @@ def get_posts(
     return Answer(_items(connection, site, found.ids, query, rendering=rendering), headers)
 
 
-def readable(row: Any) -> bool:
-    return bool(row.status == "publish")
-
-
-def _item_permission(row: Any, post_type: str, query: Query) -> RestError | None:
+def _item_permission(connection: Connection, row: Any, post_type: str, query: Query) -> RestError | None:
     """``get_item_permissions_check`` on the raw request."""
     if row is None or row.type != post_type:
         return denied("rest_post_invalid_id", "Invalid post ID.", 404)
@@ -140,7 +136,7 @@ def _item_permission(row: Any, post_type: str, query: Query) -> RestError | None
     password = query.get("password")
     if password and password != row.password:
         return denied("rest_post_incorrect_password", "Incorrect post password.", 403)
-    if not readable(row):
+    if not readable(connection, row):
         return denied("rest_forbidden", "Sorry, you are not allowed to do that.")
     return None
 
@@ -149,8 +145,8 @@ def get_post(
     connection: Connection, site: SiteState, post_type: str, post_id: int, query: Query, *, rendering: ResponseRendering
 ) -> Answer:
     row = connection.execute(select(posts).where(posts.c.id == post_id)).first() if post_id > 0 else None
-    args = parse_checked(ITEM_ARGS, query, lambda: _item_permission(row, post_type, query) is None)
-    problem = _item_permission(row, post_type, query)
+    args = parse_checked(ITEM_ARGS, query, lambda: _item_permission(connection, row, post_type, query) is None)
+    problem = _item_permission(connection, row, post_type, query)
     if problem is not None:
         raise problem
     password = args.get("password") or None

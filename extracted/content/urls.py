@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+#: statuses ``wp_force_plain_post_permalink`` leaves pretty for a visitor: viewable, or protected (WordPress 6.1)
+PRETTY_LINK_STATUSES = frozenset({"publish", "future", "draft", "pending"})
 POST_TAGS = re.compile(r"%(year|monthnum|day|hour|minute|second|postname|post_id|category|author|pagename)%")
 
 
@@ -54,7 +56,7 @@ class Site:
 
     def post_link(self, post: Mapping[str, object], category_path: str, author_nicename: str) -> str:
         post_id = int(str(post["id"]))
-        if not self.pretty:
+        if not self.pretty or str(post.get("status", "publish")) not in PRETTY_LINK_STATUSES:
             return f"{self.home_url}/?p={post_id}"
         date = str(post["date"] or "0000-00-00T00:00:00")
         parts = {
@@ -65,10 +67,11 @@ class Site:
         }  # fmt: skip
         return self.home_url + POST_TAGS.sub(lambda m: parts[m.group(1)], self.permalink_structure)
 
-    def page_link(self, page_id: int, uri: str) -> str:
+    def page_link(self, page_id: int, uri: str, status: str = "publish") -> str:
+        """``get_page_link``; a status WordPress does not link prettily (``inherit``) gets ``?page_id=``."""
         if self.show_on_front == "page" and self.page_on_front == page_id:
             return self.home_url + "/"
-        if not self.pretty:
+        if not self.pretty or status not in PRETTY_LINK_STATUSES:
             return f"{self.home_url}/?page_id={page_id}"
         return f"{self.home_url}/{self.trailing(uri)}"
 

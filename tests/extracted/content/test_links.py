@@ -1,11 +1,14 @@
-"""``rest_get_route_for_post`` as a featured image's link uses it: real exports point thumbnails at
-deleted images and at posts that are not attachments."""
+"""Links and URLs real exports need: ``rest_get_route_for_post`` (thumbnails of deleted images, of posts
+that are not attachments; parents that are posts), avatars of empty emails, plain links of ``inherit`` posts."""
 
 from __future__ import annotations
 
 import pytest
 
 from extracted.content.links import route_for_post
+from extracted.content.site import SiteState
+from extracted.content.urls import Site
+from extracted.content.users_api import avatar_urls
 from extracted.formatting.phpdata import php_int
 
 
@@ -24,3 +27,25 @@ def test_the_route_follows_what_the_id_is(post_type: str | None, route: str) -> 
 )
 def test_the_thumbnail_id_is_read_as_php_casts_it(meta: str, featured: int) -> None:
     assert php_int(meta) == featured
+
+
+@pytest.mark.parametrize("email", ["", "0"])
+def test_an_email_php_finds_empty_has_no_hash(email: str) -> None:
+    # get_avatar_data(): no hash, and a random server that the proxy's comparison learns as noise
+    urls = avatar_urls(SiteState(), email)
+    assert urls["24"] == "http://0.gravatar.com/avatar/?s=24&d=mm&r=g"
+
+
+def test_an_email_is_hashed_trimmed_and_lowercased() -> None:
+    digest = "55502f40dc8b7c769880b10874abc9d0"  # md5("test@example.com")
+    assert avatar_urls(SiteState(), " Test@Example.com ")["96"].endswith(f"/avatar/{digest}?s=96&d=mm&r=g")
+
+
+@pytest.mark.parametrize(("status", "pretty"), [("publish", True), ("future", True), ("inherit", False)])
+def test_an_inherit_post_gets_a_plain_link(status: str, pretty: bool) -> None:
+    # wp_force_plain_post_permalink(): a status neither viewable nor protected links with ?p= / ?page_id=
+    site = Site(home="http://example.test", permalink_structure="/%postname%/")
+    post = {"id": 5, "date": "2020-01-02T03:04:05", "slug": "hello", "status": status}
+    assert site.post_link(post, "", "") == ("http://example.test/hello/" if pretty else "http://example.test/?p=5")
+    page = site.page_link(5, "about", status)
+    assert page == ("http://example.test/about/" if pretty else "http://example.test/?page_id=5")
