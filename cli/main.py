@@ -13,6 +13,7 @@ from rich.table import Table
 from cli import capability_commands
 from cli.cdc_commands import cdc_app
 from cli.common import console, fail, open_stack
+from cli.events_commands import events_app
 from cli.route_commands import route_app
 from cli.service_commands import service_app
 from cli.stack import Stack, StackError
@@ -21,6 +22,7 @@ app = typer.Typer(help="Migrate a stock WordPress site to Python services, route
 app.add_typer(route_app, name="route")
 app.add_typer(cdc_app, name="cdc")
 app.add_typer(service_app, name="service")
+app.add_typer(events_app, name="events")
 capability_commands.register(app)
 
 

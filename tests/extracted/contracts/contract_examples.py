@@ -1,0 +1,49 @@
+"""Valid example data of every event type, and a builder of whole events, for the contract tests."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from extracted.contracts import CloudEvent, deterministic_id, new_event
+
+SOURCE = "/wp-strangler/tests"
+TIME = "2026-12-07T06:24:18.123Z"
+
+EXAMPLE_DATA: dict[str, dict[str, Any]] = {
+    "user.registered": {
+        "id": 7,
+        "login": "zoë",
+        "nicename": "zoe",
+        "display_name": "Zoë Ångström",
+        "email": "",  # real sites have users without an email
+        "url": "https://zoe.example.test",
+        "registered": "2024-02-29T23:59:59Z",
+        "roles": ["author"],
+        "nickname": "zoë",
+        "first_name": "Zoë",
+        "last_name": "Ångström",
+        "description": "Writes about <em>ferns</em>.",
+        "locale": "",
+    },
+    "user.profile_updated": {"id": 7, "changed": {"email": "zoe@example.test", "display_name": "Zoë Å."}},
+    "user.role_changed": {"id": 7, "roles": ["editor"], "previous_roles": ["author"]},
+    "user.deleted": {"id": 7},
+}
+
+FORBIDDEN_FIELDS = ("user_pass", "user_activation_key", "session_tokens")
+
+
+def example_data(event_type: str) -> dict[str, Any]:
+    return copy.deepcopy(EXAMPLE_DATA[event_type])
+
+
+def example_event(event_type: str, data: dict[str, Any] | None = None, subject: str = "7") -> CloudEvent:
+    return new_event(
+        event_type,
+        subject,
+        example_data(event_type) if data is None else data,
+        source=SOURCE,
+        id=deterministic_id("tests", event_type, subject),
+        time=TIME,
+    )
