@@ -17,9 +17,6 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from cli.stack import load_settings
-from cli.stack.kafka import Kafka
-from cli.stack.ports import free_port
-from cli.stack.processes import ProcessTable, group_alive
 from extracted.contracts import (
     CloudEvent,
     asyncapi_document,
@@ -29,6 +26,7 @@ from extracted.contracts import (
     kafka_key,
     new_event,
 )
+from tests.kafka_fixture import kafka_only
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TOPIC = events_topic("wordpress", "users")
@@ -118,19 +116,9 @@ def test_tail_of_an_unknown_type_is_refused(tmp_path: Path) -> None:
 def kafka_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A STRANGLER_HOME whose stack runs only Kafka (the stack's own component, on free ports)."""
     home = tmp_path_factory.mktemp("events-kafka")
-    settings = load_settings(home, create=True, ports={"kafka": free_port(), "kafka_controller": free_port()})
-    processes = ProcessTable(home / "run", home / "logs")
-    kafka = Kafka(settings, processes)
-    kafka.check_ports_free()
-    kafka.launch()
-    try:
-        kafka.wait_ready()
-        _create_topic(settings.kafka_bootstrap)
+    with kafka_only(home) as bootstrap:
+        _create_topic(bootstrap)
         yield home
-    finally:
-        record = processes.record("kafka")
-        kafka.stop()
-        assert not (record and group_alive(record.pid)), "Kafka survived its stop"
 
 
 def _bootstrap(home: Path) -> str:
