@@ -65,7 +65,9 @@ class KafkaEventSink:
         if not missing:
             return
         admin = AdminClient(self._config())
-        futures = admin.create_topics([NewTopic(t, num_partitions=self.partitions) for t in missing])
+        # kept whole: the events are changes, a consumer that starts later replays them from the beginning
+        keep = {"retention.ms": "-1", "cleanup.policy": "delete"}
+        futures = admin.create_topics([NewTopic(t, num_partitions=self.partitions, config=keep) for t in missing])
         for topic, future in futures.items():
             try:
                 future.result(TIMEOUT_S)
