@@ -49,7 +49,6 @@ class RelayState:
     reconciled: int = 0  #: events found already published at a (re)start: not sent again
     failing: bool = False
     last_error: str = ""
-    pending_hint: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
