@@ -1,7 +1,9 @@
 """The capability registry (``extracted/capabilities.yaml``): what can be extracted, and how.
 
 Plain data, validated at load: a mistake is reported with the file, the line and the field, and
-nothing half-read is used.
+nothing half-read is used. The registry is the single source of a service's default port
+(``service.port``): the stack's port table (``cli.stack.settings``) takes it from here, under the
+capability's :attr:`Capability.port_name`, so adding a capability needs no other edit.
 """
 
 from __future__ import annotations
@@ -14,14 +16,21 @@ from typing import Any
 
 import yaml
 
+from cli.stack.errors import StackError
+
 REGISTRY = Path(__file__).resolve().parents[1] / "extracted" / "capabilities.yaml"
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _TABLE = re.compile(r"^[A-Za-z0-9_$]+$")
+#: what a service may listen on: unprivileged TCP ports
+PORT_RANGE = range(1024, 65536)
 
 
-class RegistryError(ValueError):
-    """The registry is invalid; the message is ``file:line: field: problem``."""
+class RegistryError(StackError, ValueError):
+    """The registry is invalid; the message is ``file:line: field: problem``.
+
+    A :class:`StackError`, so that every ``strangler`` command reports it (the stack's port table
+    reads the registry)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,8 @@ class Capability:
     description: str
     tables: tuple[str, ...]
     module: str
-    port: str
+    #: the service's default port (``STRANGLER_<PORT_NAME>_PORT`` overrides it at the first ``up``)
+    port: int
     routes: tuple[CapabilityRoute, ...]
     parity_threshold: float = 99.9
     max_lag_events: int = 0
@@ -45,6 +55,15 @@ class Capability:
 
     def topics(self, prefix: str, database: str) -> list[str]:
         return [f"{prefix}.{database}.{table}" for table in self.tables]
+
+    @property
+    def port_name(self) -> str:
+        """The service's key in the stack's port table and ``stack.json`` (``content``)."""
+        return port_name(self.name)
+
+
+def port_name(capability: str) -> str:
+    return capability.replace("-", "_")
 
 
 class _Document:
@@ -102,6 +121,13 @@ def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
     return CapabilityRoute(name=name, paths=tuple(paths), methods=tuple(str(method).upper() for method in methods))
 
 
+def _port(document: _Document, service: dict[str, Any], field: str) -> int:
+    port: int = document.get(service, "port", field, int)
+    if port not in PORT_RANGE:
+        raise document.error(f"{field}.port", f"{port} is not a port from {PORT_RANGE.start} to {PORT_RANGE.stop - 1}")
+    return port
+
+
 def _capability(document: _Document, name: str, raw: Any) -> Capability:
     field = f"capabilities.{name}"
     if not _NAME.match(name):
@@ -123,7 +149,7 @@ def _capability(document: _Document, name: str, raw: Any) -> Capability:
         description=document.get(raw, "description", field, str, ""),
         tables=document.names(document.get(raw, "tables", field, list), f"{field}.tables", _TABLE),
         module=document.get(service, "module", f"{field}.service", str),
-        port=document.get(service, "port", f"{field}.service", str),
+        port=_port(document, service, f"{field}.service"),
         routes=tuple(_route(document, route, f"{field}.routes[{index}]") for index, route in enumerate(routes)),
         parity_threshold=threshold,
         max_lag_events=int(document.get(readiness, "max_lag_events", f"{field}.readiness", int, 0)),
@@ -131,9 +157,14 @@ def _capability(document: _Document, name: str, raw: Any) -> Capability:
     )
 
 
+def registry_path() -> Path:
+    """``$STRANGLER_CAPABILITIES``, else the registry shipped in extracted/."""
+    return Path(os.environ.get("STRANGLER_CAPABILITIES") or REGISTRY)
+
+
 def load_registry(path: Path | None = None) -> dict[str, Capability]:
-    """The registry at ``path``, else ``$STRANGLER_CAPABILITIES``, else the one shipped in extracted/."""
-    document = _Document(path or Path(os.environ.get("STRANGLER_CAPABILITIES") or REGISTRY))
+    """The registry at ``path``, else :func:`registry_path`."""
+    document = _Document(path or registry_path())
     if not isinstance(document.data, dict):
         raise document.error("", "the registry must be a mapping with 'capabilities'")
     version = document.get(document.data, "version", "", int, 1)
@@ -141,6 +172,7 @@ def load_registry(path: Path | None = None) -> dict[str, Capability]:
         raise document.error("version", f"unsupported version {version} (this wp-strangler reads 1)")
     capabilities = document.get(document.data, "capabilities", "", dict)
     loaded = {name: _capability(document, name, raw) for name, raw in capabilities.items()}
+    _check_ports(document, loaded)
     seen: dict[str, str] = {}
     for capability in loaded.values():
         for route in capability.routes:
@@ -150,3 +182,27 @@ def load_registry(path: Path | None = None) -> dict[str, Capability]:
                 )
             seen[route.name] = capability.name
     return loaded
+
+
+def _check_ports(document: _Document, loaded: dict[str, Capability]) -> None:
+    """Each service's port (number and name) is its own: no other capability's, none of the stack's."""
+    from cli.stack.settings import FIXED_PORTS
+
+    fixed_by_port = {port: name for name, port in FIXED_PORTS.items()}
+    owners: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for capability in loaded.values():
+        field = f"capabilities.{capability.name}.service.port"
+        if capability.port_name in FIXED_PORTS:
+            raise document.error(
+                f"capabilities.{capability.name}", f"the name is taken by the stack's {capability.port_name} port"
+            )
+        if capability.port_name in names:
+            raise document.error(
+                f"capabilities.{capability.name}", f"its port setting is also {names[capability.port_name]}'s"
+            )
+        if capability.port in fixed_by_port:
+            raise document.error(field, f"{capability.port} is the stack's {fixed_by_port[capability.port]} port")
+        if capability.port in owners:
+            raise document.error(field, f"{capability.port} is also the port of {owners[capability.port]}")
+        owners[capability.port] = names[capability.port_name] = capability.name

@@ -30,12 +30,12 @@ from sqlalchemy import select
 from extracted.content import schema
 from extracted.content.app import render
 from extracted.content.live import LiveRendering
-from extracted.content.phpquery import parse_str
 from extracted.content.post_render import BOTH, render_parts
 from extracted.content.render_inputs import RenderInputs, meta_of
 from extracted.content.rendering import classify
 from extracted.content.site_data import SiteDataSource, WatchedSiteData
 from extracted.formatting import RenderState
+from extracted.rest import parse_str
 from extracted.runtime import open_engine
 
 DEFAULT_STORE = Path(os.environ.get("STRANGLER_HOME", Path.home() / ".strangler")) / "services/content/read-model.db"

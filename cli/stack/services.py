@@ -159,12 +159,12 @@ class ExtractedService(PythonService):
         super().__init__(settings, processes)
         self.capability = capability
         self.name = capability.name
-        self.port_names = (capability.port,)
-        self.health_port = capability.port
+        self.port_names = (capability.port_name,)
+        self.health_port = capability.port_name
 
     @property
     def url(self) -> str:
-        return f"http://{self.settings.host}:{self.settings.ports[self.capability.port]}"
+        return f"http://{self.settings.host}:{self.settings.ports[self.capability.port_name]}"
 
     @property
     def store_url(self) -> str:
@@ -173,7 +173,7 @@ class ExtractedService(PythonService):
         return f"sqlite:///{store}"
 
     def arguments(self) -> list[str]:
-        listen = f"{self.settings.host}:{self.settings.ports[self.capability.port]}"
+        listen = f"{self.settings.host}:{self.settings.ports[self.capability.port_name]}"
         return ["-m", self.capability.module, "serve", "--listen", listen, *self._source_arguments()]
 
     def rebuild_arguments(self) -> list[str]:

@@ -3,7 +3,11 @@
 Everything lives under ``STRANGLER_HOME`` (default ``./.strangler``). The first ``up`` writes
 ``stack.json`` with the ports and generated secrets, so later commands (and other shells) see the
 same stack. Ports are chosen from environment variables ``STRANGLER_<COMPONENT>_PORT`` at that first
-``up``; their defaults sit in ranges unlikely to collide with system services.
+``up``; their defaults sit in ranges unlikely to collide with system services. The stack's own
+components have :data:`FIXED_PORTS`; each extracted service's default comes from the capability
+registry (``extracted/capabilities.yaml``, ``service.port``), so a new capability needs no edit here.
+A ``stack.json`` written before a capability existed gets that capability's port (environment, else
+registry default) the first time it is read, and keeps it from then on.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,7 +23,8 @@ from cli.stack.errors import IncompatibleStateError
 
 STATE_FORMAT = 1
 
-DEFAULT_PORTS: dict[str, int] = {
+#: the stack's own components (extracted services: see :func:`service_ports`)
+FIXED_PORTS: dict[str, int] = {
     "mariadb": 13306,
     "wordpress": 18080,
     "kafka": 19092,
@@ -27,16 +33,59 @@ DEFAULT_PORTS: dict[str, int] = {
     "proxy_admin": 18001,
     "cdc": 18002,
     "supervisor": 18003,
-    "content": 18010,
 }
+
+
+_service_ports_cache: dict[tuple[str, int, int], dict[str, int]] = {}
+
+
+def service_ports() -> dict[str, int]:
+    """Each capability's default port, under its port name, from the registry (``STRANGLER_CAPABILITIES``
+    is honoured; the file is read again when it changes). An invalid registry raises its
+    ``RegistryError``, a StackError."""
+    from cli.capabilities import load_registry, registry_path
+
+    path = registry_path()
+    try:
+        stat = path.stat()
+        version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return {c.port_name: c.port for c in load_registry(path).values()}  # raises, naming the file
+    if version not in _service_ports_cache:
+        _service_ports_cache.clear()
+        _service_ports_cache[version] = {c.port_name: c.port for c in load_registry(path).values()}
+    return dict(_service_ports_cache[version])
+
+
+class _DefaultPorts(Mapping[str, int]):
+    """:data:`FIXED_PORTS` plus :func:`service_ports`, read from the registry at each use."""
+
+    def _ports(self) -> dict[str, int]:
+        return {**FIXED_PORTS, **service_ports()}
+
+    def __getitem__(self, name: str) -> int:
+        return self._ports()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ports())
+
+    def __len__(self) -> int:
+        return len(self._ports())
+
+    def __repr__(self) -> str:
+        return f"DEFAULT_PORTS({self._ports()!r})"
+
+
+#: every default port of the stack: its components' and its extracted services'
+DEFAULT_PORTS: Mapping[str, int] = _DefaultPorts()
 
 
 def port_variable(name: str) -> str:
     return f"STRANGLER_{name.upper()}_PORT"
 
 
-def _ports_from_environment() -> dict[str, int]:
-    ports = dict(DEFAULT_PORTS)
+def _ports_from_environment(defaults: Mapping[str, int]) -> dict[str, int]:
+    ports = dict(defaults)
     for name in ports:
         raw = os.environ.get(port_variable(name))
         if raw:
@@ -149,18 +198,23 @@ def load_settings(
                     f"{state_file} has state format {document.get('format')!r}, this version needs "
                     f"{STATE_FORMAT}: {fix}"
                 )
-            ports = {**DEFAULT_PORTS, **{k: int(v) for k, v in document["ports"].items()}}
+            stored_ports = {k: int(v) for k, v in document["ports"].items()}
             stored_secrets = Secrets(**document["secrets"])
         except (ValueError, KeyError, TypeError) as error:
             raise IncompatibleStateError(f"{state_file} is not a wp-strangler state file ({error}): {fix}") from error
+        defaults = dict(DEFAULT_PORTS)
+        added = {name: port for name, port in defaults.items() if name not in stored_ports}
+        ports = {**_ports_from_environment(added), **stored_ports}
         settings = StackSettings(home=home, ports=ports, secrets=stored_secrets)
-        if set(asdict(stored_secrets)) - set(document["secrets"]):
-            settings.save()  # a secret this version added: generated once, then the same for every command
+        if added or set(asdict(stored_secrets)) - set(document["secrets"]):
+            settings.save()  # a port or secret this version added: chosen once, then the same for every command
         return settings
     if home.exists() and any(home.iterdir()):
         raise IncompatibleStateError(f"{home} is not empty but has no stack.json, so it is not ours: {fix}")
     if not create:
         raise IncompatibleStateError(f"no stack at {home}: run `strangler up` first")
-    settings = StackSettings(home=home, ports={**_ports_from_environment(), **(ports or {})}, secrets=Secrets())
+    settings = StackSettings(
+        home=home, ports={**_ports_from_environment(DEFAULT_PORTS), **(ports or {})}, secrets=Secrets()
+    )
     settings.save()
     return settings

@@ -33,9 +33,9 @@ or fails), the whole request is answered ``503`` with ``X-Strangler-Unavailable:
 body with code ``strangler_content_unavailable`` (never wrapped by ``_envelope``); the proxy then serves
 WordPress's answer. Requests that do not render that post's content (``_fields`` without it, other pages) are served.
 Forms of request the service does not reproduce are declined the same way, ``X-Strangler-Unavailable:
-request <kind>`` (``request_forms``: ``_jsonp``, ``_method`` and ``X-HTTP-Method-Override``, invalid
-UTF-8 in the query, NUL in the path, an ``Origin`` that WordPress rewrites); a plain ``Origin`` gets
-WordPress's CORS headers.
+request <kind>`` (``extracted.rest.request_forms``: ``_jsonp``, ``_method`` and
+``X-HTTP-Method-Override``, invalid UTF-8 in the query, NUL in the path, an ``Origin`` that WordPress
+rewrites); a plain ``Origin`` gets WordPress's CORS headers.
 
 **Searches compare as MariaDB does** (``collation``): by ``utf8mb4_unicode_520_ci`` weight classes read
 from MariaDB (``é`` finds ``e``, ``ß`` does not find ``ss``); a ``search`` over 1,600 bytes is ignored as
@@ -58,11 +58,12 @@ blocks the formatting library does not render keep their saved HTML.
 
 Modules: ``schema`` (read model), ``projection`` (events → changes), ``rendering`` (projection-time
 rendering and modes), ``render_inputs``, ``render_state``, ``post_render``, ``site_data``, ``live``
-(request-time rendering), ``params`` (argument checks), ``post_query``/``post_view``/``posts_api``,
-``media_embed``, ``comments_embed``, ``terms_api``/``terms_order``/``tie_order``, ``users_api``,
-``collation``, ``request_forms``,
-``shaping`` (context, _fields, _embed, _envelope), ``phpjson`` (json_encode byte for byte), ``app`` (HTTP),
-``service`` (process).
+(request-time rendering), ``post_args`` (the posts controller's argument types),
+``post_query``/``post_view``/``posts_api``, ``links`` (posts' routes), ``media_embed``, ``comments_embed``,
+``terms_api``/``terms_order``/``tie_order``, ``users_api``, ``collation``, ``site``, ``routes``, ``app``
+(HTTP), ``service`` (process). What every service shares (JSON as ``json_encode`` writes it, PHP's query
+parsing, argument checks, errors, links, context/``_fields``/``_embed``/``_envelope``, the 503 fallback,
+the HTTP ways in) is ``extracted.rest``.
 """
 
 from .projection import ContentProjection

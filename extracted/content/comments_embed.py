@@ -11,14 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from extracted.formatting import comment_text
+from extracted.rest import Answer, Item, Links, Query, denied, link, with_query
 
 from . import schema
-from .errors import denied
-from .links import Links, link, with_query
-from .phpquery import Query
 from .post_view import REST_BASES, load_batch, permalink, readable
 from .render_inputs import site_options
-from .responses import Answer, Item
 from .site import SiteState
 from .users_api import avatar_urls
 

@@ -1,34 +1,13 @@
-"""HAL links as WordPress writes them: attributes before ``href``, ``https://api.w.org/`` relations
-compacted to ``wp:`` and moved after the others, then ``curies``."""
+"""Links of posts that WordPress writes through its post types' routes (``rest_get_route_for_post``):
+featured media and terms. The generic HAL links (``link``, ``with_query``, curies) are ``extracted.rest``'s."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .phpquery import add_query_arg
+from extracted.rest import Links, link, with_query
+
 from .site import SiteState
-
-Links = dict[str, list[dict[str, Any]]]
-CURIE_PREFIX = "https://api.w.org/"
-CURIES = [{"name": "wp", "href": "https://api.w.org/{rel}", "templated": True}]
-
-
-def with_query(url: str, **params: object) -> str:
-    return add_query_arg(url, {name: str(value) for name, value in params.items()})
-
-
-def link(href: str, **attributes: Any) -> dict[str, Any]:
-    return {**attributes, "href": href}
-
-
-def compact(links: Links) -> Links:
-    """``get_compact_response_links``."""
-    plain = {rel: items for rel, items in links.items() if not rel.startswith(CURIE_PREFIX)}
-    curied = {"wp:" + rel[len(CURIE_PREFIX) :]: items for rel, items in links.items() if rel.startswith(CURIE_PREFIX)}
-    if not curied:
-        return plain
-    return {**plain, **curied, "curies": CURIES}
-
 
 #: ``rest_get_route_for_post_type_items`` of the post types WordPress 6.1 registers with ``show_in_rest``
 POST_TYPE_ROUTES = {"post": "/wp/v2/posts", "page": "/wp/v2/pages", "attachment": "/wp/v2/media",

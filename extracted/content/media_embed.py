@@ -28,15 +28,14 @@ from extracted.formatting import (
     php_unserialize,
     the_title,
 )
+from extracted.rest import Answer, Item, JsonObject, Links, RestError, denied, link, with_query
 
 from . import schema
-from .errors import ContentUnavailableError, RestError, denied
-from .links import Links, featured_media_links, link, with_query
+from .errors import ContentUnavailableError
+from .links import featured_media_links
 from .live import ResponseRendering
-from .phpjson import JsonObject
 from .post_view import featured_id, load_batch, permalink, post_types, readable
 from .render_inputs import meta_of
-from .responses import Answer, Item
 from .site import SiteState
 
 posts = schema.posts

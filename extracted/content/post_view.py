@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from extracted.formatting.phpdata import php_int
+from extracted.rest import Links, link, with_query
 
 from . import schema
-from .links import Links, featured_media_links, link, route_for_post, term_links, with_query
+from .links import featured_media_links, route_for_post, term_links
 from .live import Mode
 from .render_inputs import meta_of
 from .site import SiteState

@@ -7,17 +7,29 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from extracted.rest import (
+    CONTEXT,
+    Answer,
+    Arg,
+    Item,
+    Query,
+    RestError,
+    Shape,
+    base_args,
+    denied,
+    field_included,
+    listing_headers,
+    parse_checked,
+    parse_date,
+    sanitized_query,
+)
+
 from . import schema
-from .collection import listing_headers
-from .errors import RestError, denied
 from .live import Mode, ResponseRendering
-from .params import CONTEXT, Arg, base_args, parse_checked, parse_date, sanitized_query
-from .phpquery import Query
+from .post_args import PostArg
 from .post_query import find_posts
 from .post_render import Parts
 from .post_view import EMBED_FIELDS, load_batch, post_item, readable
-from .responses import Answer, Item
-from .shaping import Shape, field_included
 from .site import SiteState
 
 posts = schema.posts
@@ -43,15 +55,15 @@ def collection_args(post_type: str) -> list[Arg]:
         Arg("orderby", "string", enum=tuple(orderby + (["menu_order"] if page else [])), default="date"),
         *([Arg("parent", **INTEGER_LIST), Arg("parent_exclude", **INTEGER_LIST)] if page else []),  # type: ignore[arg-type]
         Arg("slug", "array", items="string"),
-        Arg("status", "status", default=["publish"]),
+        PostArg("status", "status", default=["publish"]),
     ]
     if not page:
         args += [
             Arg("tax_relation", "string", enum=("AND", "OR")),
-            Arg("categories", "terms", with_operator=True),
-            Arg("categories_exclude", "terms"),
-            Arg("tags", "terms", with_operator=True, hierarchical=False),
-            Arg("tags_exclude", "terms", hierarchical=False),
+            PostArg("categories", "terms", with_operator=True),
+            PostArg("categories_exclude", "terms"),
+            PostArg("tags", "terms", with_operator=True, hierarchical=False),
+            PostArg("tags_exclude", "terms", hierarchical=False),
             Arg("sticky", "boolean"),
         ]
     return args

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
-from .errors import no_route
+from extracted.rest import Answer, Query, no_route
+
 from .live import ResponseRendering
-from .phpquery import Query, parse_str
 from .posts_api import get_post, get_posts
-from .responses import Answer
 from .site import SiteState
 from .terms_api import get_term, get_terms
 from .users_api import get_user, get_users
@@ -61,23 +59,6 @@ def dispatch(connection: Connection, site: SiteState, route: str, query: Query, 
         if match:
             return handler(connection, site, match, query, rendering)
     raise no_route()
-
-
-def split_href(site: SiteState, href: str) -> tuple[str, Query] | None:
-    """The route and query of one of our own REST URLs (as found in ``_links``)."""
-    parts = urlsplit(href)
-    query = parse_str(parts.query)
-    root = urlsplit(site.urls.rest_url("/"))
-    if parts.netloc != root.netloc:
-        return None
-    if "rest_route" in query and isinstance(query["rest_route"], str):
-        route = query.pop("rest_route")
-        assert isinstance(route, str)
-        return route, query
-    prefix = root.path.rstrip("/")
-    if not parts.path.startswith(prefix + "/"):
-        return None
-    return parts.path[len(prefix) :], query
 
 
 def is_served(route: str) -> bool:

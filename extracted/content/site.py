@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from extracted.formatting import UnserializeError, php_unserialize
+from extracted.rest import Site
 
 from .render_inputs import options
-from .urls import Site
 
 NAMES = (
     "home", "permalink_structure", "category_base", "tag_base", "show_on_front", "page_on_front",

@@ -8,16 +8,28 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
 
+from extracted.rest import (
+    CONTEXT,
+    Answer,
+    Arg,
+    Item,
+    Links,
+    Query,
+    RestError,
+    denied,
+    link,
+    listing_args,
+    listing_headers,
+    page_window,
+    parse_checked,
+    sanitized_query,
+    with_query,
+)
+
 from . import schema
 from .collation import collated_like
-from .collection import listing_args, listing_headers, page_window
-from .errors import RestError, denied
-from .links import Links, link, with_query
-from .params import CONTEXT, Arg, parse_checked, sanitized_query
-from .phpquery import Query
 from .post_view import term_path
 from .query_text import like_pattern, slug_for_query
-from .responses import Answer, Item
 from .site import SiteState
 from .terms_order import SORTED_TABLE, Listing, TermRow, term_listing_order
 

@@ -7,15 +7,25 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
 
+from extracted.rest import (
+    CONTEXT,
+    Answer,
+    Arg,
+    Item,
+    Query,
+    RestError,
+    denied,
+    link,
+    listing_args,
+    listing_headers,
+    page_window,
+    parse_checked,
+    sanitized_query,
+)
+
 from . import schema
 from .collation import collated_like
-from .collection import listing_args, listing_headers, page_window
-from .errors import RestError, denied
-from .links import link
-from .params import CONTEXT, Arg, parse_checked, sanitized_query
-from .phpquery import Query
 from .query_text import like_pattern
-from .responses import Answer, Item
 from .site import SiteState
 
 users, user_meta, posts = schema.users, schema.user_meta, schema.posts

@@ -1,54 +1,81 @@
-"""The consumer runtime every extracted service runs on.
+"""The service kit every extracted service runs on.
 
-Kafka consumer group (``read_committed``) → the service's pure :class:`Projection` (event → read-model
-changes) → a SQLAlchemy :class:`Store` (SQLite by default, any URL). Each batch of events is applied
-with the events' (topic, partition, offset) in one transaction, so redelivery is a no-op; a failing
-event goes to ``<prefix>.dead-letter.<group>`` with its error and consumption continues.
-:func:`rebuild` replays the topics into an emptied store. :func:`health_routes` serves ``/healthz``
-and ``/metrics`` (lag in events and ms).
+A broker (:class:`Broker`: Kafka ``read_committed`` in ``kafka_io``, :class:`InMemoryBroker` for
+tests) → the service's pure :class:`Projection` (event → read-model changes) → a SQLAlchemy
+:class:`Store` (SQLite by default, any URL). Each batch of events is applied with the events'
+(topic, partition, offset) in one transaction, so redelivery is a no-op; a failing event becomes a
+dead letter, kept in the store's outbox in that transaction and published to
+``<prefix>.dead-letter.<group>`` after the commit, and consumption continues. The
+:class:`Consumer` never stops on a failure: it logs it, reports itself failing (``/healthz`` 503)
+and retries with an exponential backoff. :func:`rebuild` replays the topics into an emptied store.
+:func:`health_routes` serves ``/healthz`` and ``/metrics``.
+
+A service is a :class:`ServiceDefinition` (``service``); :func:`serve` runs it (consumer thread +
+uvicorn) and ``extracted.runtime.cli.main(definition)`` is its whole command line.
 """
 
-from .applier import BatchResult, DeadLetter, Record, apply_batch
-from .consumer import Consumer
+from .applier import BatchResult, apply_batch
+from .consumer import Backoff, Consumer
+from .dead_letters import publish_dead_letters
 from .http import health_routes
+from .memory import InMemoryBroker, InMemorySession
 from .metrics import ConsumerState
 from .rebuild import RebuildReport, rebuild
+from .service import ServiceDefinition, ServiceSettings, rebuild_service, serve
 from .store import Store, open_engine
 from .types import (
+    Broker,
     BrokerError,
+    BrokerSession,
     Change,
+    ConfigurationError,
     ConsumerRuntimeError,
+    DeadLetter,
     Delete,
     Position,
     Projection,
     ProjectionError,
+    Record,
     RuntimeSettings,
     StoreError,
+    TopicPartition,
     Truncate,
     Upsert,
 )
 
 __all__ = [
+    "Backoff",
     "BatchResult",
+    "Broker",
     "BrokerError",
+    "BrokerSession",
     "Change",
+    "ConfigurationError",
     "Consumer",
     "ConsumerRuntimeError",
     "ConsumerState",
     "DeadLetter",
     "Delete",
+    "InMemoryBroker",
+    "InMemorySession",
     "Position",
     "Projection",
     "ProjectionError",
     "RebuildReport",
     "Record",
     "RuntimeSettings",
+    "ServiceDefinition",
+    "ServiceSettings",
     "Store",
     "StoreError",
+    "TopicPartition",
     "Truncate",
     "Upsert",
     "apply_batch",
     "health_routes",
     "open_engine",
+    "publish_dead_letters",
     "rebuild",
+    "rebuild_service",
+    "serve",
 ]

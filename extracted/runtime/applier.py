@@ -2,7 +2,9 @@
 
 Redelivered records (at or below the stored offset of their partition) are skipped. A record whose
 decoding or projection fails is rolled back alone (a savepoint), becomes a dead letter, and its
-offset is still recorded so that consumption continues past it.
+offset is still recorded so that consumption continues past it. Dead letters are written to the
+store's outbox in the same transaction; publishing them is ``dead_letters.publish_dead_letters``'s job,
+after the commit.
 """
 
 from __future__ import annotations
@@ -17,31 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from cdc.events import ChangeEvent, decode
 
 from .store import Store
-from .types import Change, Position, Projection, StoreError
+from .types import Change, DeadLetter, Position, Projection, Record, StoreError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One Kafka record, independent of the client library."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    timestamp_ms: int = 0
-
-    @property
-    def position(self) -> Position:
-        return Position(self.topic, self.partition, self.offset)
-
-
-@dataclass(frozen=True, slots=True)
-class DeadLetter:
-    record: Record
-    error: str
 
 
 @dataclass
@@ -64,9 +44,14 @@ def _project(projection: Projection, record: Record) -> tuple[Sequence[Change], 
 
 
 def apply_batch(
-    store: Store, projection: Projection, records: Sequence[Record], dead_letters: DeadLetterSink
+    store: Store, projection: Projection, records: Sequence[Record], on_dead_letters: DeadLetterSink | None = None
 ) -> BatchResult:
-    """Apply ``records`` in one transaction; dead letters are handed to ``dead_letters`` before commit."""
+    """Apply ``records`` in one transaction, their dead letters kept in the store's outbox.
+
+    Anything raised rolls the whole batch back (positions included), so applying it again later is
+    exactly like applying it the first time. ``on_dead_letters`` is told the batch's dead letters
+    once, after the commit (an observer: the outbox still holds them for publishing).
+    """
     result = BatchResult()
     if not records:
         return result
@@ -96,9 +81,10 @@ def apply_batch(
                     result.newest_source_ms = max(result.newest_source_ms or 0, source_ms)
             for (topic, partition), offset in newest.items():
                 store.record_position(connection, Position(topic, partition, offset))
+            store.keep_dead_letters(connection, result.dead)
             projection.after_batch(connection, changes)
-            if result.dead:
-                dead_letters(result.dead)
     except SQLAlchemyError as error:
         raise StoreError(f"cannot apply a batch of {len(records)} records: {error}") from error
+    if result.dead and on_dead_letters is not None:
+        on_dead_letters(result.dead)
     return result

@@ -1,8 +1,9 @@
-"""What a running consumer reports: lag, throughput, dead letters, health; and its Prometheus text."""
+"""What a running consumer reports: lag, throughput, dead letters, failures, health; and its Prometheus text."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,12 +14,24 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .applier import BatchResult
-from .kafka_io import now_ms
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 @dataclass
 class ConsumerState:
-    """Updated by the consumer thread, read by the HTTP endpoints (under ``lock``)."""
+    """Updated by the consumer thread, read by the HTTP endpoints (under ``lock``).
+
+    ``failing`` is set by any failure of the consume loop (broker, store, a projection's
+    ``after_batch``, the ``on_commit`` hook…) and cleared by the next iteration that succeeds; while
+    it is set the service is unhealthy, so a consumer stuck retrying is never mistaken for a live one.
+    """
 
     group: str
     connected: bool = False
@@ -30,8 +43,19 @@ class ConsumerState:
     skipped: int = 0
     dead_letters: int = 0
     batches: int = 0
-    last_error: str | None = None
     caught_up_once: bool = False
+    failing: bool = False
+    consecutive_failures: int = 0
+    failures: int = 0
+    last_error: str | None = None
+    #: epoch seconds of ``last_error``
+    last_error_at: float | None = None
+    #: seconds the consumer waits before its next attempt, while failing
+    retry_in_s: float | None = None
+    #: dead letters committed to the outbox and not acknowledged by the broker yet
+    dead_letters_pending: int = 0
+    dead_letter_publish_failures: int = 0
+    last_publish_error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record_batch(self, result: BatchResult) -> None:
@@ -39,9 +63,39 @@ class ConsumerState:
             self.applied.update(result.by_topic)
             self.skipped += result.skipped
             self.dead_letters += len(result.dead)
+            self.dead_letters_pending += len(result.dead)
             self.batches += 1
             if result.newest_source_ms is not None:
                 self.newest_source_ms = max(self.newest_source_ms or 0, result.newest_source_ms)
+
+    def record_failure(self, error: BaseException, retry_in_s: float, *, disconnected: bool) -> None:
+        with self.lock:
+            self.failing = True
+            self.consecutive_failures += 1
+            self.failures += 1
+            self.last_error = describe(error)
+            self.last_error_at = time.time()
+            self.retry_in_s = retry_in_s
+            if disconnected:
+                self.connected = False
+
+    def record_success(self) -> None:
+        """An iteration of the loop succeeded (``last_error`` stays, for the record)."""
+        with self.lock:
+            self.failing = False
+            self.consecutive_failures = 0
+            self.retry_in_s = None
+            self.connected = True
+
+    def record_published(self, pending: int) -> None:
+        with self.lock:
+            self.dead_letters_pending = pending
+
+    def record_publish_failure(self, error: BaseException, pending: int) -> None:
+        with self.lock:
+            self.dead_letter_publish_failures += 1
+            self.last_publish_error = describe(error)
+            self.dead_letters_pending = pending
 
     def lag_ms(self) -> int:
         """0 when caught up; otherwise how old the newest applied change is."""
@@ -50,21 +104,28 @@ class ConsumerState:
         return max(0, now_ms() - self.newest_source_ms)
 
     def healthy(self) -> bool:
-        return self.running and self.connected
+        return self.running and self.connected and not self.failing
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
                 "healthy": self.healthy(),
                 "group": self.group,
+                "running": self.running,
                 "connected": self.connected,
+                "failing": self.failing,
+                "consecutive_failures": self.consecutive_failures,
+                "retry_in_s": self.retry_in_s,
                 "caught_up": self.caught_up_once and self.lag_events == 0,
                 "lag_events": self.lag_events,
                 "lag_ms": self.lag_ms(),
                 "events_applied": sum(self.applied.values()),
                 "events_skipped": self.skipped,
                 "dead_letters": self.dead_letters,
+                "dead_letters_pending": self.dead_letters_pending,
                 "last_error": self.last_error,
+                "last_error_at": self.last_error_at,
+                "last_publish_error": self.last_publish_error,
             }
 
 
@@ -75,23 +136,40 @@ class _StateCollector(Collector):
     def collect(self) -> Iterator[Any]:
         state = self.state
         labels = ["group"]
+        group = [state.group]
+
+        def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+            family = GaugeMetricFamily(name, documentation, labels=labels)
+            family.add_metric(group, value)
+            return family
+
+        def counter(name: str, documentation: str, value: float) -> CounterMetricFamily:
+            family = CounterMetricFamily(name, documentation, labels=labels)  # exposed as <name>_total
+            family.add_metric(group, value)
+            return family
+
         with state.lock:
-            lag = GaugeMetricFamily("consumer_lag_events", "Committed events not applied yet", labels=labels)
-            lag.add_metric([state.group], state.lag_events)
-            lag_ms = GaugeMetricFamily("consumer_lag_ms", "Age of the last applied change while behind", labels=labels)
-            lag_ms.add_metric([state.group], state.lag_ms())
-            up = GaugeMetricFamily("consumer_up", "1 when the consumer runs and reaches Kafka", labels=labels)
-            up.add_metric([state.group], 1 if state.healthy() else 0)
             applied = CounterMetricFamily("consumer_events_applied", "Events applied", labels=[*labels, "topic"])
             for topic, count in sorted(state.applied.items()):
                 applied.add_metric([state.group, topic], count)
-            skipped = CounterMetricFamily("consumer_events_skipped", "Redelivered events skipped", labels=labels)
-            skipped.add_metric([state.group], state.skipped)
-            dead = CounterMetricFamily("consumer_dead_letters", "Events sent to the dead-letter topic", labels=labels)
-            dead.add_metric([state.group], state.dead_letters)
-            batches = CounterMetricFamily("consumer_batches", "Transactions committed", labels=labels)
-            batches.add_metric([state.group], state.batches)
-        yield from (lag, lag_ms, up, applied, skipped, dead, batches)
+            families = [
+                gauge("consumer_lag_events", "Committed events not applied yet", state.lag_events),
+                gauge("consumer_lag_ms", "Age of the last applied change while behind", state.lag_ms()),
+                gauge("consumer_up", "1 when the consumer runs, reaches Kafka and is not failing", state.healthy()),
+                gauge("consumer_failing", "1 while the consume loop fails and retries", state.failing),
+                gauge("consumer_dead_letters_pending", "Dead letters not published yet", state.dead_letters_pending),
+                applied,
+                counter("consumer_events_skipped", "Redelivered events skipped", state.skipped),
+                counter("consumer_dead_letters", "Events sent to the dead-letter topic", state.dead_letters),
+                counter("consumer_batches", "Transactions committed", state.batches),
+                counter("consumer_failures", "Failures of the consume loop (each retried)", state.failures),
+                counter(
+                    "consumer_dead_letter_publish_failures",
+                    "Failed attempts to publish dead letters (retried)",
+                    state.dead_letter_publish_failures,
+                ),
+            ]
+        yield from families
 
 
 def registry_for(state: ConsumerState) -> CollectorRegistry:

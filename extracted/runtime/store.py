@@ -2,6 +2,9 @@
 
 Every applied event's (topic, partition, offset) is stored in the same transaction as the changes it
 made, so an event delivered again (after a crash, a rebalance or a replay) is recognised and skipped.
+Dead letters are kept in the same transaction too (an outbox, ``consumer_dead_letters``) and leave
+it only once the broker has them: none is published for a batch that rolled back, none is lost when
+the broker is down, and a process that stops with some unpublished publishes them at its next start.
 """
 
 from __future__ import annotations
@@ -16,22 +19,26 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    Text,
     and_,
     create_engine,
     delete,
     event,
+    func,
     insert,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from .types import Change, Delete, Position, StoreError, Truncate, Upsert
+from .types import Change, DeadLetter, Delete, Position, Record, StoreError, Truncate, Upsert
 
 POSITIONS = "consumer_positions"
+DEAD_LETTERS = "consumer_dead_letters"
 
 
 def positions_table(metadata: MetaData) -> Table:
@@ -44,12 +51,36 @@ def positions_table(metadata: MetaData) -> Table:
     )
 
 
+def dead_letters_table(metadata: MetaData) -> Table:
+    return Table(
+        DEAD_LETTERS,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("topic", String(255), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("key", LargeBinary),
+        Column("value", LargeBinary),
+        Column("timestamp_ms", BigInteger, nullable=False),
+        Column("error", Text, nullable=False),
+    )
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
     # WAL lets the web server read while the consumer writes; NORMAL sync is durable across app crashes.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Python's sqlite3 opens transactions itself, only before INSERT/UPDATE/DELETE: a batch whose
+    # first statement is a SAVEPOINT (the applier's per-event one) then ran outside any BEGIN, and
+    # releasing that savepoint committed the event on its own. Transactions are ours instead
+    # (``_sqlite_begin``), SQLAlchemy's documented recipe, so a batch is one transaction.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def open_engine(url: str) -> Engine:
@@ -58,6 +89,7 @@ def open_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=8)
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         return create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ValueError, ImportError) as error:
@@ -66,15 +98,18 @@ def open_engine(url: str) -> Engine:
 
 @dataclass
 class Store:
-    """The read model's tables and the positions table, on one engine."""
+    """The read model's tables, the positions table and the dead-letter outbox, on one engine."""
 
     engine: Engine
     metadata: MetaData
     positions: Table = field(init=False)
+    outbox: Table = field(init=False)
 
     def __post_init__(self) -> None:
-        existing = self.metadata.tables.get(POSITIONS)
-        self.positions = existing if existing is not None else positions_table(self.metadata)
+        positions = self.metadata.tables.get(POSITIONS)
+        self.positions = positions if positions is not None else positions_table(self.metadata)
+        outbox = self.metadata.tables.get(DEAD_LETTERS)
+        self.outbox = outbox if outbox is not None else dead_letters_table(self.metadata)
 
     def create(self) -> None:
         try:
@@ -83,8 +118,10 @@ class Store:
             raise StoreError(f"cannot create the read model's tables: {error}") from error
 
     def drop(self) -> None:
+        """Drop the read model and its positions; the dead-letter outbox stays (it holds unpublished letters)."""
+        tables = [table for table in self.metadata.sorted_tables if table is not self.outbox]
         try:
-            self.metadata.drop_all(self.engine)
+            self.metadata.drop_all(self.engine, tables=tables)
         except SQLAlchemyError as error:
             raise StoreError(f"cannot drop the read model's tables: {error}") from error
 
@@ -120,3 +157,49 @@ class Store:
                 connection.execute(insert(table).values({**change.values, **change.key}))
             else:
                 assert isinstance(change, Delete)
+
+    def keep_dead_letters(self, connection: Connection, letters: Iterable[DeadLetter]) -> None:
+        """Put ``letters`` in the outbox, in the caller's transaction."""
+        rows = [
+            {
+                "topic": letter.record.topic,
+                "partition": letter.record.partition,
+                "offset": letter.record.offset,
+                "key": letter.record.key,
+                "value": letter.record.value,
+                "timestamp_ms": letter.record.timestamp_ms,
+                "error": letter.error,
+            }
+            for letter in letters
+        ]
+        if rows:
+            connection.execute(insert(self.outbox), rows)
+
+    def pending_dead_letters(self, limit: int = 500) -> list[tuple[int, DeadLetter]]:
+        """The oldest ``limit`` dead letters not published yet, with their outbox ids."""
+        table = self.outbox
+        try:
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(table).order_by(table.c.id).limit(limit)).all()
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot read the dead-letter outbox: {error}") from error
+        letters = []
+        for row in rows:
+            record = Record(row.topic, row.partition, row.offset, row.key, row.value, row.timestamp_ms)
+            letters.append((int(row.id), DeadLetter(record, row.error)))
+        return letters
+
+    def count_pending_dead_letters(self) -> int:
+        try:
+            with self.engine.connect() as connection:
+                return int(connection.execute(select(func.count()).select_from(self.outbox)).scalar_one())
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot read the dead-letter outbox: {error}") from error
+
+    def forget_dead_letters(self, ids: Iterable[int]) -> None:
+        """Remove published dead letters from the outbox."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(delete(self.outbox).where(self.outbox.c.id.in_(list(ids))))
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot update the dead-letter outbox: {error}") from error

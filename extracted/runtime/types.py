@@ -1,14 +1,16 @@
-"""The consumer runtime's contract: read-model changes, projections, settings and errors.
+"""The consumer runtime's contract: read-model changes, projections, the broker, settings and errors.
 
 A service is a :class:`Projection`: pure functions from change events to :data:`Change` values, plus a
 hook that derives data (e.g. rendered HTML) from what a batch changed, inside the same transaction.
+The consumer reads through a :class:`Broker` (Kafka in ``kafka_io``, in memory in ``memory``): only
+these protocols and :class:`Record` cross that boundary, and every broker failure is a :class:`BrokerError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, MetaData
 
@@ -63,16 +65,25 @@ class Projection(Protocol):
 
 @dataclass(frozen=True)
 class RuntimeSettings:
-    """Where a consumer reads from and writes to."""
+    """Where a consumer reads from and writes to, and how it paces itself.
+
+    ``group`` and ``store_url`` have no defaults: they are the service's own (the command line
+    derives them from the service's name, see ``cli``).
+    """
 
     bootstrap: str
+    group: str
+    store_url: str
     prefix: str = "wordpress"
     database: str = "wordpress"
-    store_url: str = "sqlite:///content.db"
-    group: str = "content"
     max_batch: int = 500
     # How long an idle poll waits; a fetch returns as soon as data arrives, so this costs no latency.
     poll_ms: int = 500
+    #: how often the consumer looks for topics and partitions created since it started
+    topic_refresh_s: float = 5.0
+    #: the first wait after a failure; it doubles with each failure in a row, up to ``retry_max_s``
+    retry_initial_s: float = 0.5
+    retry_max_s: float = 30.0
 
     @property
     def dead_letter_topic(self) -> str:
@@ -91,6 +102,88 @@ class Position:
     offset: int
 
 
+class TopicPartition(NamedTuple):
+    """One partition of a topic (a plain tuple, so it is also a key of ``Store.stored_positions``)."""
+
+    topic: str
+    partition: int
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record of a topic, independent of the client library."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    timestamp_ms: int = 0
+
+    @property
+    def position(self) -> Position:
+        return Position(self.topic, self.partition, self.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A record no projection could apply, and why."""
+
+    record: Record
+    error: str
+
+
+class BrokerSession(Protocol):
+    """One connection's view of the topics: what the consume loop reads through.
+
+    Partitions are assigned explicitly (no group rebalancing); the session's own group offsets are
+    informational only, the store holds the positions that count.
+    """
+
+    def topics(self) -> set[str]:
+        """The topics that exist now."""
+
+    def partitions(self, topic: str) -> list[int]:
+        """The partitions of ``topic`` (empty when it does not exist)."""
+
+    def assignment(self) -> set[TopicPartition]:
+        """The partitions this session reads."""
+
+    def assign(self, starts: Mapping[TopicPartition, int | None]) -> None:
+        """Also read these partitions, each from the given offset (``None``: from the beginning)."""
+
+    def poll(self, timeout_ms: int, max_records: int) -> list[Record]:
+        """Up to ``max_records`` committed records, in a deterministic order; waits up to ``timeout_ms``."""
+
+    def positions(self) -> dict[TopicPartition, int]:
+        """The next offset this session will read, per assigned partition."""
+
+    def end_offsets(self) -> dict[TopicPartition, int]:
+        """The offset after the last committed record, per assigned partition."""
+
+    def lag(self) -> int:
+        """Committed records not read yet, summed over the assigned partitions."""
+
+    def commit(self) -> None:
+        """Record the session's positions as the group's offsets (for tools that watch the group)."""
+
+    def close(self) -> None:
+        """Release the connection; the session is unusable afterwards."""
+
+
+class Broker(Protocol):
+    """Opens sessions and publishes dead letters; shared by every session of a process."""
+
+    def session(self, group: str | None) -> BrokerSession:
+        """A new session; ``group`` names the consumer group its informational offsets go to."""
+
+    def publish(self, topic: str, letters: Sequence[DeadLetter]) -> None:
+        """Send ``letters`` to ``topic`` and wait until the broker has them all (or raise)."""
+
+    def close(self) -> None:
+        """Release the broker's own connections (the publisher's)."""
+
+
 class ConsumerRuntimeError(Exception):
     """Base of the runtime's errors."""
 
@@ -100,7 +193,11 @@ class StoreError(ConsumerRuntimeError):
 
 
 class BrokerError(ConsumerRuntimeError):
-    """Kafka could not be reached or refused an operation."""
+    """The broker could not be reached or refused an operation."""
+
+
+class ConfigurationError(ConsumerRuntimeError):
+    """A service was started with unusable settings."""
 
 
 class ProjectionError(ConsumerRuntimeError):

@@ -12,7 +12,7 @@ capabilities:
   content:
     description: posts
     tables: [wp_posts]
-    service: {module: extracted.content, port: content}
+    service: {module: extracted.content, port: 18090}
     routes:
       - name: content-posts
         paths: [/wp-json/wp/v2/posts]
@@ -32,6 +32,7 @@ def test_the_shipped_registry_declares_content() -> None:
     assert content.topics("wordpress", "wordpress")[0] == "wordpress.wordpress.wp_posts"
     assert {route.name for route in content.routes} >= {"content-posts", "content-pages", "content-users"}
     assert content.parity_threshold == 99.9
+    assert (content.port, content.port_name) == (18010, "content")
 
 
 def test_a_valid_minimal_entry_gets_defaults(tmp_path: Path) -> None:
@@ -44,11 +45,20 @@ def test_a_valid_minimal_entry_gets_defaults(tmp_path: Path) -> None:
     ("broken", "expected"),
     [
         (VALID.replace("tables: [wp_posts]", "tables: [wp posts]"), r":5: capabilities\.content\.tables\[0\]"),
-        (VALID.replace("    service: {module: extracted.content, port: content}\n", ""), r"missing field 'service'"),
+        (VALID.replace("    service: {module: extracted.content, port: 18090}\n", ""), r"missing field 'service'"),
         (VALID.replace("description: posts", "colour: blue"), r":4: capabilities\.content\.colour: unknown field"),
         (VALID.replace("paths: [/wp-json/wp/v2/posts]", "paths: [wp-json]"), r":9: .*routes\[0\]\.paths"),
         (VALID.replace("version: 1", "version: 7"), r":1: version: unsupported version 7"),
         (VALID + "    parity_threshold: 140\n", r"parity_threshold: must be a percentage"),
+        (VALID.replace("port: 18090", "port: content"), r":6: capabilities\.content\.service\.port: must be a int"),
+        (VALID.replace("port: 18090", "port: 80"), r":6: capabilities\.content\.service\.port: 80 is not a port"),
+        (VALID.replace("port: 18090", "port: 65536"), r"service\.port: 65536 is not a port from 1024 to 65535"),
+        (VALID.replace("port: 18090", "port: 18001"), r":6: .*service\.port: 18001 is the stack's proxy_admin port"),
+        (VALID.replace("  content:", "  kafka:"), r":4: capabilities\.kafka: the name is taken by the stack's kafka"),
+        (
+            VALID.replace("service: {module: extracted.content, port: 18090}", "service: {module: extracted.content}"),
+            r"capabilities\.content\.service: missing field 'port'",
+        ),
     ],
 )
 def test_errors_name_file_line_and_field(tmp_path: Path, broken: str, expected: str) -> None:
@@ -59,9 +69,39 @@ def test_errors_name_file_line_and_field(tmp_path: Path, broken: str, expected: 
 
 
 def test_a_route_in_two_capabilities_is_refused(tmp_path: Path) -> None:
-    twice = VALID + VALID.split("capabilities:\n", 1)[1].replace("  content:", "  other:")
+    twice = VALID + VALID.split("capabilities:\n", 1)[1].replace("  content:", "  other:").replace("18090", "18091")
     with pytest.raises(RegistryError, match="also in content"):
         load_registry(_write(tmp_path, twice))
+
+
+def other(name: str, port: int) -> str:
+    """A second capability for VALID."""
+    module = f"extracted.{name.replace('-', '_')}"
+    return (
+        f"  {name}:\n    tables: [wp_users]\n    service: {{module: {module}, port: {port}}}\n"
+        f"    routes:\n      - name: {name}-users\n        paths: [/wp-json/wp/v2/users]\n"
+    )
+
+
+def test_two_capabilities_cannot_share_a_port(tmp_path: Path) -> None:
+    path = _write(tmp_path, VALID + other("users", 18090))
+    with pytest.raises(
+        RegistryError, match=r":12: capabilities\.users\.service\.port: 18090 is also the port of content"
+    ):
+        load_registry(path)
+    assert load_registry(_write(tmp_path, VALID + other("users", 18091)))["users"].port == 18091
+
+
+def test_two_capabilities_cannot_share_a_port_setting(tmp_path: Path) -> None:
+    text = VALID + other("user-list", 18091) + other("user_list", 18092)
+    with pytest.raises(RegistryError, match=r"capabilities\.user_list: its port setting is also user-list's"):
+        load_registry(_write(tmp_path, text))
+
+
+def test_a_registry_error_is_a_stack_error_every_command_reports() -> None:
+    from cli.stack import StackError
+
+    assert issubclass(RegistryError, StackError)
 
 
 def test_unreadable_yaml_is_named(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ CAPABILITY = Capability(
     description="",
     tables=("wp_posts",),
     module="extracted.content",
-    port="content",
+    port=18010,
     routes=(
         CapabilityRoute("posts", ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/{id:int}")),
         CapabilityRoute("archives", ("/2024/**",)),

@@ -13,7 +13,7 @@ import pytest
 from cdc.events import ChangeEvent, Tombstone, encode
 from extracted.content import ContentProjection
 from extracted.content.app import render
-from extracted.content.phpquery import parse_str
+from extracted.rest import parse_str
 from extracted.runtime import Record, Store, apply_batch, open_engine
 
 EPOCH_2024 = 1_704_103_200_000  # 2024-01-01T10:00:00 as CDC writes DATETIME (epoch ms read as UTC)

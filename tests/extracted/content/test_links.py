@@ -1,5 +1,6 @@
-"""Links and URLs real exports need: ``rest_get_route_for_post`` (thumbnails of deleted images, of posts
-that are not attachments; parents that are posts), avatars of empty emails, plain links of ``inherit`` posts."""
+"""Links real exports need: ``rest_get_route_for_post`` (thumbnails of deleted images, of posts that are
+not attachments; parents that are posts), avatars of empty emails (plain links of ``inherit`` posts:
+``tests/extracted/rest/test_rest_urls.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pytest
 
 from extracted.content.links import route_for_post
 from extracted.content.site import SiteState
-from extracted.content.urls import Site
 from extracted.content.users_api import avatar_urls
 from extracted.formatting.phpdata import php_int
 
@@ -39,13 +39,3 @@ def test_an_email_php_finds_empty_has_no_hash(email: str) -> None:
 def test_an_email_is_hashed_trimmed_and_lowercased() -> None:
     digest = "55502f40dc8b7c769880b10874abc9d0"  # md5("test@example.com")
     assert avatar_urls(SiteState(), " Test@Example.com ")["96"].endswith(f"/avatar/{digest}?s=96&d=mm&r=g")
-
-
-@pytest.mark.parametrize(("status", "pretty"), [("publish", True), ("future", True), ("inherit", False)])
-def test_an_inherit_post_gets_a_plain_link(status: str, pretty: bool) -> None:
-    # wp_force_plain_post_permalink(): a status neither viewable nor protected links with ?p= / ?page_id=
-    site = Site(home="http://example.test", permalink_structure="/%postname%/")
-    post = {"id": 5, "date": "2020-01-02T03:04:05", "slug": "hello", "status": status}
-    assert site.post_link(post, "", "") == ("http://example.test/hello/" if pretty else "http://example.test/?p=5")
-    page = site.page_link(5, "about", status)
-    assert page == ("http://example.test/about/" if pretty else "http://example.test/?page_id=5")

@@ -101,12 +101,59 @@ def test_a_poison_record_is_a_dead_letter_and_consumption_continues(store: Store
     assert names(store) == {3: "ok"}
     assert store.stored_positions() == {(TOPIC, 0): 2}
     assert result.applied == 1
+    assert [letter for _, letter in store.pending_dead_letters()] == letters  # in the outbox, to publish
+
+
+def test_a_failing_after_batch_rolls_the_whole_batch_back(store: Store, projection: Things) -> None:
+    """Changes, positions and dead letters: nothing of the batch stays (SQLite included: its driver
+    used to commit each event's savepoint on its own)."""
+
+    def broken(connection: Connection, changes: Sequence[Change]) -> None:
+        raise RuntimeError("derived data failed")
+
+    projection.after_batch = broken  # type: ignore[method-assign]
+    records = [record(0, "c", {"id": 1, "name": "one"}), record(1, "c", {"id": 2, "name": "boom"})]
+    with pytest.raises(RuntimeError, match="derived data failed"):
+        apply_batch(store, projection, records)
+    assert names(store) == {} and store.stored_positions() == {} and store.pending_dead_letters() == []
+    del projection.after_batch
+    result = apply_batch(store, projection, records)  # the retry is a first application
+    assert (result.applied, result.skipped, len(result.dead)) == (1, 0, 1)
+    assert names(store) == {1: "one"} and store.count_pending_dead_letters() == 1
+
+
+def test_a_rebuild_keeps_the_dead_letter_outbox(store: Store, projection: Things) -> None:
+    apply_batch(store, projection, [record(0, "c", {"id": 1, "name": "boom"}), record(1, "c", {"id": 2, "name": "b"})])
+    store.drop()
+    store.create()
+    assert names(store) == {} and store.stored_positions() == {}
+    assert [letter.record.offset for _, letter in store.pending_dead_letters()] == [0]
 
 
 def test_metrics_report_lag_and_counts() -> None:
     state = ConsumerState("content", connected=True, running=True, lag_events=3, newest_source_ms=1)
     text = prometheus_text(registry_for(state)).decode()
     assert 'consumer_lag_events{group="content"} 3.0' in text
+    assert 'consumer_failing{group="content"} 0.0' in text and 'consumer_failures_total{group="content"} 0.0' in text
     assert state.snapshot()["healthy"] is True
     assert state.snapshot()["lag_ms"] > 0
     assert json.dumps(state.snapshot())
+
+
+def test_a_failure_makes_the_state_unhealthy_until_a_success() -> None:
+    state = ConsumerState("content", connected=True, running=True)
+    state.record_failure(ValueError("bad"), 0.5, disconnected=False)
+    state.record_failure(ValueError("worse"), 1.0, disconnected=False)
+    snapshot = state.snapshot()
+    assert snapshot["healthy"] is False and snapshot["failing"] is True and snapshot["connected"] is True
+    assert (snapshot["consecutive_failures"], snapshot["retry_in_s"], snapshot["last_error"]) == (
+        2,
+        1.0,
+        "ValueError: worse",
+    )
+    text = prometheus_text(registry_for(state)).decode()
+    assert 'consumer_failing{group="content"} 1.0' in text and 'consumer_failures_total{group="content"} 2.0' in text
+    assert 'consumer_up{group="content"} 0.0' in text
+    state.record_success()
+    assert state.healthy() and state.consecutive_failures == 0 and state.failures == 2
+    assert state.snapshot()["last_error"] == "ValueError: worse"  # kept for the record

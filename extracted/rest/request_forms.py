@@ -1,9 +1,9 @@
-"""Forms of request the service declines instead of guessing (pure).
+"""Forms of request a service declines instead of guessing (pure).
 
 ``Origin`` only adds WordPress's CORS headers (:func:`cors_headers`), unless it is one that WordPress
-rewrites. WordPress reads some other parts of a request specially before any route runs: ``_jsonp`` wraps the answer
-in a callback (or refuses the name), ``_method`` and ``X-HTTP-Method-Override`` change the method
-(``HEAD`` drops the body, 4xx answers get no-cache headers), and PHP sees invalid UTF-8 and NUL bytes
+rewrites. WordPress reads some other parts of a request specially before any route runs: ``_jsonp``
+wraps the answer in a callback (or refuses the name), ``_method`` and ``X-HTTP-Method-Override`` change
+the method (``HEAD`` drops the body, 4xx answers get no-cache headers), and PHP sees invalid UTF-8 and NUL bytes
 as bytes where our decoding would not. Rather than answer those almost right, the service answers
 503 with ``X-Strangler-Unavailable: request <kind>`` and the proxy serves WordPress's answer. Each
 kind is rare on real traffic; the dashboard counts them, so a kind that turns out common is visible.
@@ -44,27 +44,32 @@ def _query_bytes(query_string: str) -> list[tuple[bytes, bytes]]:
     return pairs
 
 
-def unsupported_form(raw_path: bytes, query_string: str, headers: Mapping[str, str]) -> UnsupportedRequestError | None:
-    """The reason this request is not ours to answer, or ``None``."""
+def _declined_kind(raw_path: bytes, query_string: str, headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """(kind, detail) of a form of request the service does not reproduce, or None."""
     if b"%00" in raw_path or b"\x00" in raw_path:
-        return UnsupportedRequestError("nul-byte", "a NUL byte in the path (nginx refuses it before WordPress)")
+        return "nul-byte", "a NUL byte in the path (nginx refuses it before WordPress)"
     origin = headers.get("origin")
     if origin and not _PLAIN_ORIGIN.fullmatch(origin):
-        return UnsupportedRequestError("origin", "an Origin that WordPress's esc_url_raw would rewrite")
+        return "origin", "an Origin that WordPress's esc_url_raw would rewrite"
     if "x-http-method-override" in headers:
-        return UnsupportedRequestError("method-override", "X-HTTP-Method-Override changes how WordPress answers")
+        return "method-override", "X-HTTP-Method-Override changes how WordPress answers"
     for key, value in _query_bytes(query_string):
         name = key.split(b"[", 1)[0]
         if name == b"_jsonp":
-            return UnsupportedRequestError("jsonp", "a JSONP callback (_jsonp)")
+            return "jsonp", "a JSONP callback (_jsonp)"
         if name == b"_method" and (key != name or value.upper().decode("latin-1") not in _SAME_METHOD):
-            return UnsupportedRequestError("method-override", f"_method={value.decode('latin-1')[:20]}")
+            return "method-override", f"_method={value.decode('latin-1')[:20]}"
         try:
             key.decode("utf-8")
             value.decode("utf-8")
         except UnicodeDecodeError:
-            return UnsupportedRequestError("invalid-utf8", f"the query parameter {name.decode('latin-1')[:40]!r}")
+            return "invalid-utf8", f"the query parameter {name.decode('latin-1')[:40]!r}"
     return None
 
 
-__all__ = ["cors_headers", "unsupported_form"]
+def unsupported_form(
+    raw_path: bytes, query_string: str, headers: Mapping[str, str], *, service: str
+) -> UnsupportedRequestError | None:
+    """The reason this request is not ``service``'s to answer, or ``None``."""
+    declined = _declined_kind(raw_path, query_string, headers)
+    return UnsupportedRequestError(*declined, service=service) if declined else None

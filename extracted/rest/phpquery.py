@@ -6,15 +6,20 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote_plus
 
-# A parsed value: a string, or a PHP array (ordered; keys are strings, integer keys as digits).
-QueryValue = str | dict[str, "QueryValue"]
-Query = dict[str, QueryValue]
+from .types import Query, QueryValue
+
+#: a PHP array key that PHP stores as an integer
 INTEGER_KEY = re.compile(r"-?[1-9][0-9]*|0")
 
 
-def urlencode(text: str) -> str:
-    """PHP's ``urlencode``."""
-    return quote(text, safe="-_.").replace("%20", "+")
+def php_urlencode(text: str) -> str:
+    """PHP's ``urlencode``: spaces as ``+`` and ``~`` as ``%7E`` (Python's ``quote`` always keeps ``~``)."""
+    return quote(text, safe="-_.").replace("%20", "+").replace("~", "%7E")
+
+
+def php_rawurlencode(text: str) -> str:
+    """PHP's ``rawurlencode`` (RFC 3986: spaces as ``%20``, ``~`` kept)."""
+    return quote(text, safe="-_.~")
 
 
 def _next_index(array: dict[str, QueryValue]) -> str:
@@ -41,6 +46,7 @@ def _split_key(raw: str) -> tuple[str, list[str]] | None:
 
 
 def parse_str(query: str) -> Query:
+    """PHP's ``parse_str`` of a raw query string (``+`` and ``%XX`` decoded, brackets as arrays)."""
     result: Query = {}
     for pair in query.split("&"):
         if not pair:
@@ -74,7 +80,7 @@ def parse_str(query: str) -> Query:
 def _pairs(value: QueryValue, prefix: str) -> list[str]:
     if isinstance(value, dict):
         return [pair for key, item in value.items() for pair in _pairs(item, f"{prefix}%5B{key}%5D")]
-    return [f"{prefix}={urlencode(value)}"]
+    return [f"{prefix}={php_urlencode(value)}"]
 
 
 def build_query(query: Query) -> str:
@@ -84,6 +90,7 @@ def build_query(query: Query) -> str:
 
 
 def add_query_arg(url: str, updates: Query) -> str:
+    """``add_query_arg($updates, $url)``: the URL's query parsed, updated and built again."""
     base, _, query = url.partition("?")
     merged = parse_str(query)
     merged.update(updates)

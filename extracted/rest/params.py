@@ -4,6 +4,10 @@
 Arguments with a ``validate_callback`` (``page``, ``per_page``, ``search``) are checked first, in
 registration order; if any fails, only those errors are reported. The others are checked while being
 sanitized, in the order they appear in the query string.
+
+An :class:`Arg` knows the schema types ``integer``, ``boolean``, ``string`` and ``array``; a service
+adds a schema of its own (an object, a ``oneOf``) by subclassing it and overriding :meth:`Arg.check`
+(with :func:`check_scalar`, :func:`check_array` and :class:`Invalid`) and :meth:`Arg.query_value`.
 """
 
 from __future__ import annotations
@@ -15,18 +19,29 @@ from datetime import datetime
 from typing import Any
 
 from .errors import RestError, invalid_params
-from .phpquery import INTEGER_KEY, QueryValue
+from .phpquery import INTEGER_KEY
 from .text import sanitize_text_field
+from .types import QueryValue
 
 NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}(?::\d{2})?)?")
 Value = Any
 
 
+class Invalid(Exception):  # noqa: N818 - internal signal, mapped to RestError
+    """One argument's validation error (``WP_Error`` of ``rest_validate_value_from_schema``)."""
+
+    def __init__(self, code: str, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.data = code, message, data
+
+
 @dataclass(frozen=True)
 class Arg:
+    """One registered argument and its schema."""
+
     name: str
-    type: str  # integer | string | boolean | array | terms (a term list or a term query object)
+    type: str  # integer | string | boolean | array (a subclass may know more)
     items: str = ""  # type of array items
     enum: tuple[str, ...] = ()
     item_enum: tuple[str, ...] = ()
@@ -36,14 +51,29 @@ class Arg:
     default: Value = None
     checked_first: bool = False  # has a validate_callback: checked before sanitizing
     sanitize: Callable[[Value], Value] | None = None
-    hierarchical: bool = True  # terms: whether include_children is accepted
-    with_operator: bool = False  # terms: whether operator is accepted
+
+    def check(self, value: QueryValue) -> Value:
+        """``rest_validate_value_from_schema`` then ``rest_sanitize_value_from_schema`` of this argument;
+        raises :class:`Invalid` (or a :class:`RestError` of a sanitize callback)."""
+        if self.type == "array":
+            return check_array(self, value, self.name)
+        checked = check_scalar(self.type, value, self.name, self.enum, self)
+        return self.sanitize(checked) if self.sanitize else checked
+
+    def query_value(self, checked: Value) -> QueryValue:
+        """The checked value as ``$request->get_query_params()`` holds it after sanitizing."""
+        return php_query_value(checked)
 
 
-class Invalid(Exception):  # noqa: N818 - internal signal, mapped to RestError
-    def __init__(self, code: str, message: str, data: Any = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.data = code, message, data
+def php_query_value(value: Value) -> QueryValue:
+    """A checked value as PHP holds it in the request: lists as arrays, booleans as ``"1"``/``""``."""
+    if isinstance(value, dict):
+        return {str(k): php_query_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return {str(index): php_query_value(item) for index, item in enumerate(value)}
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
 
 
 def php_list(items: Sequence[str], conjunction: str = "and") -> str:
@@ -84,6 +114,7 @@ def to_bool(value: Value) -> bool:
 
 
 def parse_date(value: str) -> datetime | None:
+    """A ``date-time`` argument as ``rest_parse_date`` accepts it (RFC 3339, ``T`` or a space), or None."""
     if not DATE_TIME.fullmatch(value):
         return None
     try:
@@ -102,7 +133,9 @@ def _bounds(arg: Arg, name: str, number: int) -> None:
         raise Invalid("rest_out_of_bounds", f"{name} must be less than or equal to {high}")
 
 
-def _scalar(kind: str, value: QueryValue, name: str, enum: tuple[str, ...], arg: Arg) -> Value:
+def check_scalar(kind: str, value: QueryValue, name: str, enum: tuple[str, ...], arg: Arg) -> Value:
+    """One ``integer`` (within ``arg``'s bounds), ``boolean`` or ``string`` value (in ``enum``, a
+    ``date-time`` if ``arg`` says so) named ``name`` in error messages."""
     if kind == "integer":
         if not is_integer(value):
             raise Invalid("rest_invalid_type", f"{name} is not of type integer.", {"param": name})
@@ -124,55 +157,12 @@ def _scalar(kind: str, value: QueryValue, name: str, enum: tuple[str, ...], arg:
     return value
 
 
-def _array(arg: Arg, value: QueryValue, name: str) -> list[Value]:
+def check_array(arg: Arg, value: QueryValue, name: str) -> list[Value]:
+    """A list of ``arg.items`` values (each in ``arg.item_enum``), items named ``name[i]`` in errors."""
     items = parse_list(value)
     if items is None:
         raise Invalid("rest_invalid_type", f"{name} is not of type array.", {"param": name})
-    return [_scalar(arg.items, item, f"{name}[{index}]", arg.item_enum, arg) for index, item in enumerate(items)]
-
-
-def _terms(arg: Arg, value: QueryValue, name: str) -> dict[str, Value]:
-    """The taxonomy filter: a list of term ids, or ``{terms, include_children, operator}``."""
-    listed = parse_list(value)
-    if listed is not None:
-        try:
-            terms = _array(Arg(name, "array", items="integer"), value, name)
-        except Invalid as error:
-            reason = f"{name} is not a valid Term ID List. Reason: {error.message}"
-            raise Invalid("rest_no_matching_schema", reason, {"position": 0}) from error
-        return {"terms": terms, "include_children": False, "operator": "OR", "listed": True}
-    assert isinstance(value, dict)
-    allowed = {"terms"}
-    allowed |= {"include_children"} if arg.hierarchical else set()
-    allowed |= {"operator"} if arg.with_operator else set()
-    try:
-        for key in value:
-            if key not in allowed:
-                raise Invalid("rest_additional_properties_forbidden", f"{key} is not a valid property of Object.")
-        query = Arg(name, "array", items="integer")
-        terms = _array(query, value["terms"], f"{name}[terms]") if "terms" in value else []
-        children = value.get("include_children", "0")
-        children = _scalar("boolean", children, f"{name}[include_children]", (), arg)
-        operator = _scalar("string", value.get("operator", "OR"), f"{name}[operator]", ("AND", "OR"), arg)
-    except Invalid as error:
-        reason = f"{name} is not a valid Term ID Taxonomy Query. Reason: {error.message}"
-        raise Invalid("rest_no_matching_schema", reason, {"position": 1}) from error
-    return {"terms": terms, "include_children": bool(children), "operator": operator}
-
-
-def check(arg: Arg, value: QueryValue) -> Value:
-    """``rest_validate_value_from_schema`` then ``rest_sanitize_value_from_schema`` of one argument."""
-    if arg.type == "array":
-        return _array(arg, value, arg.name)
-    if arg.type == "terms":
-        return _terms(arg, value, arg.name)
-    if arg.type == "status":  # ``sanitize_post_statuses``: anonymous visitors may only ask for the default
-        statuses = parse_list(value) or []
-        if any(status != "publish" for status in statuses):
-            raise RestError("rest_forbidden_status", "Status is forbidden.", 401)
-        return statuses
-    checked = _scalar(arg.type, value, arg.name, arg.enum, arg)
-    return arg.sanitize(checked) if arg.sanitize else checked
+    return [check_scalar(arg.items, item, f"{name}[{index}]", arg.item_enum, arg) for index, item in enumerate(items)]
 
 
 def _detail(error: Invalid) -> dict[str, Any]:
@@ -187,7 +177,7 @@ def parse_args(args: Sequence[Arg], query: Mapping[str, QueryValue]) -> dict[str
     for arg in args:
         if arg.checked_first and arg.name in query:
             try:
-                check(arg, query[arg.name])
+                arg.check(query[arg.name])
             except Invalid as error:
                 params[arg.name], details[arg.name] = error.message, _detail(error)
     if params:
@@ -198,7 +188,7 @@ def parse_args(args: Sequence[Arg], query: Mapping[str, QueryValue]) -> dict[str
             continue
         arg = by_name[name]
         try:
-            values[name] = check(arg, raw)
+            values[name] = arg.check(raw)
         except Invalid as error:
             params[name], details[name] = error.message, _detail(error)
         except RestError as error:  # a sanitize callback's own error (e.g. a forbidden status)
@@ -210,9 +200,11 @@ def parse_args(args: Sequence[Arg], query: Mapping[str, QueryValue]) -> dict[str
 
 
 def sanitize_key(value: Value) -> str:
+    """``sanitize_key``: lowercase letters, digits, ``_`` and ``-``."""
     return re.sub(r"[^a-z0-9_\-]", "", str(value).lower())
 
 
+#: the ``context`` argument of every route
 CONTEXT = Arg("context", "string", enum=("view", "embed", "edit"), default="view", checked_first=True,
               sanitize=sanitize_key)  # fmt: skip
 
@@ -231,24 +223,12 @@ def base_args() -> list[Arg]:
     ]
 
 
-def _php_value(value: Value) -> QueryValue:
-    if isinstance(value, dict):
-        if value.get("listed"):
-            return _php_value(value["terms"])
-        return {str(k): _php_value(v) for k, v in value.items() if k != "listed"}
-    if isinstance(value, list):
-        return {str(index): _php_value(item) for index, item in enumerate(value)}
-    if isinstance(value, bool):
-        return "1" if value else ""
-    return str(value)
-
-
 def sanitized_query(
     args: Sequence[Arg], query: Mapping[str, QueryValue], values: Mapping[str, Value]
 ) -> dict[str, QueryValue]:
     """The query as ``$request->get_query_params()`` holds it after sanitizing (pagination links use it)."""
-    known = {arg.name for arg in args}
-    return {name: _php_value(values[name]) if name in known else raw for name, raw in query.items()}
+    by_name = {arg.name: arg for arg in args}
+    return {name: by_name[name].query_value(values[name]) if name in by_name else raw for name, raw in query.items()}
 
 
 def parse_checked(

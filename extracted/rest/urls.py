@@ -1,25 +1,20 @@
-"""URLs as WordPress builds them: ``rest_url``, ``add_query_arg``, and the permalinks of posts, pages,
-terms and authors (pretty or plain, from ``permalink_structure``). Pure."""
+"""URLs as WordPress builds them from the site's options: ``rest_url`` and the permalinks of posts, pages,
+terms and authors (pretty or plain, from ``permalink_structure``). Pure.
+
+One model for every service: the REST root, the ``Link`` headers and every ``link`` field follow the
+same few options (``home``, ``permalink_structure``, the bases), and the users service needs author
+links as the content service needs post and term links.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
 
 #: statuses ``wp_force_plain_post_permalink`` leaves pretty for a visitor: viewable, or protected (WordPress 6.1)
 PRETTY_LINK_STATUSES = frozenset({"publish", "future", "draft", "pending"})
 POST_TAGS = re.compile(r"%(year|monthnum|day|hour|minute|second|postname|post_id|category|author|pagename)%")
-
-
-def php_urlencode(text: str) -> str:
-    """PHP's ``urlencode``: like ``quote_plus`` but also encoding ``~``."""
-    return quote(text, safe="-_.").replace("%20", "+")
-
-
-def php_rawurlencode(text: str) -> str:
-    return quote(text, safe="-_.~")
 
 
 @dataclass(frozen=True)
@@ -48,6 +43,7 @@ class Site:
         return path + "/" if self.permalink_structure.endswith("/") else path
 
     def rest_url(self, route: str) -> str:
+        """``rest_url($route)``."""
         route = "/" + route.lstrip("/")
         if self.pretty:
             return f"{self.home_url}/wp-json{route}"
@@ -55,6 +51,7 @@ class Site:
         return f"{self.home_url}/index.php?rest_route={route}"
 
     def post_link(self, post: Mapping[str, object], category_path: str, author_nicename: str) -> str:
+        """``get_permalink`` of a post (``id``, ``date``, ``slug``, ``status``)."""
         post_id = int(str(post["id"]))
         if not self.pretty or str(post.get("status", "publish")) not in PRETTY_LINK_STATUSES:
             return f"{self.home_url}/?p={post_id}"
@@ -76,6 +73,7 @@ class Site:
         return f"{self.home_url}/{self.trailing(uri)}"
 
     def term_link(self, taxonomy: str, term_id: int, slug_path: str, slug: str) -> str:
+        """``get_term_link`` of a category (``slug_path``: its ancestors' slugs too) or a tag."""
         if not self.pretty:
             return f"{self.home_url}/?cat={term_id}" if taxonomy == "category" else f"{self.home_url}/?tag={slug}"
         if taxonomy == "category":
@@ -85,6 +83,7 @@ class Site:
         return f"{self.home_url}/{self.trailing(base + '/' + slug)}"
 
     def author_link(self, user_id: int, nicename: str) -> str:
+        """``get_author_posts_url``."""
         if not self.pretty:
             return f"{self.home_url}/?author={user_id}"
         return f"{self.home_url}/{self.trailing('author/' + nicename)}"

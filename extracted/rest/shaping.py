@@ -8,19 +8,16 @@ can drop or trim them, and items without links are not embedded); single items g
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .links import compact
-from .phpquery import Query, QueryValue
 from .responses import Answer, Item
-
-# Resolves an embeddable href to its data (or an error body); None when it is not ours to answer.
-Resolver = Callable[[str], Any]
+from .types import Query, QueryValue, Resolver
 
 
-def parse_list(value: QueryValue | None) -> list[str]:
+def _field_list(value: QueryValue | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, dict):
@@ -76,10 +73,10 @@ class Shape:
         embed: bool | list[str] = False
         if "_embed" in query:
             raw = query["_embed"]
-            embed = True if raw in ("", "1", "true") else parse_list(raw)
+            embed = True if raw in ("", "1", "true") else _field_list(raw)
         return cls(
             context=context if isinstance(context, str) else "view",
-            fields=parse_list(query.get("_fields")) if "_fields" in query else [],
+            fields=_field_list(query.get("_fields")) if "_fields" in query else [],
             embed=embed,
             envelope="_envelope" in query,
         )
@@ -93,6 +90,7 @@ class Shape:
 
 
 def item_data(item: Item, shape: Shape, *, in_collection: bool, resolve: Resolver) -> dict[str, Any]:
+    """One item as the response shows it: context, links, ``_fields``, then ``_embedded``."""
     data = item.data
     if shape.context == "embed":
         data = {key: value for key, value in data.items() if key in item.embed_fields}
@@ -111,6 +109,7 @@ def item_data(item: Item, shape: Shape, *, in_collection: bool, resolve: Resolve
 
 
 def embed_links(links: dict[str, Any], embed: bool | list[str], resolve: Resolver) -> dict[str, Any]:
+    """``WP_REST_Server::embed_links``: each embeddable link's data, by relation (``embed``: all, or these)."""
     embedded: dict[str, Any] = {}
     for rel, entries in links.items():
         if isinstance(embed, list) and rel not in embed:
@@ -122,6 +121,7 @@ def embed_links(links: dict[str, Any], embed: bool | list[str], resolve: Resolve
 
 
 def answer_body(answer: Answer, shape: Shape, resolve: Resolver) -> Any:
+    """The response's data: the item, or the list of items, shaped."""
     if isinstance(answer.body, list):
         return [item_data(item, shape, in_collection=True, resolve=resolve) for item in answer.body]
     return item_data(answer.body, shape, in_collection=False, resolve=resolve)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .links import Links
+from .types import Headers, Links
 
 # The REST server's own headers, in WordPress's order, before an endpoint's.
 BASE_HEADERS = (
@@ -31,12 +31,5 @@ class Answer:
     """An endpoint's successful answer: one item or a list, plus headers (``X-WP-Total``, ``Link`` ...)."""
 
     body: Item | list[Item]
-    headers: list[tuple[str, Any]] = field(default_factory=list)
+    headers: Headers = field(default_factory=list)
     status: int = 200
-
-
-def pagination_headers(total: int, pages: int, links: list[str]) -> list[tuple[str, Any]]:
-    headers: list[tuple[str, Any]] = [("X-WP-Total", total), ("X-WP-TotalPages", pages)]
-    if links:
-        headers.append(("Link", ", ".join(links)))
-    return headers

@@ -29,5 +29,6 @@ _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circ
 
 
 def php_json(value: Any) -> bytes:
+    """``wp_json_encode($value)`` as the REST server sends it."""
     text = _ENCODER.encode(_php_shape(value))
     return text.replace("/", "\\/").replace("\\u007f", "\x7f").encode("ascii")
