@@ -33,6 +33,17 @@ class RegistryError(StackError, ValueError):
     reads the registry)."""
 
 
+#: how a field's expected type reads in an error ("must be an integer, not str")
+TYPE_NAMES: dict[type, str] = {
+    int: "an integer",
+    str: "a string",
+    bool: "a boolean",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
 @dataclass(frozen=True)
 class CapabilityRoute:
     name: str
@@ -99,8 +110,8 @@ class _Document:
             return default
         value = mapping[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-            raise self.error(f"{field}.{key}".lstrip("."), f"must be a {names}, not {type(value).__name__}")
+            names = " or ".join(TYPE_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise self.error(f"{field}.{key}".lstrip("."), f"must be {names}, not {type(value).__name__}")
         return value
 
     def names(self, values: list[Any], field: str, pattern: re.Pattern[str]) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ def test_a_valid_minimal_entry_gets_defaults(tmp_path: Path) -> None:
         (VALID.replace("paths: [/wp-json/wp/v2/posts]", "paths: [wp-json]"), r":9: .*routes\[0\]\.paths"),
         (VALID.replace("version: 1", "version: 7"), r":1: version: unsupported version 7"),
         (VALID + "    parity_threshold: 140\n", r"parity_threshold: must be a percentage"),
-        (VALID.replace("port: 18090", "port: content"), r":6: capabilities\.content\.service\.port: must be a int"),
+        (VALID.replace("port: 18090", "port: content"), r":6: capabilities\.content\.service\.port: must be an int"),
         (VALID.replace("port: 18090", "port: 80"), r":6: capabilities\.content\.service\.port: 80 is not a port"),
         (VALID.replace("port: 18090", "port: 65536"), r"service\.port: 65536 is not a port from 1024 to 65535"),
         (VALID.replace("port: 18090", "port: 18001"), r":6: .*service\.port: 18001 is the stack's proxy_admin port"),

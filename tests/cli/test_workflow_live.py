@@ -90,7 +90,7 @@ def test_extract_verify_canary_cutover_rollback(stack: StackHandle, admin: Admin
 def test_cutover_is_refused_when_a_field_is_broken(stack: StackHandle, admin: AdminClient, tmp_path: Path) -> None:
     registry = tmp_path / "capabilities.yaml"
     registry.write_text(
-        "capabilities:\n  broken:\n    tables: [wp_posts]\n    service: {module: no.such.module, port: content}\n"
+        "capabilities:\n  broken:\n    tables: [wp_posts]\n    service: {module: no.such.module, port: 18010}\n"
         "    routes:\n      - name: broken-posts\n        paths: [/wp-json/wp/v2/posts]\n"
     )
     clone = CloneService(stack.components["wordpress"]["url"].rstrip("/"), break_titles=True)

@@ -14,10 +14,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from extracted.rest.phpquery import parse_str, urlencode_deep
+from extracted.rest.phpquery import wp_add_query_arg as add_query_arg
+from extracted.rest.types import QueryValue
+
 from ..blocks import Block
 from ..html import escape_html, escape_url
 from ..phpdata import php_int, php_string, php_truthy
-from ..query_string import QueryValue, add_query_arg, parse_str, urlencode_deep
 from ..types import SiteData
 from .query import matching_posts, page_key, page_size, request_query, requested_page
 from .wrapper import wrapper_attributes

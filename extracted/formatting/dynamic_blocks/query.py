@@ -11,12 +11,14 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from extracted.rest.phpquery import parse_str
+from extracted.rest.types import Query
+
 from ..block_supports import apply_block_supports
 from ..blocks import Block, BlockRenderer
 from ..errors import UnsupportedContentError
 from ..html import sanitize_html_class
 from ..phpdata import php_int, php_string
-from ..query_string import Query, parse_str
 from ..types import SiteData, SitePost
 from .terms import post_terms
 from .wrapper import wrapper_attributes
