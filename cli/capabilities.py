@@ -49,6 +49,19 @@ class CapabilityRoute:
     name: str
     paths: tuple[str, ...]
     methods: tuple[str, ...] = ("GET", "HEAD")
+    #: query arguments the route needs (value, or ``None``: must be absent), as the proxy matches them
+    query: tuple[tuple[str, str | None], ...] = ()
+    #: the service answers ``X-Strangler-Dry-Run`` copies without acting, so unsafe methods may be shadowed
+    dry_run: bool = False
+
+    def proxy_options(self) -> dict[str, Any]:
+        """The route's fields for the proxy's admin API beyond paths, service, mode and methods."""
+        options: dict[str, Any] = {}
+        if self.query:
+            options["query"] = dict(self.query)
+        if self.dry_run:
+            options["shadow"] = {"dry_run": True, "methods": list(self.methods)}
+        return options
 
 
 @dataclass(frozen=True)
@@ -63,9 +76,19 @@ class Capability:
     parity_threshold: float = 99.9
     max_lag_events: int = 0
     readiness_timeout_s: float = 300.0
+    #: aggregates of the event catalog whose domain events the service consumes (``users``)
+    events: tuple[str, ...] = ()
+    #: aggregates whose domain events the service publishes (another capability's ``events`` names them)
+    publishes: tuple[str, ...] = ()
 
     def topics(self, prefix: str, database: str) -> list[str]:
         return [f"{prefix}.{database}.{table}" for table in self.tables]
+
+    def event_topics(self, prefix: str) -> list[str]:
+        """The domain-event topics the service consumes (``<prefix>.events.<aggregate>``)."""
+        from extracted.contracts import events_topic
+
+        return [events_topic(prefix, aggregate) for aggregate in self.events]
 
     @property
     def port_name(self) -> str:
@@ -124,12 +147,26 @@ class _Document:
 def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
     if not isinstance(raw, dict):
         raise document.error(field, "must be a mapping with name and paths")
+    known = {"name", "paths", "methods", "query", "dry_run"}
+    for key in raw:
+        if key not in known:
+            raise document.error(f"{field}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
     name = document.get(raw, "name", field, str)
     paths = document.get(raw, "paths", field, list)
     if not paths or not all(isinstance(path, str) and path.startswith("/") for path in paths):
         raise document.error(f"{field}.paths", "must list path patterns starting with '/'")
     methods = document.get(raw, "methods", field, list, ["GET", "HEAD"])
-    return CapabilityRoute(name=name, paths=tuple(paths), methods=tuple(str(method).upper() for method in methods))
+    query = document.get(raw, "query", field, dict, {})
+    for key, value in query.items():
+        if not isinstance(key, str) or not (value is None or isinstance(value, str)):
+            raise document.error(f"{field}.query.{key}", "must map an argument name to a string, or null (absent)")
+    return CapabilityRoute(
+        name=name,
+        paths=tuple(paths),
+        methods=tuple(str(method).upper() for method in methods),
+        query=tuple(query.items()),
+        dry_run=document.get(raw, "dry_run", field, bool, False),
+    )
 
 
 def _port(document: _Document, service: dict[str, Any], field: str) -> int:
@@ -139,13 +176,32 @@ def _port(document: _Document, service: dict[str, Any], field: str) -> int:
     return port
 
 
+def _events(document: _Document, aggregates: list[Any], field: str) -> tuple[str, ...]:
+    """Aggregates of the event catalog (``extracted/contracts/catalog.yaml``), each once."""
+    if not aggregates:
+        return ()
+    from extracted.contracts import ContractError, default_catalog
+
+    try:
+        known = default_catalog().aggregates
+    except ContractError as error:
+        raise document.error(field, f"cannot read the event catalog: {error}") from error
+    for index, aggregate in enumerate(aggregates):
+        if not isinstance(aggregate, str) or aggregate not in known:
+            raise document.error(f"{field}[{index}]", f"{aggregate!r} is not an aggregate of the event catalog "
+                                                      f"(known: {', '.join(sorted(known))})")  # fmt: skip
+        if aggregate in aggregates[:index]:
+            raise document.error(f"{field}[{index}]", f"{aggregate!r} is listed twice")
+    return tuple(aggregates)
+
+
 def _capability(document: _Document, name: str, raw: Any) -> Capability:
     field = f"capabilities.{name}"
     if not _NAME.match(name):
         raise document.error(field, "capability names are lower-case letters, digits, '-' and '_'")
     if not isinstance(raw, dict):
         raise document.error(field, "must be a mapping")
-    known = {"description", "tables", "service", "readiness", "parity_threshold", "routes"}
+    known = {"description", "tables", "events", "publishes", "service", "readiness", "parity_threshold", "routes"}
     for key in raw:
         if key not in known:
             raise document.error(f"{field}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
@@ -159,6 +215,8 @@ def _capability(document: _Document, name: str, raw: Any) -> Capability:
         name=name,
         description=document.get(raw, "description", field, str, ""),
         tables=document.names(document.get(raw, "tables", field, list), f"{field}.tables", _TABLE),
+        events=_events(document, document.get(raw, "events", field, list, []), f"{field}.events"),
+        publishes=_events(document, document.get(raw, "publishes", field, list, []), f"{field}.publishes"),
         module=document.get(service, "module", f"{field}.service", str),
         port=_port(document, service, f"{field}.service"),
         routes=tuple(_route(document, route, f"{field}.routes[{index}]") for index, route in enumerate(routes)),
@@ -184,6 +242,7 @@ def load_registry(path: Path | None = None) -> dict[str, Capability]:
     capabilities = document.get(document.data, "capabilities", "", dict)
     loaded = {name: _capability(document, name, raw) for name, raw in capabilities.items()}
     _check_ports(document, loaded)
+    _check_publishers(document, loaded)
     seen: dict[str, str] = {}
     for capability in loaded.values():
         for route in capability.routes:
@@ -193,6 +252,31 @@ def load_registry(path: Path | None = None) -> dict[str, Capability]:
                 )
             seen[route.name] = capability.name
     return loaded
+
+
+def publisher_of(registry: dict[str, Capability], aggregate: str) -> Capability | None:
+    """The capability whose service publishes ``aggregate``'s domain events."""
+    return next((capability for capability in registry.values() if aggregate in capability.publishes), None)
+
+
+def _check_publishers(document: _Document, loaded: dict[str, Capability]) -> None:
+    """Each aggregate has at most one publisher, and every consumed one has one."""
+    owners: dict[str, str] = {}
+    for capability in loaded.values():
+        for aggregate in capability.publishes:
+            if aggregate in owners:
+                raise document.error(
+                    f"capabilities.{capability.name}.publishes",
+                    f"{aggregate!r} is also published by {owners[aggregate]}",
+                )
+            owners[aggregate] = capability.name
+    for capability in loaded.values():
+        for index, aggregate in enumerate(capability.events):
+            if aggregate not in owners:
+                raise document.error(
+                    f"capabilities.{capability.name}.events[{index}]",
+                    f"no capability publishes {aggregate!r} (add it to one's 'publishes')",
+                )
 
 
 def _check_ports(document: _Document, loaded: dict[str, Capability]) -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from cdc import commands as cdc_commands
 from cdc.errors import CdcError
-from cli.capabilities import Capability, RegistryError, load_registry
+from cli.capabilities import Capability, RegistryError, load_registry, publisher_of
 from cli.common import console, fail, open_stack
 from cli.crawl import crawl
 from cli.parity_report import RouteParity, cutover_refusals, kept_cells, summarise, top_differences
@@ -27,14 +27,31 @@ from proxy.errors import AdminClientError
 RECENT = 2000
 
 
-def _capability(name: str) -> Capability:
+def _registry() -> dict[str, Capability]:
     try:
-        registry = load_registry()
+        return load_registry()
     except RegistryError as error:
         raise fail(error) from error
+
+
+def _capability(name: str) -> Capability:
+    registry = _registry()
     if name not in registry:
         raise fail(f"no capability {name!r} in the registry (known: {', '.join(sorted(registry))})")
     return registry[name]
+
+
+def _publishers(capability: Capability) -> list[Capability]:
+    """The capabilities whose domain events ``capability`` consumes (the registry checked they exist)."""
+    registry = _registry()
+    found = (publisher_of(registry, aggregate) for aggregate in capability.events)
+    return [publisher for publisher in found if publisher is not None and publisher.name != capability.name]
+
+
+def _settled(health: dict[str, Any]) -> bool:
+    """A publisher has nothing left to announce or send: no worker reports anything ``pending``."""
+    workers: dict[str, Any] = health.get("workers") or {}
+    return all(not worker.get("pending") for worker in workers.values())
 
 
 def _non_empty_tables(stack: Stack, tables: tuple[str, ...]) -> list[str]:
@@ -76,7 +93,9 @@ def _check_cdc(stack: Stack, capability: Capability) -> None:
         raise fail("CDC topics missing for tables that hold rows: " + ", ".join(missing))
 
 
-def _wait_caught_up(service: ExtractedService, capability: Capability) -> None:
+def _wait_caught_up(service: ExtractedService, capability: Capability, *, settled: bool = False) -> None:
+    """Until the service is healthy and has consumed its topics (and, with ``settled``, published what
+    it owes: a capability's consumers would otherwise start from a partial events topic)."""
     columns = (TextColumn("catching up"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     deadline = time.monotonic() + capability.readiness_timeout_s
     with Progress(*columns, console=console, transient=True) as progress:
@@ -86,7 +105,8 @@ def _wait_caught_up(service: ExtractedService, capability: Capability) -> None:
             lag = int(health.get("lag_events") or 0)
             applied = int(health.get("events_applied") or 0)
             progress.update(task, completed=applied, total=applied + lag)
-            if health.get("healthy") and health.get("caught_up", True) and lag <= capability.max_lag_events:
+            caught_up = health.get("healthy") and health.get("caught_up", True) and lag <= capability.max_lag_events
+            if caught_up and (not settled or _settled(health)):
                 return
             time.sleep(0.2)
     raise fail(f"{capability.name} did not catch up within {capability.readiness_timeout_s:.0f} s")
@@ -100,8 +120,13 @@ def extract(name: Annotated[str, typer.Argument(help="capability, e.g. content")
         _check_cdc(stack, capability)
         stack.up()
         service = stack.service(name)
+        publishers = [(publisher, stack.service(publisher.name)) for publisher in _publishers(capability)]
     except (StackError, KeyError) as error:
         raise fail(error) from error
+    for publisher, publisher_service in publishers:
+        # e.g. content builds its authors from the users service's events: those must be out first
+        console.print(f"{name} consumes {publisher.name}'s domain events: waiting until {publisher.name} published")
+        _wait_caught_up(publisher_service, publisher, settled=True)
     _wait_caught_up(service, capability)
     try:
         with admin_client() as client:
@@ -118,6 +143,7 @@ def extract(name: Annotated[str, typer.Argument(help="capability, e.g. content")
                     service_url=service.url,
                     mode="shadow" if mode == "legacy" else mode,
                     methods=route.methods,
+                    **route.proxy_options(),
                     **keep,
                 )
     except AdminClientError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console, fail, open_stack
@@ -33,6 +34,24 @@ def _percent(value: Any) -> str:
     return "-" if value is None else f"{float(value):.1f}%"
 
 
+def _paths_cell(route: dict[str, Any]) -> str:
+    """Each path with the route's `query` as a URL would carry it (an absent argument as `!name`)."""
+    query = route.get("query") or {}
+    suffix = "&".join(f"!{name}" if value is None else f"{name}={value}" for name, value in query.items())
+    return escape("\n".join(path + (f"?{suffix}" if suffix else "") for path in route.get("paths", [])))
+
+
+def _query_option(pairs: list[str], absent: list[str]) -> dict[str, str | None]:
+    query: dict[str, str | None] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals:
+            raise fail(f"--query takes NAME=VALUE (NAME= for an empty value), not {pair!r}")
+        query[name] = value
+    query.update(dict.fromkeys(absent))
+    return query
+
+
 @route_app.command("list")
 def list_routes() -> None:
     """Every route with its mode and what the proxy measured on it."""
@@ -48,7 +67,7 @@ def list_routes() -> None:
         mode = route["mode"] + (f" {route.get('canary_percent')}%" if route["mode"] == "canary" else "")
         table.add_row(
             route["name"],
-            "\n".join(route.get("paths", [])),
+            _paths_cell(route),
             route.get("service", ""),
             mode,
             str(numbers.get("requests", 0)),
@@ -71,6 +90,12 @@ def set_route(
     percent: Annotated[float | None, typer.Option(help="canary percentage")] = None,
     priority: Annotated[int | None, typer.Option(help="higher wins when several routes match")] = None,
     timeout: Annotated[float | None, typer.Option(help="seconds before falling back to WordPress")] = None,
+    query: Annotated[
+        list[str] | None, typer.Option("--query", help="NAME=VALUE the request's arguments must hold; repeat")
+    ] = None,
+    query_absent: Annotated[
+        list[str] | None, typer.Option("--query-absent", help="NAME the request's arguments must not hold; repeat")
+    ] = None,
 ) -> None:
     """Create or replace a route."""
     options: dict[str, Any] = {
@@ -78,6 +103,8 @@ def set_route(
         for key, value in (("canary_percent", percent), ("priority", priority), ("timeout", timeout))
         if value is not None
     }
+    if query or query_absent:
+        options["query"] = _query_option(query or [], query_absent or [])
     try:
         with admin_client() as client:
             client.set_route(

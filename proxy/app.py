@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 import secrets
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from proxy.exchange import Exchange, Receive, Scope, Send, ShadowCapture
+from proxy.exchange import Exchange, Message, Receive, Scope, Send, ShadowCapture
 from proxy.headers import upstream_request_headers
-from proxy.routing import decide
+from proxy.routing import decide, needs_form_body
 from proxy.types import Decision, KeptReason, RawHeaders, RequestClass, RouteTable, Target, Transport
 from proxy.validate import request_problem
 
@@ -105,15 +106,20 @@ class ProxyApp:
         if not table.routes:
             decision = _ALL_LEGACY
         else:
+            path = raw_path.split(b"?", 1)[0].decode("latin-1")
+            form_body: bytes | None = None
+            if needs_form_body(table, scope["method"], path, query, headers):
+                form_body, receive = await _read_ahead(receive, self.settings.max_buffered_body)
             decision = decide(
                 table,
                 scope["method"],
-                raw_path.split(b"?", 1)[0].decode("latin-1"),
+                path,
                 query,
                 headers,
                 # os.urandom costs a syscall per request: only mint visitor ids when a canary needs them
                 new_visitor_id=secrets.token_urlsafe(12) if table.has_canary else "",
                 sample_roll=random.random() * 100,
+                form_body=form_body,
             )
         client = scope.get("client")
         up_headers = upstream_request_headers(headers, client[0] if client else None, scope["scheme"])
@@ -121,6 +127,31 @@ class ProxyApp:
             self, scope, receive, send, decision=decision, target=target, headers=up_headers, started=started
         )
         await exchange.run()
+
+
+async def _read_ahead(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """The whole body (None when it is bigger than `limit` or the visitor left), and a `receive` that
+    gives the exchange the same messages again before the rest."""
+    messages: deque[Message] = deque()
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            body = None
+            break
+        size += len(message.get("body", b""))
+        if size > limit:
+            body = None
+            break
+        if not message.get("more_body"):
+            body = b"".join(m.get("body", b"") for m in messages)
+            break
+
+    async def replay() -> Message:
+        return messages.popleft() if messages else await receive()
+
+    return body, replay
 
 
 async def _refuse(send: Send, reason: str) -> None:

@@ -75,7 +75,8 @@ class AdminClient:
         **options: Any,
     ) -> dict[str, Any]:
         """Creates or replaces a route. `service_url` also (re)defines the service's base URL.
-        `options`: canary_percent, priority, timeout, fallback, shadow={...}, compare={...}."""
+        `options`: canary_percent, priority, timeout, fallback, shadow={...}, compare={...}, personal=[...],
+        query={name: value, or None: must be absent}."""
         body: dict[str, Any] = {
             "paths": list(paths),
             "service": service,

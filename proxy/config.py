@@ -18,7 +18,7 @@ import yaml
 from proxy.errors import RouteConfigError
 from proxy.parity.paths import parse_pattern
 from proxy.routing import compile_pattern
-from proxy.types import SAFE_METHODS, CompareRules, Mode, RequestClass, Route, RouteTable, ShadowRules
+from proxy.types import SAFE_METHODS, CompareRules, Mode, QueryRule, RequestClass, Route, RouteTable, ShadowRules
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -36,8 +36,11 @@ _ROUTE_FIELDS = frozenset(
         "shadow",
         "compare",
         "personal",
+        "query",
     }
 )
+# what PHP registers as a plain name: '.', ' ' and '[' would be turned into '_' or an array
+_ARGUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHADOW_FIELDS = frozenset({"sample_percent", "methods", "forward_credentials", "noise_sample_percent", "dry_run"})
 _COMPARE_FIELDS = frozenset({"headers", "ignore"})
 _TOP_FIELDS = frozenset({"version", "canary_cookie", "services", "routes"})
@@ -147,6 +150,28 @@ def _shadow_rules(check: _Checker, raw: Any, field: str) -> ShadowRules:
     )
 
 
+def _query_rule(check: _Checker, raw: Any, field: str) -> QueryRule:
+    """``query: {action: register, key: null}``: exact string values; null = the argument must be absent.
+    An empty ``query:`` is refused, not read as "any arguments": that would route every action."""
+    if not isinstance(raw, dict):
+        raise check.fail(field, "must map argument names to values, e.g. {action: register}")
+    if not raw:
+        raise check.fail(field, "must name at least one argument (leave query out to match any arguments)")
+    rule: list[tuple[str, str | None]] = []
+    for name, value in raw.items():
+        if not isinstance(name, str) or not _ARGUMENT_NAME.match(name):
+            raise check.fail(
+                f"{field}.{name}",
+                "argument names are letters, digits, '_' and '-' (PHP reads '.', ' ' as '_' and '[' as an array)",
+            )
+        if value is not None and not isinstance(value, str):
+            raise check.fail(
+                f"{field}.{name}", "must be a string (quote numbers and booleans: '2'), or null for 'absent'"
+            )
+        rule.append((name, value))
+    return tuple(sorted(rule))
+
+
 def _pattern_problem(pattern: str) -> str | None:
     if not pattern.startswith("/"):
         return "path patterns start with '/'"
@@ -196,6 +221,7 @@ def _route(check: _Checker, raw: Any, field: str, services: dict[str, str]) -> R
             ignore=tuple(check.strings(compare.get("ignore", []), f"{cf}.ignore", _json_path_problem)),
         ),
         personal=check.request_classes(data.get("personal", []), f"{field}.personal"),
+        query=_query_rule(check, data["query"], f"{field}.query") if "query" in data else (),
         line=check.lines.get(field),
     )
 
@@ -265,6 +291,8 @@ def table_to_data(table: RouteTable) -> dict[str, Any]:
             "service": r.service,
             "mode": r.mode.value,
         }
+        if r.query:
+            item["query"] = dict(r.query)
         for key in ("canary_percent", "priority", "timeout", "fallback"):
             if getattr(r, key) != getattr(defaults, key) or (key == "canary_percent" and r.mode is Mode.CANARY):
                 item[key] = getattr(r, key)

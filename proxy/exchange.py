@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from proxy.errors import UpstreamError, UpstreamTimeoutError
-from proxy.headers import downstream_response_headers, get_header
+from proxy.headers import downstream_response_headers, has_body
 from proxy.replay import BROKEN, answer_reason, failure_reason, is_safe, may_replay
 from proxy.types import Decision, RawHeaders, Route, Target, UpstreamResponse
 
@@ -73,9 +73,7 @@ class Exchange:
         self._pending: list[bytes] = []
 
     def _has_body(self) -> bool:
-        length = get_header(self.scope["headers"], b"content-length")
-        chunked = get_header(self.scope["headers"], b"transfer-encoding") is not None
-        return chunked or (length is not None and length.strip() not in (b"", b"0"))
+        return has_body(self.scope["headers"])
 
     async def _stream_request(self) -> AsyncIterator[bytes]:
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http.cookies import CookieError, SimpleCookie
 
 from proxy.types import DRY_RUN_HEADER, RawHeaders
@@ -44,6 +45,24 @@ def get_header(headers: RawHeaders, name: bytes) -> bytes | None:
         if key.lower() == name:
             return value
     return None
+
+
+def has_body(headers: RawHeaders) -> bool:
+    """The request carries a body: chunked, or a Content-Length other than 0."""
+    length = get_header(headers, b"content-length")
+    chunked = get_header(headers, b"transfer-encoding") is not None
+    return chunked or (length is not None and length.strip() not in (b"", b"0"))
+
+
+FORM_MEDIA_TYPE = b"application/x-www-form-urlencoded"
+_MEDIA_TYPE_END = re.compile(rb"[;, ]")
+
+
+def is_form(headers: RawHeaders) -> bool:
+    """Exactly one Content-Type, and PHP's SAPI reads it as a urlencoded form: lowercased, cut at the first
+    ``;``, ``,`` or space (``main/SAPI.c``). Nothing else is stripped, so what this calls a form PHP does too."""
+    values = [value for key, value in headers if key.lower() == b"content-type"]
+    return len(values) == 1 and _MEDIA_TYPE_END.split(values[0], maxsplit=1)[0].lower() == FORM_MEDIA_TYPE
 
 
 def upstream_request_headers(

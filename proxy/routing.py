@@ -1,4 +1,5 @@
-"""Pure routing: path normalisation, pattern matching, effective method and the per-request decision."""
+"""Pure routing: path normalisation, pattern matching, query arguments, effective method and the
+per-request decision."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, unquote
 
-from proxy.headers import get_header, read_cookie
-from proxy.types import Decision, KeptReason, Mode, RawHeaders, Route, RouteTable, Target
+from proxy.arguments import Arguments, request_arguments
+from proxy.headers import get_header, has_body, is_form, read_cookie
+from proxy.types import Decision, KeptReason, Mode, QueryRule, RawHeaders, Route, RouteTable, Target
 from proxy.visitor import classify
 
 _SEGMENT_PARAM = re.compile(r"^\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<kind>int|slug|any))?\}$")
@@ -85,15 +87,82 @@ def canary_bucket(visitor_id: str) -> float:
     return (int.from_bytes(digest[:8], "big") % CANARY_BUCKETS) * 100 / CANARY_BUCKETS
 
 
-def match_route(table: RouteTable, path: str, method: str) -> Route | None:
-    """Highest priority route whose pattern and methods match; ties go to the earlier route in the file."""
+class RequestArguments:
+    """``$_REQUEST`` of one request (``proxy.arguments``), parsed only once a route with ``query`` needs it.
+
+    A body is read as PHP reads it only when PHP does: the method is exactly ``POST`` and the body is a
+    urlencoded form, handed over whole (``form_body``). Any other body (multipart, JSON, another method,
+    too big to read ahead) might be read by WordPress or a service in a way the proxy does not model, so
+    the arguments are then not known and no route with ``query`` matches."""
+
+    def __init__(self, method: str, query_string: str, headers: RawHeaders, form_body: bytes | None) -> None:
+        self._method, self._query, self._headers, self._form = method, query_string, headers, form_body
+
+    @functools.cached_property
+    def parsed(self) -> Arguments | None:
+        query = self._query.encode("latin-1")
+        if not has_body(self._headers):
+            return request_arguments(query, None)
+        if self._form is None or self._method != "POST" or not is_form(self._headers):
+            return None
+        return request_arguments(query, self._form)
+
+
+def query_matches(rule: QueryRule, arguments: Arguments | None) -> bool:
+    """Every argument of the rule has exactly its value (a string, never an array), or is absent when
+    the rule says None; unknown arguments (None) match nothing."""
+    if arguments is None:
+        return False
+    for name, expected in rule:
+        argument = arguments.get(name.encode("utf-8"))
+        if expected is None:
+            if argument is not None:
+                return False
+        elif argument is None or argument.value != expected.encode("utf-8"):
+            return False
+    return True
+
+
+def query_form_kept(rule: QueryRule, arguments: Arguments | None) -> bool:
+    """An argument the route matched on came in a form a service may read otherwise than PHP: given more
+    than once (PHP keeps the last; in the URL and the body, PHP takes the body's) or spelled other than
+    plainly (``%61ction``, ``+action``, ``action%00x``)."""
+    if arguments is None:
+        return True
+    for name, expected in rule:
+        if expected is not None:
+            plain = name.encode("utf-8")
+            argument = arguments.get(plain)
+            if argument is None or argument.raw_names != (plain,):
+                return True
+    return False
+
+
+def match_route(table: RouteTable, path: str, method: str, arguments: RequestArguments | None = None) -> Route | None:
+    """Highest priority route whose pattern, methods and ``query`` match; ties go to the earlier route in the
+    file. Without ``arguments`` no route with ``query`` matches."""
     best: Route | None = None
     for route in table.routes:
         if method not in route.methods or (best is not None and route.priority <= best.priority):
             continue
-        if any(pattern.match(path) for pattern in _patterns(route.paths)):
+        if any(pattern.match(path) for pattern in _patterns(route.paths)) and (
+            not route.query or (arguments is not None and query_matches(route.query, arguments.parsed))
+        ):
             best = route
     return best
+
+
+def needs_form_body(table: RouteTable, method: str, raw_path: str, query_string: str, headers: RawHeaders) -> bool:
+    """Whether ``decide`` needs the request's body: a urlencoded ``POST`` form whose path and method a route
+    with ``query`` matches (PHP's ``$_REQUEST`` takes the body's arguments over the URL's)."""
+    if not table.has_query_routes or method != "POST" or not has_body(headers) or not is_form(headers):
+        return False
+    effective = effective_methods(method, query_string, headers)[0]
+    path = route_path(raw_path, query_string)
+    return any(
+        route.query and effective in route.methods and any(p.match(path) for p in _patterns(route.paths))
+        for route in table.routes
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -124,9 +193,11 @@ def decide(
     *,
     new_visitor_id: str,
     sample_roll: float,
+    form_body: bytes | None = None,
 ) -> Decision:
     """Routing decision for one request. `new_visitor_id` is used when the visitor has no canary
     cookie yet; `sample_roll` in [0, 100) decides shadow sampling. Both are inputs to keep this pure.
+    `form_body`: the whole body, when `needs_form_body` asked for it (routes with `query`).
 
     Who is asking comes first: a personal request (`proxy.visitor.classify`) goes to WordPress, without a
     shadow copy, on every route whose service does not declare its classes (`Route.personal`)."""
@@ -134,7 +205,8 @@ def decide(
     if not table.routes:
         return Decision(None, Target.LEGACY, method=methods[0])
     personal = classify(headers, query_string)
-    route = match_route(table, route_path(raw_path, query_string), methods[0])
+    arguments = RequestArguments(method, query_string, headers, form_body)
+    route = match_route(table, route_path(raw_path, query_string), methods[0], arguments)
     if route is None or route.mode is Mode.LEGACY:
         return Decision(route, Target.LEGACY, personal=personal, method=methods[0])
     kept = (
@@ -142,6 +214,7 @@ def decide(
         if not personal <= route.personal
         else KeptReason.URL_FORM
         if url_form_kept(raw_path, query_string, method, methods)
+        or (route.query and query_form_kept(route.query, arguments.parsed))
         else None
     )
     if kept is not None:

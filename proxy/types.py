@@ -11,6 +11,10 @@ from typing import Protocol
 RawHeaders = list[tuple[bytes, bytes]]
 """Headers as they travel: lower- or mixed-case names, repeats preserved, latin-1 bytes."""
 
+QueryRule = tuple[tuple[str, str | None], ...]
+"""A route's ``query``: (argument name, exact value) pairs, sorted by name; a None value means the
+argument must be absent. Matched against ``$_REQUEST`` as PHP builds it (``proxy.arguments``)."""
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 DRY_RUN_HEADER = b"x-strangler-dry-run"
@@ -84,6 +88,8 @@ class Route:
     #: personal request classes this route's service answers itself; any other personal request goes
     #: to WordPress in every mode
     personal: frozenset[RequestClass] = frozenset()
+    #: empty: any arguments; else the request's arguments must have exactly these values (see QueryRule)
+    query: QueryRule = ()
     line: int | None = None
 
 
@@ -97,6 +103,10 @@ class RouteTable:
     @functools.cached_property
     def has_canary(self) -> bool:
         return any(r.mode is Mode.CANARY for r in self.routes)
+
+    @functools.cached_property
+    def has_query_routes(self) -> bool:
+        return any(r.query for r in self.routes)
 
     def by_name(self, name: str) -> Route | None:
         return next((r for r in self.routes if r.name == name), None)

@@ -5,7 +5,7 @@ weights, so ``é`` matches ``e`` and ``Ｅ``, ``ø`` matches ``o``, but ``ß`` d
 weights are two, a character's are compared whole). Characters with equal weights form a class;
 characters with no weight at all (controls, format characters) all equal one another. This module
 asks a running MariaDB for every code point's ``WEIGHT_STRING`` and writes the classes of more than
-one member, which the content service reads (``extracted/content/unicode_520_ci.json``)::
+one member, which the services' searches read (``extracted/rest/unicode_520_ci.json``)::
 
     python -m wordpress.collation --host 127.0.0.1 --port 13306 --user root --password-file F OUT
 """

@@ -5,6 +5,8 @@ Each is ``python -m <package> ...`` with a ``/healthz`` endpoint that answers JS
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,9 @@ from cli.stack.settings import StackSettings
 
 if TYPE_CHECKING:
     from cli.capabilities import Capability
+
+#: WordPress's ``$table_prefix`` in the stack's wp-config.php (wordpress/config/wp-config.php.tmpl)
+TABLE_PREFIX = "wp_"
 
 
 class PythonService(Component):
@@ -172,9 +177,42 @@ class ExtractedService(PythonService):
         store.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{store}"
 
+    @property
+    def settings_file(self) -> Path:
+        return self.settings.home / "services" / self.name / "settings.json"
+
+    def service_settings(self) -> dict[str, Any]:
+        """What the stack tells every extracted service beyond the kit's arguments (``--settings``; each
+        service reads what it needs and checks it): WordPress's database as WordPress itself connects
+        to it (the users service's legacy sync writes registered users there), and the SMTP server
+        mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; none by default)."""
+        settings = self.settings
+        smtp_host, _, smtp_port = os.environ.get("STRANGLER_SMTP", "").rpartition(":")
+        return {
+            "wordpress_database": {
+                "host": settings.host,
+                "port": settings.ports["mariadb"],
+                "user": settings.wordpress_db_user,
+                "password": settings.secrets.wordpress_db_password,
+                "database": settings.database,
+                "table_prefix": TABLE_PREFIX,
+            },
+            "smtp": {"host": smtp_host, "port": int(smtp_port)} if smtp_host and smtp_port.isdigit() else None,
+        }
+
+    def write_settings_file(self) -> Path:
+        """The settings as a file only the stack's user reads (it holds the database password)."""
+        path = self.settings_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(json.dumps(self.service_settings(), indent=1) + "\n")
+        return path
+
     def arguments(self) -> list[str]:
         listen = f"{self.settings.host}:{self.settings.ports[self.capability.port_name]}"
-        return ["-m", self.capability.module, "serve", "--listen", listen, *self._source_arguments()]
+        settings = ["--settings", str(self.write_settings_file())]
+        return ["-m", self.capability.module, "serve", "--listen", listen, *self._source_arguments(), *settings]
 
     def rebuild_arguments(self) -> list[str]:
         """Rebuild the read model from zero by replaying the topics (the service must be stopped)."""

@@ -2,8 +2,10 @@
 
 It answers ``/wp-json/wp/v2/{posts,pages,categories,tags,users}`` exactly as WordPress 6.1 does for
 anonymous visitors, from its own read model (never WordPress's database), built by the consumer
-runtime (``extracted.runtime``) from the CDC topics. ``_embed`` also covers authors, terms, parent
-pages, replies and a post's featured image (the media item in embed context, ``media_embed``).
+runtime (``extracted.runtime``) from the CDC topics and, for users (authors, their embeds, avatars),
+from the users service's domain events (``<prefix>.events.users``; no WordPress user table is read,
+so the users service must run for content to know its authors). ``_embed`` also covers authors,
+terms, parent pages, replies and a post's featured image (the media item in embed context, ``media_embed``).
 
 Run it (see ``__main__`` for every flag)::
 

@@ -1,6 +1,7 @@
 """Command line of the content service (the kit's, ``extracted.runtime.cli``).
 
-Serve the REST API from the read model while consuming change events::
+Serve the REST API from the read model while consuming change events (and the users service's
+domain events, ``<prefix>.events.users``)::
 
     python -m extracted.content serve --listen 127.0.0.1:18010 --bootstrap 127.0.0.1:9092 \\
         --prefix wordpress --database wordpress --store sqlite:////path/content.db [--group content]

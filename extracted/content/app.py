@@ -44,7 +44,7 @@ from .comments_embed import is_replies, replies
 from .errors import SERVICE
 from .live import LiveRendering, RequestFacts, ResponseRendering
 from .media_embed import get_media, media_id
-from .routes import dispatch, is_served
+from .routes import dispatch, dispatch_request, is_served
 from .site import SiteState, load_site
 
 CACHE_LIMIT = 4096
@@ -121,7 +121,7 @@ def render(
     rendering = ResponseRendering(connection, live or LiveRendering(), facts)
     resolve = _resolver(connection, site, rendering)
     try:
-        reply = encode_answer(site, query, lambda: dispatch(connection, site, route, query, rendering), resolve)
+        reply = encode_answer(site, query, lambda: dispatch_request(connection, site, route, query, rendering), resolve)
     except ServiceUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
         return _declined(error, frozenset(rendering.reads), facts)
     return Rendered(reply.status, reply.headers, reply.body, frozenset(rendering.reads), facts)

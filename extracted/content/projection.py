@@ -1,21 +1,31 @@
-"""The content service's projection: change events of WordPress's tables → read-model changes. Pure.
+"""The content service's projection: change events of WordPress's tables and the users service's domain
+events → read-model changes. Pure.
 
 Rows may arrive in any order across tables (a post's meta before the post): every table is stored
 on its own and whatever a change affects is queued in ``content_dirty`` for rendering at the end of
 the batch (see ``rendering``).
+
+Users are not read from WordPress's ``wp_users``/``wp_usermeta`` but from the users service's events
+(event-carried state transfer, ``project_user_event``): ``user.registered`` carries the whole public
+profile (the email included, for Gravatar's hash), ``user.profile_updated`` only the fields that
+changed, ``user.role_changed`` the roles now, ``user.deleted`` the id. The runtime hands over only
+events that fit their contract, once per event id (``extracted.runtime.EventProjection``). A deleted
+user's posts are not touched here: WordPress reassigns or deletes them, row changes of ``wp_posts``
+that arrive anyway. An update about a user content never heard of changes nothing.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, MetaData
 
 from cdc.events import ChangeEvent, Tombstone, parse_topic
-from extracted.runtime import Change, Delete, Truncate, Upsert
+from extracted.contracts import CloudEvent
+from extracted.runtime import Change, Delete, Truncate, Update, Upsert
 
 from . import schema
 from .render_inputs import RENDERING_OPTIONS
@@ -23,6 +33,10 @@ from .rendering import ALL_POSTS, render_dirty
 
 Row = dict[str, Any]
 MEDIA_TYPES = ("attachment",)
+#: the aggregate whose domain events content consumes (topic ``<prefix>.events.users``)
+USERS_AGGREGATE = "users"
+#: the profile fields content keeps, by their event names; it never shows the others (names, nickname, locale)
+KEPT_PROFILE_FIELDS = ("nicename", "display_name", "email", "url", "description")
 
 
 def wp_datetime(value: Any) -> str | None:
@@ -104,24 +118,6 @@ def _relationship(row: Row) -> list[Change]:
             _dirty(key["object_id"])]  # fmt: skip
 
 
-def _user(row: Row) -> list[Change]:
-    values = {
-        "login": _text(row.get("user_login")),
-        "nicename": _text(row.get("user_nicename")),
-        "email": _text(row.get("user_email")),
-        "url": _text(row.get("user_url")),
-        "registered": wp_datetime(row.get("user_registered")),
-        "display_name": _text(row.get("display_name")),
-        "name_key": collation_key(_text(row.get("display_name"))),
-    }
-    return [Upsert(schema.users.name, {"id": int(row["ID"])}, values)]
-
-
-def _user_meta(row: Row) -> list[Change]:
-    values = {"user_id": int(row["user_id"]), "key": _text(row.get("meta_key")), "value": _text(row.get("meta_value"))}
-    return [Upsert(schema.user_meta.name, {"umeta_id": int(row["umeta_id"])}, values)]
-
-
 def _comment(row: Row) -> list[Change]:
     values = {
         "post_id": int(row.get("comment_post_ID") or 0),
@@ -159,8 +155,6 @@ TABLES: dict[str, tuple[str, Callable[[Row], dict[str, int]], Builder]] = {
         lambda r: {"object_id": int(r["object_id"]), "term_taxonomy_id": int(r["term_taxonomy_id"])},
         _relationship,
     ),
-    "wp_users": (schema.users.name, lambda r: {"id": int(r["ID"])}, _user),
-    "wp_usermeta": (schema.user_meta.name, lambda r: {"umeta_id": int(r["umeta_id"])}, _user_meta),
     "wp_options": (schema.options.name, lambda r: {"option_id": int(r["option_id"])}, _option),
     "wp_comments": (schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
 }
@@ -203,8 +197,35 @@ def project(event: ChangeEvent | Tombstone) -> Sequence[Change]:
     return TABLES[source_table][2](row)
 
 
+def _profile(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Content's columns for the kept profile ``fields`` present (the sort key goes with the display name)."""
+    values = {name: str(fields[name]) for name in KEPT_PROFILE_FIELDS if name in fields}
+    if "display_name" in values:
+        values["name_key"] = collation_key(values["display_name"])
+    return values
+
+
+def project_user_event(event: CloudEvent) -> Sequence[Change]:
+    """The changes to the users table of one valid event of the users aggregate."""
+    data, table = event.data, schema.users.name
+    key = {"id": int(data["id"])}
+    if event.type == "user.registered":
+        # RFC 3339 UTC (``2024-01-01T10:00:00Z``) as content stores dates (``2024-01-01T10:00:00``)
+        registered = str(data["registered"])[:19]
+        values = {"login": str(data["login"]), "registered": registered, "roles": list(data["roles"]), **_profile(data)}
+        return [Upsert(table, key, values)]
+    if event.type == "user.profile_updated":
+        changed = _profile(data["changed"])
+        return [Update(table, key, changed)] if changed else []
+    if event.type == "user.role_changed":
+        return [Update(table, key, {"roles": list(data["roles"])})]
+    if event.type == "user.deleted":
+        return [Delete(table, key)]
+    return []  # a type added to the aggregate later: nothing content shows
+
+
 class ContentProjection:
-    """The content service as the runtime sees it."""
+    """The content service as the runtime sees it (an ``EventProjection``: it also reads user events)."""
 
     @property
     def metadata(self) -> MetaData:
@@ -213,8 +234,14 @@ class ContentProjection:
     def source_tables(self) -> Sequence[str]:
         return list(TABLES)
 
+    def source_events(self) -> Sequence[str]:
+        return [USERS_AGGREGATE]
+
     def project(self, event: ChangeEvent | Tombstone) -> Sequence[Change]:
         return project(event)
+
+    def project_event(self, event: CloudEvent) -> Sequence[Change]:
+        return project_user_event(event)
 
     def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:
         render_dirty(connection)

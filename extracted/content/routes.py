@@ -1,4 +1,9 @@
-"""REST routes of the content service and their dispatch (``WP_REST_Server::dispatch`` for ours)."""
+"""REST routes of the content service and their dispatch (``WP_REST_Server::dispatch`` for ours).
+
+``/wp/v2/users`` is the users service's route (``extracted/capabilities.yaml``): content answers it only
+inside its own answers (authors' ``_embed``), and declines a visitor's request for it
+(:func:`dispatch_request`: a 503 the proxy answers with WordPress's response, should a stale route send one here).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from extracted.rest import Answer, Query, no_route
+from extracted.rest import Answer, Query, ServiceUnavailableError, no_route
 
+from .errors import SERVICE
 from .live import ResponseRendering
 from .posts_api import get_post, get_posts
 from .site import SiteState
@@ -45,6 +51,8 @@ ROUTES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"/wp/v2/users/(?P<id>[\d]+)", re.IGNORECASE), lambda c, s, m, q, r: get_user(c, s, int(m["id"]), q)),
 ]
 SERVED = re.compile(r"/wp/v2/(posts|pages|categories|tags|users)(/[\d]+)?", re.IGNORECASE)
+#: served for embeds only
+EMBED_ONLY = re.compile(r"/wp/v2/users(/[\d]+)?", re.IGNORECASE)
 
 
 def normalise_route(route: str) -> str:
@@ -59,6 +67,17 @@ def dispatch(connection: Connection, site: SiteState, route: str, query: Query, 
         if match:
             return handler(connection, site, match, query, rendering)
     raise no_route()
+
+
+def dispatch_request(
+    connection: Connection, site: SiteState, route: str, query: Query, rendering: ResponseRendering
+) -> Answer:
+    """A visitor's request: :func:`dispatch`, but for the routes content serves only in embeds."""
+    if EMBED_ONLY.fullmatch(normalise_route(route)):
+        raise ServiceUnavailableError(
+            f"{route} is served by the users service", service=SERVICE, unavailable=f"route {normalise_route(route)}"
+        )
+    return dispatch(connection, site, route, query, rendering)
 
 
 def is_served(route: str) -> bool:

@@ -4,12 +4,13 @@ Posts carry their rendered title, content and excerpt (rendered when the post, i
 media it shows or a rendering option changes); ``content_dirty`` queues the posts to render in the batch's
 transaction (post id 0 = every post). ``content_render_modes`` tells how far a post's stored rendering
 holds (see ``rendering``); a post without a row there is served as rendered. Terms and their taxonomies
-are joined on read.
+are joined on read. Users come from the users service's events (``content_user_profiles``), not from
+WordPress's user tables.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -84,27 +85,23 @@ relationships = Table(
     Index("content_relationships_term", "term_taxonomy_id"),
 )
 
+# Every user the users service announced, from its domain events (``user_events``), not WordPress's
+# tables; only what the answers show or search (no names, nickname or locale). Not ``content_users``,
+# which stores from before filled from ``wp_users`` rows: such a store gets this table created empty
+# and filled from the events topic, which it has never read and so reads from its beginning.
 users = Table(
-    "content_users",
+    "content_user_profiles",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("login", String(60), nullable=False, default=""),
     Column("nicename", String(50), nullable=False, default=""),
-    Column("email", String(100), nullable=False, default=""),
+    Column("email", String(100), nullable=False, default=""),  # for Gravatar's hash
     Column("url", String(100), nullable=False, default=""),
     Column("registered", String(19)),
     Column("display_name", String(250), nullable=False, default=""),
     Column("name_key", String(250), nullable=False, default=""),
-)
-
-user_meta = Table(
-    "content_user_meta",
-    metadata,
-    Column("umeta_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, nullable=False),
-    Column("key", String(255), nullable=False),
-    Column("value", Text, nullable=False, default=""),
-    Index("content_user_meta_user", "user_id", "key"),
+    Column("description", Text, nullable=False, default=""),
+    Column("roles", JSON, nullable=False, default=list),  # role slugs, in WordPress's order
 )
 
 options = Table(

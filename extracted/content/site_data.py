@@ -32,7 +32,7 @@ from .render_inputs import attachments, meta_of, options
 from .site import sticky_ids
 
 posts, terms, taxonomies, relationships = schema.posts, schema.terms, schema.taxonomies, schema.relationships
-users, user_meta, comments = schema.users, schema.user_meta, schema.comments
+users, comments = schema.users, schema.comments
 PER_REQUEST = frozenset({"now", "request_url"})  # given by the request, not loaded
 CONSTANT = frozenset({"feed_error"})  # the same for every request: None, see WatchedSiteData
 SITE_DATA_FIELDS = frozenset(f.name for f in dataclasses.fields(SiteData))
@@ -166,14 +166,10 @@ class SiteDataSource:
         )
 
     def _load_users(self) -> tuple[SiteUser, ...]:
-        descriptions: dict[int, str] = {}
-        query = select(user_meta.c.user_id, user_meta.c.value).where(user_meta.c.key == "description")
-        for row in self._db().execute(query.order_by(user_meta.c.umeta_id)):
-            descriptions.setdefault(row.user_id, row.value)
         rows = self._db().execute(select(users).order_by(users.c.id))
         return tuple(
-            _build(SiteUser, r.id, r.login, r.display_name, nicename=r.nicename,
-                   description=descriptions.get(r.id, ""), email=r.email)
+            _build(SiteUser, r.id, r.login, r.display_name, nicename=r.nicename, description=r.description,
+                   email=r.email)
             for r in rows
         )  # fmt: skip
 

@@ -1,4 +1,8 @@
-"""``/wp/v2/users``: authors with published content, as an anonymous visitor may list them."""
+"""``/wp/v2/users``: authors with published content, as an anonymous visitor may list them.
+
+Users are what the users service announced (``content_user_profiles``, from its domain events); which
+of them are authors comes from ``wp_posts``.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from .collation import collated_like
 from .query_text import like_pattern
 from .site import SiteState
 
-users, user_meta, posts = schema.users, schema.user_meta, schema.posts
+users, posts = schema.users, schema.posts
 ORDERBY = ("id", "include", "name", "registered_date", "slug", "include_slugs", "email", "url")
 EMBED_FIELDS = frozenset({"id", "name", "url", "description", "link", "slug", "avatar_urls"})
 AVATAR_DEFAULTS = {"mystery": "mm", "mysteryman": "mm", "gravatar_default": ""}
@@ -67,16 +71,13 @@ def avatar_urls(site: SiteState, email: str) -> dict[str, str]:
     return {str(size): f"{host}/avatar/{digest}?s={size}&{query}" for size in (24, 48, 96)}
 
 
-def user_item(connection: Connection, site: SiteState, row: Row[Any]) -> Item:
-    description = connection.execute(
-        select(user_meta.c.value).where(user_meta.c.user_id == row.id, user_meta.c.key == "description")
-        .order_by(user_meta.c.umeta_id).limit(1)
-    ).scalar()  # fmt: skip
+def user_item(site: SiteState, row: Row[Any]) -> Item:
+    """A row of ``content_user_profiles`` (built from the users service's events) as WordPress shows it."""
     data: dict[str, Any] = {
         "id": row.id,
         "name": row.display_name,
         "url": row.url,
-        "description": description or "",
+        "description": row.description,
         "link": site.urls.author_link(row.id, row.nicename),
         "slug": row.nicename,
     }
@@ -144,7 +145,7 @@ def get_users(connection: Connection, site: SiteState, query: Query) -> Answer:
     rows = connection.execute(
         select(users).where(condition).order_by(*_order(args)).limit(args["per_page"]).offset(offset)
     )
-    items = [user_item(connection, site, row) for row in rows]
+    items = [user_item(site, row) for row in rows]
     link_query = sanitized_query(spec, query, args)
     headers = listing_headers(site, "/wp/v2/users", link_query, total=int(total), per_page=args["per_page"], page=page)
     return Answer(items, headers)
@@ -161,4 +162,4 @@ def get_user(connection: Connection, site: SiteState, user_id: int, query: Query
         raise denied("rest_forbidden_context", "Sorry, you are not allowed to edit this user.")
     if not published:
         raise denied("rest_user_cannot_view", "Sorry, you are not allowed to list users.")
-    return Answer(user_item(connection, site, row))
+    return Answer(user_item(site, row))

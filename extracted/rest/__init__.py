@@ -39,6 +39,11 @@ Response side
     bytes; :class:`JsonObject` stays ``{}``), :func:`encode_unavailable` (the 503),
     :func:`response_headers`, :data:`BASE_HEADERS`, :data:`CONTENT_TYPE`.
 
+Searching and sorting as MariaDB does
+    ``extracted.rest.collation`` (imported as a module): ``utf8mb4_unicode_520_ci`` for ``LIKE``
+    (:func:`~extracted.rest.collation.collated_like`), :func:`~extracted.rest.collation.like_pattern`,
+    :func:`~extracted.rest.collation.sort_key`.
+
 HTTP (Starlette)
     :func:`rest_routes` (``/wp-json/ROUTE``, ``/?rest_route=ROUTE``, ``/index.php?rest_route=ROUTE``, GET
     and HEAD) around a service's :data:`RouteAnswer`; :func:`declined_form` (the request's declined

@@ -2,16 +2,19 @@
 
 A broker (:class:`Broker`: Kafka ``read_committed`` in ``kafka_io``, :class:`InMemoryBroker` for
 tests) → the service's pure :class:`Projection` (event → read-model changes) → a SQLAlchemy
-:class:`Store` (SQLite by default, any URL). Each batch of events is applied with the events'
-(topic, partition, offset) in one transaction, so redelivery is a no-op; a failing event becomes a
-dead letter, kept in the store's outbox in that transaction and published to
-``<prefix>.dead-letter.<group>`` after the commit, and consumption continues. The
-:class:`Consumer` never stops on a failure: it logs it, reports itself failing (``/healthz`` 503)
+:class:`Store` (SQLite by default, any URL). An :class:`EventProjection` also consumes other services'
+domain events (``source_events``: aggregates, read from ``<prefix>.events.<aggregate>``), each checked
+against its contract (a record that breaks it is a dead letter) and applied once per event id.
+Each batch of events is applied with the events' (topic, partition, offset) in one transaction, so
+redelivery is a no-op; a failing event becomes a dead letter, kept in the store's outbox in that
+transaction and published to ``<prefix>.dead-letter.<group>`` after the commit, and consumption
+continues. The :class:`Consumer` never stops on a failure: it logs it, reports itself failing (``/healthz`` 503)
 and retries with an exponential backoff. :func:`rebuild` replays the topics into an emptied store.
 :func:`health_routes` serves ``/healthz`` and ``/metrics``.
 
 A service is a :class:`ServiceDefinition` (``service``); :func:`serve` runs it (consumer thread +
-uvicorn) and ``extracted.runtime.cli.main(definition)`` is its whole command line.
+uvicorn, plus a thread per background :class:`Worker`, see ``workers``) and
+``extracted.runtime.cli.main(definition)`` is its whole command line.
 """
 
 from .applier import BatchResult, apply_batch
@@ -32,6 +35,7 @@ from .types import (
     ConsumerRuntimeError,
     DeadLetter,
     Delete,
+    EventProjection,
     Position,
     Projection,
     ProjectionError,
@@ -40,8 +44,12 @@ from .types import (
     StoreError,
     TopicPartition,
     Truncate,
+    Update,
     Upsert,
+    Worker,
+    source_events,
 )
+from .workers import WorkerPool
 
 __all__ = [
     "Backoff",
@@ -56,6 +64,7 @@ __all__ = [
     "ConsumerState",
     "DeadLetter",
     "Delete",
+    "EventProjection",
     "InMemoryBroker",
     "InMemorySession",
     "Position",
@@ -70,7 +79,10 @@ __all__ = [
     "StoreError",
     "TopicPartition",
     "Truncate",
+    "Update",
     "Upsert",
+    "Worker",
+    "WorkerPool",
     "apply_batch",
     "health_routes",
     "open_engine",
@@ -78,4 +90,5 @@ __all__ = [
     "rebuild",
     "rebuild_service",
     "serve",
+    "source_events",
 ]

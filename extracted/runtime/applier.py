@@ -5,6 +5,11 @@ decoding or projection fails is rolled back alone (a savepoint), becomes a dead 
 offset is still recorded so that consumption continues past it. Dead letters are written to the
 store's outbox in the same transaction; publishing them is ``dead_letters.publish_dead_letters``'s job,
 after the commit.
+
+Records of a domain-event topic the projection consumes (``<prefix>.events.<aggregate>``, see
+``EventProjection``) are CloudEvents: one that is not, or that its type's schema refuses, is a dead
+letter like a poison change event. An event whose id was applied before (another offset, the same
+event published again) is skipped; its id is stored with the changes it made, in the same savepoint.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from cdc.events import ChangeEvent, decode
+from extracted.contracts import MalformedEventError, parse_and_validate, parse_events_topic
 
 from .store import Store
-from .types import Change, DeadLetter, Position, Projection, Record, StoreError
+from .types import Change, DeadLetter, EventProjection, Position, Projection, Record, StoreError, source_events
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +44,41 @@ class BatchResult:
 DeadLetterSink = Callable[[Sequence[DeadLetter]], None]
 
 
-def _project(projection: Projection, record: Record) -> tuple[Sequence[Change], int | None]:
+#: what one record made: its changes and when the source database committed them (if it says)
+Applied = tuple[Sequence[Change], int | None]
+
+
+def _is_domain_event(record: Record, aggregates: frozenset[str]) -> bool:
+    """Whether ``record`` is on the events topic of an aggregate the projection consumes."""
+    if not aggregates:
+        return False
+    try:
+        return parse_events_topic(record.topic)[1] in aggregates
+    except ValueError:  # a change-event topic
+        return False
+
+
+def _apply_change_event(store: Store, connection: Connection, projection: Projection, record: Record) -> Applied:
     event = decode(record.topic, record.key, record.value)
+    changes = projection.project(event)
+    store.apply(connection, changes)
     source_ms = event.source.get("ts_ms") if isinstance(event, ChangeEvent) else None
-    return projection.project(event), int(source_ms) if isinstance(source_ms, int) else None
+    return changes, int(source_ms) if isinstance(source_ms, int) else None
+
+
+def _apply_domain_event(store: Store, connection: Connection, projection: Projection, record: Record) -> Applied | None:
+    """Validate, dedupe and apply one domain event; None when its id was applied before. Raises when invalid."""
+    if record.value is None:
+        raise MalformedEventError("an empty record (tombstone) on a domain-event topic is not a CloudEvent")
+    event = parse_and_validate(record.value)
+    if store.is_consumed(connection, event.id):
+        return None
+    assert isinstance(projection, EventProjection)  # it names this topic's aggregate among its source_events
+    changes = projection.project_event(event)
+    store.apply(connection, changes)
+    store.record_consumed(connection, event.id, event.type, record.position)
+    # An event's time is when its producer derived it, not a source commit: it says nothing of CDC lag.
+    return changes, None
 
 
 def apply_batch(
@@ -55,6 +93,7 @@ def apply_batch(
     result = BatchResult()
     if not records:
         return result
+    aggregates = frozenset(source_events(projection))
     try:
         applied = store.stored_positions()
         newest: dict[tuple[str, int], int] = {}
@@ -66,14 +105,18 @@ def apply_batch(
                     result.skipped += 1
                     continue
                 newest[(record.topic, record.partition)] = record.offset
+                apply = _apply_domain_event if _is_domain_event(record, aggregates) else _apply_change_event
                 try:
                     with connection.begin_nested():
-                        event_changes, source_ms = _project(projection, record)
-                        store.apply(connection, event_changes)
+                        outcome = apply(store, connection, projection, record)
                 except Exception as error:  # any failure of one event makes it a dead letter
                     log.warning("dead letter %s/%d@%d: %s", record.topic, record.partition, record.offset, error)
                     result.dead.append(DeadLetter(record, f"{type(error).__name__}: {error}"))
                     continue
+                if outcome is None:  # a domain event applied before, from another offset
+                    result.skipped += 1
+                    continue
+                event_changes, source_ms = outcome
                 changes.extend(event_changes)
                 result.applied += 1
                 result.by_topic[record.topic] += 1

@@ -3,14 +3,17 @@
 Serve the service's HTTP API from its read model while consuming change events::
 
     python -m extracted.<name> serve --listen 127.0.0.1:18010 --bootstrap 127.0.0.1:9092 \\
-        [--prefix wordpress] [--database wordpress] [--store sqlite:///<name>.db] [--group <name>]
+        [--prefix wordpress] [--database wordpress] [--store sqlite:///<name>.db] [--group <name>] \\
+        [--settings FILE]
 
 Rebuild the read model from zero by replaying the topics (the service must be stopped)::
 
     python -m extracted.<name> rebuild --bootstrap 127.0.0.1:9092 [same options but --listen]
 
-``serve`` exits 0 on SIGTERM/SIGINT; both exit 2 on bad settings or when the store or broker cannot
-be used, with ``error: ...`` on stderr. ``rebuild`` prints a JSON report. A service's ``__main__``
+``--settings`` names a JSON file of the service's own settings (``RuntimeSettings.settings_file``; the
+stack writes one for every extracted service, see ``cli.stack.services``). ``serve`` exits 0 on
+SIGTERM/SIGINT; both exit 2 on bad settings or when the store or broker cannot be used, with
+``error: ...`` on stderr. ``rebuild`` prints a JSON report. A service's ``__main__``
 is ``sys.exit(main(DEFINITION))``.
 """
 
@@ -41,6 +44,7 @@ def parser(definition: ServiceDefinition[Any]) -> argparse.ArgumentParser:
             "--store", default=f"sqlite:///{definition.name}.db", help="SQLAlchemy URL of the read model"
         )
         command.add_argument("--group", default=definition.name, help="Kafka consumer group")
+        command.add_argument("--settings", default="", help="JSON file of the service's own settings (if it has any)")
         command.add_argument("--log-level", default="info")
     return p
 
@@ -52,8 +56,9 @@ def main(definition: ServiceDefinition[Any], argv: list[str] | None = None) -> i
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
     logging.getLogger("kafka").setLevel(logging.WARNING)
     runtime = RuntimeSettings(
-        bootstrap=args.bootstrap, group=args.group, store_url=args.store, prefix=args.prefix, database=args.database
-    )
+        bootstrap=args.bootstrap, group=args.group, store_url=args.store, prefix=args.prefix, database=args.database,
+        settings_file=args.settings,
+    )  # fmt: skip
     reported: tuple[type[Exception], ...] = (ConsumerRuntimeError, *definition.errors)
     try:
         if args.command == "serve":

@@ -82,7 +82,7 @@ class Consumer:
             broker = KafkaBroker(settings)
         self.broker: Broker = broker
         self.backoff = Backoff(settings.retry_initial_s, settings.retry_max_s)
-        self.topics = settings.topics(projection.source_tables())
+        self.topics = settings.subscriptions(projection)
         self._session: BrokerSession | None = None
         #: polled, not committed yet: retried as it is after a failure while applying it
         self._batch: list[Record] = []

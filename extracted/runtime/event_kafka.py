@@ -1,6 +1,9 @@
 """The relay's Kafka side: transactional publishing and reading back what was committed (confluent-kafka).
 
 librdkafka's transactions are the CDC connector's too; its exceptions become :class:`BrokerError` here.
+Each record also names its relay (:data:`PRODUCER_HEADER`: the transactional id), so that reading back
+counts only this relay's sequences: another store's relay (a second replica, a test's own service) may
+publish to the same topic with sequences of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .event_outbox import OutboxEvent
 from .event_relay import SEQUENCE_HEADER
 from .types import BrokerError
 
-__all__ = ["KafkaEventSink"]
+__all__ = ["PRODUCER_HEADER", "KafkaEventSink"]
 
 TIMEOUT_S = 30.0
 #: how far back from a partition's end the relay looks for its last sequence: more than two batches
@@ -27,6 +30,7 @@ TIMEOUT_S = 30.0
 READ_BACK = 1000
 EVENT_PARTITIONS = 3
 CONTENT_TYPE: tuple[str, str | bytes | None] = ("content-type", b"application/cloudevents+json; charset=UTF-8")
+PRODUCER_HEADER = "strangler-outbox-producer"
 #: librdkafka's own log lines go through logging (else they are printed to stderr)
 LIBRDKAFKA_LOG = logging.getLogger("extracted.runtime.librdkafka")
 T = TypeVar("T")
@@ -113,9 +117,9 @@ class KafkaEventSink:
                     raise KafkaException(error)
                 remaining.discard((message.topic(), message.partition()))
                 continue
-            for name, value in message.headers() or ():
-                if name == SEQUENCE_HEADER and value:
-                    highest = max(highest, int(value))
+            headers = dict(message.headers() or ())
+            if headers.get(PRODUCER_HEADER) == self.transactional_id.encode() and headers.get(SEQUENCE_HEADER):
+                highest = max(highest, int(headers[SEQUENCE_HEADER]))
         return highest
 
     def publish(self, events: Sequence[OutboxEvent]) -> None:
@@ -127,6 +131,7 @@ class KafkaEventSink:
                 headers: list[tuple[str, str | bytes | None]] = [
                     CONTENT_TYPE,
                     (SEQUENCE_HEADER, str(event.sequence).encode()),
+                    (PRODUCER_HEADER, self.transactional_id.encode()),
                 ]
                 producer.produce(event.topic, event.value, event.key, headers=headers)
             _guard("commit_transaction", lambda: producer.commit_transaction(TIMEOUT_S))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     insert,
     select,
 )
@@ -59,6 +60,9 @@ class EventOutbox:
             Column("key", LargeBinary, nullable=False),
             Column("value", LargeBinary, nullable=False),
             Column("created_ms", BigInteger, nullable=False),
+            # Sequences must never be reused: the relay forgets events up to the highest sequence Kafka
+            # holds, and SQLite otherwise restarts at 1 once the outbox is empty.
+            sqlite_autoincrement=True,
         )  # fmt: skip
 
     def append(self, connection: Connection, events: Iterable[OutboxEvent], now_ms: int) -> None:
@@ -78,6 +82,13 @@ class EventOutbox:
         except SQLAlchemyError as error:
             raise StoreError(f"cannot read the event outbox: {error}") from error
         return [OutboxEvent(row.topic, row.key, row.value, row.event_id, row.sequence) for row in found]
+
+    def count(self, connection: Connection) -> int:
+        """How many events wait to be published."""
+        try:
+            return int(connection.execute(select(func.count()).select_from(self.table)).scalar_one())
+        except SQLAlchemyError as error:
+            raise StoreError(f"cannot read the event outbox: {error}") from error
 
     def forget_through(self, connection: Connection, sequence: int) -> int:
         """Drop every event up to ``sequence`` (Kafka holds them); returns how many there were."""

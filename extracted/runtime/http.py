@@ -1,4 +1,8 @@
-"""``GET /healthz`` and ``GET /metrics`` of a consumer, as Starlette routes any service can mount."""
+"""``GET /healthz`` and ``GET /metrics`` of a consumer, as Starlette routes any service can mount.
+
+With workers (``ConsumerState.workers``), ``/healthz`` has each one's health under ``workers`` and is
+unhealthy while one is; ``/metrics`` has their metrics too.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,11 @@ def health_routes(state: ConsumerState, extra: Callable[[], dict[str, Any]] = di
         document = state.snapshot()
         more = extra()
         document.update(more)
-        document["healthy"] = bool(state.healthy() and more.get("healthy", True))
+        healthy = state.healthy() and more.get("healthy", True)
+        if state.workers is not None:
+            document["workers"] = state.workers.health()
+            healthy = healthy and all(worker["healthy"] for worker in document["workers"].values())
+        document["healthy"] = bool(healthy)
         return JSONResponse(document, status_code=200 if document["healthy"] else 503)
 
     async def metrics(_: Request) -> Response:

@@ -1,4 +1,5 @@
-"""What a running consumer reports: lag, throughput, dead letters, failures, health; and its Prometheus text."""
+"""What a running consumer reports: lag, throughput, dead letters, failures, health; and its Prometheus text
+(with the service's workers', ``workers``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .applier import BatchResult
+from .workers import WorkerPool
 
 
 def now_ms() -> int:
@@ -57,6 +59,9 @@ class ConsumerState:
     dead_letter_publish_failures: int = 0
     last_publish_error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the service's background workers (set by ``serve`` before the app is built), reported beside the
+    #: consumer on ``/healthz`` and ``/metrics``
+    workers: WorkerPool | None = None
 
     def record_batch(self, result: BatchResult) -> None:
         with self.lock:
@@ -170,6 +175,8 @@ class _StateCollector(Collector):
                 ),
             ]
         yield from families
+        if state.workers is not None:
+            yield from state.workers.families()
 
 
 def registry_for(state: ConsumerState) -> CollectorRegistry:

@@ -56,7 +56,7 @@ def rebuild(
             session.assign(
                 {
                     TopicPartition(topic, partition): None
-                    for topic in settings.topics(projection.source_tables())
+                    for topic in settings.subscriptions(projection)
                     if topic in existing
                     for partition in session.partitions(topic)
                 }

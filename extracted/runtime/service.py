@@ -15,8 +15,13 @@ committed batch and to ``definition.app`` when the app is built::
         app=create_app,               # create_app(engine, state, generation) -> ASGI app
     )
 
+A service with background work (the users service's announcer and outbox relay) also declares
+``workers``: ``workers(engine, runtime_settings, context)`` makes its :class:`~extracted.runtime.types.Worker`
+objects once per process; :func:`serve` runs each in its own thread (``workers`` module: health on
+``/healthz``, metrics on ``/metrics``).
+
 :func:`serve` exits 0 on SIGTERM/SIGINT, once requests in flight are answered and the consumer
-thread has stopped.
+thread and the workers have stopped.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
 from typing import Generic, TypeVar
@@ -38,11 +43,12 @@ from .consumer import Consumer
 from .metrics import ConsumerState
 from .rebuild import RebuildReport, rebuild
 from .store import Store, open_engine
-from .types import Broker, ConfigurationError, Projection, RuntimeSettings
+from .types import Broker, ConfigurationError, Projection, RuntimeSettings, Worker
+from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 Context = TypeVar("Context")
-#: how long a stopping service waits for its consumer thread
+#: how long a stopping service waits for its consumer thread, then as long for its workers
 STOP_TIMEOUT_S = 15.0
 
 
@@ -70,6 +76,8 @@ class ServiceDefinition(Generic[Context]):
     errors: tuple[type[Exception], ...] = ()
     #: the package run as ``python -m``, for ``--help`` (default ``extracted.<name>``)
     module: str = ""
+    #: the background workers, made once per process from the store's engine, the settings and the context
+    workers: Callable[[Engine, RuntimeSettings, Context], Sequence[Worker]] | None = None
 
     @property
     def program(self) -> str:
@@ -119,9 +127,13 @@ def serve(definition: ServiceDefinition[Context], settings: ServiceSettings, *, 
     consumer = Consumer(
         settings.runtime, projection, store, state, on_commit=lambda: definition.on_commit(context), broker=broker
     )
+    workers = definition.workers(store.engine, settings.runtime, context) if definition.workers else ()
+    state.workers = WorkerPool(workers, definition.name) if workers else None
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), name=f"{definition.name}-consumer", daemon=True)
     thread.start()
+    if state.workers is not None:
+        state.workers.start(stop)
     config = uvicorn.Config(
         definition.app(store.engine, state, context),
         host=host,
@@ -138,6 +150,8 @@ def serve(definition: ServiceDefinition[Context], settings: ServiceSettings, *, 
         thread.join(timeout=STOP_TIMEOUT_S)
         if thread.is_alive():
             log.warning("the %s consumer did not stop within %.0f s", definition.name, STOP_TIMEOUT_S)
+        if state.workers is not None and (stuck := state.workers.join(STOP_TIMEOUT_S)):
+            log.warning("the %s workers %s did not stop within %.0f s", definition.name, stuck, STOP_TIMEOUT_S)
         store.engine.dispose()
     log.info("%s service stopped", definition.name)
     return 0

@@ -5,6 +5,9 @@ made, so an event delivered again (after a crash, a rebalance or a replay) is re
 Dead letters are kept in the same transaction too (an outbox, ``consumer_dead_letters``) and leave
 it only once the broker has them: none is published for a batch that rolled back, none is lost when
 the broker is down, and a process that stops with some unpublished publishes them at its next start.
+The ids of applied domain events (``consumed_events``) are kept in the same transaction as well: an
+event published twice (a producer's retry, a replayed topic) has two offsets but one id, and is
+applied once.
 """
 
 from __future__ import annotations
@@ -31,14 +34,16 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from .types import Change, DeadLetter, Delete, Position, Record, StoreError, Truncate, Upsert
+from .types import Change, DeadLetter, Delete, Position, Record, StoreError, Truncate, Update, Upsert
 
 POSITIONS = "consumer_positions"
 DEAD_LETTERS = "consumer_dead_letters"
+CONSUMED_EVENTS = "consumed_events"
 
 
 def positions_table(metadata: MetaData) -> Table:
@@ -63,6 +68,19 @@ def dead_letters_table(metadata: MetaData) -> Table:
         Column("value", LargeBinary),
         Column("timestamp_ms", BigInteger, nullable=False),
         Column("error", Text, nullable=False),
+    )
+
+
+def consumed_events_table(metadata: MetaData) -> Table:
+    return Table(
+        CONSUMED_EVENTS,
+        metadata,
+        Column("event_id", String(255), primary_key=True),
+        Column("type", String(255), nullable=False),
+        # where it was first read, for whoever investigates a duplicate
+        Column("topic", String(255), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
     )
 
 
@@ -98,18 +116,21 @@ def open_engine(url: str) -> Engine:
 
 @dataclass
 class Store:
-    """The read model's tables, the positions table and the dead-letter outbox, on one engine."""
+    """The read model's tables, the positions, the consumed event ids and the dead-letter outbox, on one engine."""
 
     engine: Engine
     metadata: MetaData
     positions: Table = field(init=False)
     outbox: Table = field(init=False)
+    consumed_events: Table = field(init=False)
 
     def __post_init__(self) -> None:
         positions = self.metadata.tables.get(POSITIONS)
         self.positions = positions if positions is not None else positions_table(self.metadata)
         outbox = self.metadata.tables.get(DEAD_LETTERS)
         self.outbox = outbox if outbox is not None else dead_letters_table(self.metadata)
+        consumed = self.metadata.tables.get(CONSUMED_EVENTS)
+        self.consumed_events = consumed if consumed is not None else consumed_events_table(self.metadata)
 
     def create(self) -> None:
         try:
@@ -145,6 +166,15 @@ class Store:
             insert(table).values(topic=position.topic, partition=position.partition, offset=position.offset)
         )
 
+    def is_consumed(self, connection: Connection, event_id: str) -> bool:
+        """Whether the event ``event_id`` was applied (in this transaction too)."""
+        table = self.consumed_events
+        return connection.execute(select(table.c.event_id).where(table.c.event_id == event_id)).first() is not None
+
+    def record_consumed(self, connection: Connection, event_id: str, event_type: str, position: Position) -> None:
+        values = {"topic": position.topic, "partition": position.partition, "offset": position.offset}
+        connection.execute(insert(self.consumed_events).values(event_id=event_id, type=event_type, **values))
+
     def apply(self, connection: Connection, changes: Iterable[Change]) -> None:
         for change in changes:
             table = self.metadata.tables[change.table]
@@ -152,6 +182,10 @@ class Store:
                 connection.execute(delete(table))
                 continue
             condition = and_(*(table.c[name] == value for name, value in change.key.items()))
+            if isinstance(change, Update):
+                if change.values:
+                    connection.execute(update(table).where(condition).values(dict(change.values)))
+                continue
             connection.execute(delete(table).where(condition))
             if isinstance(change, Upsert):
                 connection.execute(insert(table).values({**change.values, **change.key}))

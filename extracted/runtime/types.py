@@ -2,19 +2,23 @@
 
 A service is a :class:`Projection`: pure functions from change events to :data:`Change` values, plus a
 hook that derives data (e.g. rendered HTML) from what a batch changed, inside the same transaction.
+An :class:`EventProjection` also consumes other services' domain events (``<prefix>.events.<aggregate>``,
+CloudEvents checked against their contract), e.g. the users service's instead of WordPress's user tables.
 The consumer reads through a :class:`Broker` (Kafka in ``kafka_io``, in memory in ``memory``): only
 these protocols and :class:`Record` cross that boundary, and every broker failure is a :class:`BrokerError`.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, MetaData
 
 from cdc.events import ChangeEvent, Tombstone
+from extracted.contracts import CloudEvent, events_topic
 
 Values = Mapping[str, Any]
 
@@ -37,13 +41,26 @@ class Delete:
 
 
 @dataclass(frozen=True, slots=True)
+class Update:
+    """Set ``values`` on the row with ``key`` in ``table``, keeping its other columns (nothing when absent).
+
+    For events that carry only what changed (``user.profile_updated``): an :class:`Upsert` would reset
+    the columns the event does not name.
+    """
+
+    table: str
+    key: Values
+    values: Values
+
+
+@dataclass(frozen=True, slots=True)
 class Truncate:
     """Delete every row of ``table`` (the source table was truncated)."""
 
     table: str
 
 
-Change = Upsert | Delete | Truncate
+Change = Upsert | Update | Delete | Truncate
 
 
 class Projection(Protocol):
@@ -61,6 +78,27 @@ class Projection(Protocol):
 
     def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:
         """Derive data from a batch's changes inside the batch's transaction (may be a no-op)."""
+
+
+@runtime_checkable
+class EventProjection(Projection, Protocol):
+    """A projection that also consumes domain events; a plain :class:`Projection` consumes none.
+
+    The runtime reads ``events_topic(prefix, aggregate)`` for each of :meth:`source_events`, checks every
+    record against the event contract (``extracted.contracts.parse_and_validate``: a record that breaks
+    it is a dead letter) and applies each event id once (``Store.consumed``), however often it arrives.
+    """
+
+    def source_events(self) -> Sequence[str]:
+        """The aggregates (e.g. ``users``) whose domain-event topics the service consumes."""
+
+    def project_event(self, event: CloudEvent) -> Sequence[Change]:
+        """The read-model changes one valid event makes. Pure; raising makes the event a dead letter."""
+
+
+def source_events(projection: Projection) -> tuple[str, ...]:
+    """The aggregates ``projection`` consumes the events of (none for a plain :class:`Projection`)."""
+    return tuple(projection.source_events()) if isinstance(projection, EventProjection) else ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +122,9 @@ class RuntimeSettings:
     #: the first wait after a failure; it doubles with each failure in a row, up to ``retry_max_s``
     retry_initial_s: float = 0.5
     retry_max_s: float = 30.0
+    #: a JSON file of the service's own settings (``--settings``; e.g. the users service's legacy
+    #: database and SMTP server), read and validated by the service; "" when none was given
+    settings_file: str = ""
 
     @property
     def dead_letter_topic(self) -> str:
@@ -91,6 +132,13 @@ class RuntimeSettings:
 
     def topics(self, tables: Sequence[str]) -> list[str]:
         return [f"{self.prefix}.{self.database}.{table}" for table in tables]
+
+    def event_topics(self, aggregates: Sequence[str]) -> list[str]:
+        return [events_topic(self.prefix, aggregate) for aggregate in aggregates]
+
+    def subscriptions(self, projection: Projection) -> list[str]:
+        """Every topic ``projection`` consumes: its tables' change events, then its domain events."""
+        return self.topics(projection.source_tables()) + self.event_topics(source_events(projection))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +230,24 @@ class Broker(Protocol):
 
     def close(self) -> None:
         """Release the broker's own connections (the publisher's)."""
+
+
+class Worker(Protocol):
+    """A service's background task (e.g. an outbox relay), run by ``serve`` in a thread of its own.
+
+    ``run`` works until ``stop`` is set and then returns promptly; it retries its own failures (and
+    reports them in ``health``) rather than raise: a worker whose thread ends otherwise makes the
+    service unhealthy. ``health`` is called from the HTTP threads: JSON values, with ``healthy`` (a
+    bool; False makes ``/healthz`` 503); its numeric fields are also exposed on ``/metrics``.
+    """
+
+    @property
+    def name(self) -> str:
+        """Unique within the service: the key of its health and the ``worker`` label of its metrics."""
+
+    def run(self, stop: threading.Event) -> None: ...
+
+    def health(self) -> Mapping[str, Any]: ...
 
 
 class ConsumerRuntimeError(Exception):

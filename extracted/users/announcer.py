@@ -28,7 +28,7 @@ from extracted.runtime.event_outbox import OutboxEvent
 from . import schema
 from .derivation import DEFAULT_ROLES, Announced, DerivedEvent, Pending, UserState, decide
 
-__all__ = ["Announcer"]
+__all__ = ["Announcer", "known_roles", "outbox_event", "remember"]
 
 log = logging.getLogger(__name__)
 SOURCE = "/strangler/users"
@@ -38,8 +38,9 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _known_roles(connection: Connection) -> frozenset[str]:
-    raw = connection.execute(select(schema.roles_option.c.value)).scalar()
+def known_roles(connection: Connection) -> frozenset[str]:
+    options = schema.options
+    raw = connection.execute(select(options.c.value).where(options.c.name == "wp_user_roles")).scalar()
     try:
         roles = php_unserialize(raw) if raw else None
     except UnserializeError:
@@ -68,7 +69,8 @@ def _announced(connection: Connection, user_id: int) -> Announced | None:
     return Announced(json.loads(row.profile), tuple(json.loads(row.roles)), row.version) if row else None
 
 
-def _remember(connection: Connection, user_id: int, announced: Announced | None) -> None:
+def remember(connection: Connection, user_id: int, announced: Announced | None) -> None:
+    """Record what consumers were told about ``user_id`` (None: nothing, the user is gone)."""
     table = schema.announced
     connection.execute(delete(table).where(table.c.user_id == user_id))
     if announced is not None:
@@ -76,15 +78,33 @@ def _remember(connection: Connection, user_id: int, announced: Announced | None)
         connection.execute(insert(table).values(user_id=user_id, version=announced.version, **values))
 
 
+def outbox_event(topic: str, derived: DerivedEvent, now_ms: int) -> OutboxEvent:
+    """The CloudEvent of ``derived``, checked against its contract, as the outbox keeps it. Its id is
+    the user's id, event number and type: whoever derives the same event (the announcer from row
+    changes, registration from its own transaction) names it alike."""
+    event_id = deterministic_id(SOURCE, str(derived.user_id), str(derived.version), derived.type)
+    moment = datetime.fromtimestamp(now_ms / 1000, UTC)
+    event = new_event(
+        derived.type, str(derived.user_id), derived.data, source=SOURCE, id=event_id, time=format_time(moment)
+    )
+    validate(event)  # a producer never publishes what its own contract refuses
+    return OutboxEvent(topic, kafka_key(event), event.to_json(), event.id)
+
+
 class Announcer:
-    """Runs announcement rounds until stopped; ``on_events`` after a round that wrote events."""
+    """Runs announcement rounds until stopped; ``on_events`` after a round that wrote events.
+
+    A service worker (``extracted.runtime.types.Worker``) of the users service, named ``announcer``.
+    """
+
+    name = "announcer"
 
     def __init__(
         self,
         engine: Engine,
         prefix: str,
         *,
-        settle_ms: int = 150,
+        settle_ms: int = 60,
         wait_ms: int = 2000,
         interval_s: float = 0.05,
         clock: Callable[[], int] = _now_ms,
@@ -95,21 +115,12 @@ class Announcer:
         self.clock, self.on_events = clock, on_events
         self.failing, self.last_error, self.announced_events = False, "", 0
 
-    def _outbox_event(self, derived: DerivedEvent, now_ms: int) -> OutboxEvent:
-        event_id = deterministic_id(SOURCE, str(derived.user_id), str(derived.version), derived.type)
-        moment = datetime.fromtimestamp(now_ms / 1000, UTC)
-        event = new_event(
-            derived.type, str(derived.user_id), derived.data, source=SOURCE, id=event_id, time=format_time(moment)
-        )
-        validate(event)  # a producer never publishes what its own contract refuses
-        return OutboxEvent(self.topic, kafka_key(event), event.to_json(), event.id)
-
     def announce_due(self) -> int:
         """One round; returns how many events it wrote to the outbox."""
         written = 0
         with self.engine.begin() as connection:
             now = self.clock()
-            roles = _known_roles(connection)
+            roles = known_roles(connection)
             table = schema.pending
             for row in connection.execute(select(table)).all():
                 pending = Pending(row.first_change_ms, row.last_change_ms)
@@ -120,9 +131,9 @@ class Announcer:
                 )  # fmt: skip
                 if not decision.ready:
                     continue
-                events = [self._outbox_event(derived, now) for derived in decision.events]
+                events = [outbox_event(self.topic, derived, now) for derived in decision.events]
                 schema.outbox.append(connection, events, now)
-                _remember(connection, row.user_id, decision.announced)
+                remember(connection, row.user_id, decision.announced)
                 same = and_(table.c.user_id == row.user_id, table.c.last_change_ms == row.last_change_ms)
                 connection.execute(delete(table).where(same))
                 written += len(events)
@@ -144,4 +155,9 @@ class Announcer:
             stop.wait(delay)
 
     def health(self) -> dict[str, Any]:
-        return {"failing": self.failing, "last_error": self.last_error, "announced_events": self.announced_events}
+        return {
+            "healthy": not self.failing,
+            "failing": self.failing,
+            "last_error": self.last_error,
+            "announced_events": self.announced_events,
+        }

@@ -30,9 +30,23 @@ def test_the_shipped_registry_declares_content() -> None:
     assert content.module == "extracted.content"
     assert "wp_posts" in content.tables
     assert content.topics("wordpress", "wordpress")[0] == "wordpress.wordpress.wp_posts"
-    assert {route.name for route in content.routes} >= {"content-posts", "content-pages", "content-users"}
+    assert {route.name for route in content.routes} >= {"content-posts", "content-pages"}
     assert content.parity_threshold == 99.9
     assert (content.port, content.port_name) == (18010, "content")
+
+
+def test_the_shipped_registry_declares_users_with_the_users_routes() -> None:
+    registry = load_registry(REGISTRY)
+    users = registry["users"]
+    assert (users.module, users.port, users.port_name) == ("extracted.users", 18020, "users")
+    assert set(users.tables) == {"wp_users", "wp_usermeta", "wp_options", "wp_posts"}
+    assert [(route.name, route.paths) for route in users.routes] == [
+        ("users", ("/wp-json/wp/v2/users", "/wp-json/wp/v2/users/{id:int}")),
+        ("users-register", ("/wp-login.php",)),
+    ]
+    register = users.routes[1]
+    assert dict(register.query)["action"] == "register" and register.dry_run and "POST" in register.methods
+    assert not any("/users" in path for route in registry["content"].routes for path in route.paths)
 
 
 def test_a_valid_minimal_entry_gets_defaults(tmp_path: Path) -> None:

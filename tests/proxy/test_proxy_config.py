@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from proxy.config import load_table, parse_table, table_from_data, table_to_data
+from proxy.config import load_table, parse_table, table_from_data, table_to_data, write_table
 from proxy.errors import RouteConfigError
 from proxy.types import Mode, RequestClass
 
@@ -107,3 +107,55 @@ def test_round_trip_through_plain_data() -> None:
     assert [(r.name, r.mode, r.canary_percent, r.paths, r.methods, r.shadow, r.personal) for r in again.routes] == [
         (r.name, r.mode, r.canary_percent, r.paths, r.methods, r.shadow, r.personal) for r in table.routes
     ]
+
+
+QUERY = """\
+services: {users: "http://127.0.0.1:9002"}
+routes:
+  - name: register
+    paths: ["/wp-login.php"]
+    methods: [GET, HEAD, POST]
+    query: {action: register, key: null, checkemail: ~, empty: ''}
+    service: users
+"""
+
+
+def test_query_is_parsed_sorted_with_absent_and_empty_values() -> None:
+    (route,) = parse_table(QUERY, "routes.yaml").routes
+    assert route.query == (("action", "register"), ("checkemail", None), ("empty", ""), ("key", None))
+    assert parse_table(QUERY.replace("    query: {action: register, key: null, checkemail: ~, empty: ''}\n", ""), "r")
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("query: [action, register]", "routes[0].query", "must map argument names"),
+        ("query: {}", "routes[0].query", "at least one argument"),
+        ("query:", "routes[0].query", "must map argument names"),
+        ("query: {action: 2}", "routes[0].query.action", "must be a string"),
+        ("query: {action: true}", "routes[0].query.action", "must be a string"),
+        ("query: {action: [register]}", "routes[0].query.action", "must be a string"),
+        ("query: {action: {a: b}}", "routes[0].query.action", "must be a string"),
+        ("query: {act.ion: register}", "routes[0].query.act.ion", "argument names are"),
+        ("query: {'action[]': register}", "routes[0].query.action[]", "argument names are"),
+        ("query: {'': register}", "routes[0].query.", "argument names are"),
+        ("query: {1: register}", "routes[0].query.1", "argument names are"),
+        ("querry: {action: register}", "routes[0].querry", "unknown field"),
+    ],
+)
+def test_query_errors_name_line_and_field(query: str, field: str, message: str) -> None:
+    text = QUERY.replace("query: {action: register, key: null, checkemail: ~, empty: ''}", query)
+    with pytest.raises(RouteConfigError) as info:
+        parse_table(text, "routes.yaml")
+    assert (info.value.file, info.value.line, info.value.field) == ("routes.yaml", 6, field)
+    assert message in info.value.message
+
+
+def test_query_round_trips_through_data_and_the_file(tmp_path: Path) -> None:
+    table = parse_table(QUERY, "routes.yaml")
+    data = table_to_data(table)
+    assert data["routes"][0]["query"] == {"action": "register", "checkemail": None, "empty": "", "key": None}
+    assert table_from_data(data, "api").routes[0].query == table.routes[0].query
+    write_table(tmp_path / "routes.yaml", table)
+    assert load_table(tmp_path / "routes.yaml").routes[0].query == table.routes[0].query
+    assert "query" not in table_to_data(parse_table(GOOD, "r"))["routes"][0]

@@ -60,3 +60,17 @@ def test_routes_headers_head_and_cache(tmp_path: Path) -> None:
     assert missing.status_code == 404 and missing.json()["code"] == "rest_no_route"
     assert missing.headers["link"] == '<http://example.test/wp-json/>; rel="https://api.w.org/"'
     assert client.get("/healthz").json()["healthy"] is True
+
+
+def test_users_are_the_users_service_route_and_declined_here(tmp_path: Path) -> None:
+    """Content answers ``/wp/v2/users`` only inside its own answers (authors' embeds); a visitor's request
+    for it (a stale route) is declined so the proxy serves WordPress's answer."""
+    store = Store(open_engine(f"sqlite:///{tmp_path / 'content.db'}"), ContentProjection().metadata)
+    store.create()
+    apply(store, *SITE)
+    client = Client(create_app(store.engine, ConsumerState("content", connected=True, running=True), Generation()))
+    for url in ("/wp-json/wp/v2/users", "/wp-json/wp/v2/users/1/", "/?rest_route=/wp/v2/USERS/1"):
+        answer = client.get(url)
+        assert answer.status_code == 503, url
+        assert answer.headers["x-strangler-unavailable"].lower() in ("route /wp/v2/users", "route /wp/v2/users/1")
+        assert answer.json()["code"] == "strangler_content_unavailable"

@@ -1,0 +1,251 @@
+"""The legacy sync: registrations the service recorded → WordPress's MariaDB, then the set-password mail.
+
+A service worker (``legacy_sync``). For each registration not yet synced, oldest first: a fresh
+set-password key (in memory only), one MariaDB transaction (``wordpress_rows.write_user``: the user
+with the service's id, the key's hash), then in the store the user's provisional meta rows replaced by
+WordPress's (so the CDC echo of the sync finds the read model as it is: nothing to announce) and the
+registration ``written``; then WordPress's two mails, with that key, and the registration ``synced``.
+
+* **WordPress down** does not matter (the sync writes the database, not through PHP); **MariaDB
+  unreachable** is retried with a doubling backoff (``failing``, ``last_error``), registrations wait.
+* **Idempotent**: a re-run (a crash after the MariaDB commit, a mail that failed) finds the row with
+  the same id and login and only replaces its key before mailing again: no second user. A crash
+  between the mail and ``synced`` sends the mails again (at least once), with a new key that
+  replaces the old one; the mail is never skipped.
+* **Conflicts** (the id, login or email given to someone else by WordPress, see ``record``): the
+  registration is marked ``conflict`` with the reason, kept, counted, and the worker is unhealthy
+  while any is unresolved (so is the service: ``strangler up`` waits for it in vain until an operator
+  settles the registration). Its copy leaves the read model: WordPress's user of that id is the truth.
+* **No SMTP server** configured: the user is written, no mail is sent; logged and counted
+  (``mails_skipped``).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pymysql
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from extracted.users import schema
+
+from .mail import Mailer, MailSite, admin_notification, login_details
+from .newuser import NewUser
+from .phpass import generate_password, hash_password
+from .record import STATE_CONFLICT, STATE_PENDING, STATE_SYNCED, mark, option
+from .settings import LegacyDatabase
+from .wordpress_rows import Conflict, Written, write_user
+
+__all__ = ["STATE_WRITTEN", "LegacySync", "MailError", "connect_mariadb"]
+
+log = logging.getLogger(__name__)
+#: in WordPress, the mails not sent yet
+STATE_WRITTEN = "written"
+UNSYNCED = (STATE_PENDING, STATE_WRITTEN)
+#: the errors that mean "MariaDB is not there now": retried
+UNREACHABLE = (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError)
+
+Connect = Callable[[], AbstractContextManager[Any]]
+
+
+def connect_mariadb(database: LegacyDatabase) -> Connect:
+    def connect() -> AbstractContextManager[Any]:
+        return pymysql.connect(
+            host=database.host, port=database.port, user=database.user, password=database.password,
+            database=database.database, charset="utf8mb4", autocommit=False,
+            connect_timeout=5, read_timeout=15, write_timeout=15,
+        )  # fmt: skip
+
+    return connect
+
+
+class MailError(Exception):
+    """The SMTP server refused or was unreachable: the registration stays ``written``, retried with backoff."""
+
+
+def _new_user(row: Any) -> NewUser:
+    return NewUser(row.user_id, row.login, row.email, row.nicename, row.registered_ms // 1000, row.role, row.level)
+
+
+def _withdraw(connection: Connection, user: NewUser) -> None:
+    """The read model's copy of a conflicting registration goes (its row, if CDC has not replaced it with
+    WordPress's user of that id yet, and its provisional meta): WordPress's user of that id is the truth."""
+    meta, users = schema.user_meta, schema.users
+    connection.execute(delete(meta).where(and_(meta.c.user_id == user.id, meta.c.umeta_id < 0)))
+    ours = and_(users.c.id == user.id, users.c.login_key == schema.identity_key(user.login))
+    connection.execute(delete(users).where(ours))
+
+
+class LegacySync:
+    """Copies registrations into WordPress until stopped; :meth:`wake` after one was recorded."""
+
+    name = "legacy_sync"
+
+    def __init__(
+        self,
+        engine: Engine,
+        connect: Connect,
+        *,
+        table_prefix: str = "wp_",
+        mailer: Mailer | None = None,
+        idle_s: float = 2.0,
+        retry_initial_s: float = 0.2,
+        retry_max_s: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine, self.connect, self.prefix, self.mailer = engine, connect, table_prefix, mailer
+        self.idle_s, self.retry_initial_s, self.retry_max_s, self.clock = idle_s, retry_initial_s, retry_max_s, clock
+        self.failing, self.last_error = False, ""
+        self.written = self.again = self.mails_sent = self.mails_skipped = self.mail_failures = 0
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- one round --------------------------------------------------------------------------------
+
+    def sync_pending(self) -> int:
+        """Sync every registration waiting; returns how many became ``synced``. Raises :data:`UNREACHABLE`
+        errors (MariaDB) and :class:`MailError` for the caller's backoff (the round stops there)."""
+        table = schema.registrations
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table).where(table.c.state.in_(UNSYNCED)).order_by(table.c.user_id)).all()
+        done = 0
+        for row in rows:
+            done += self._sync(row)
+        return done
+
+    def _sync(self, row: Any) -> int:
+        user = _new_user(row)
+        key = generate_password(20)  # get_password_reset_key's; lives only until the mail is sent
+        activation = f"{int(self.clock())}:{hash_password(key)}"
+        with self.connect() as mariadb, mariadb.cursor() as cursor:
+            try:
+                result = write_user(
+                    cursor, user, prefix=self.prefix, user_pass=hash_password(generate_password(24)),
+                    activation_key=activation,
+                )  # fmt: skip
+            except BaseException:
+                mariadb.rollback()
+                raise
+            if isinstance(result, Conflict):
+                mariadb.rollback()
+            else:
+                mariadb.commit()
+        if isinstance(result, Conflict):
+            log.error("legacy sync: registration %d (%s) conflicts: %s", user.id, user.login, result.reason)
+            with self.engine.begin() as connection:
+                mark(connection, user.id, STATE_CONFLICT, last_error=result.reason, attempts=row.attempts + 1)
+                _withdraw(connection, user)
+            return 0
+        self._mirror(user, result)
+        with self._lock:
+            self.written += 1
+            self.again += int(result.again)
+        self._mail(user, key, https=bool(row.https))
+        with self.engine.begin() as connection:
+            mark(connection, user.id, STATE_SYNCED, synced_ms=int(self.clock() * 1000), last_error="")
+        log.info("legacy sync: user %d (%s) is in WordPress%s", user.id, user.login, " (again)" * result.again)
+        return 1
+
+    def _mirror(self, user: NewUser, result: Written) -> None:
+        """The read model's meta of the user as WordPress now holds it (the CDC echo brings the same)."""
+        meta = schema.user_meta
+        with self.engine.begin() as connection:
+            connection.execute(delete(meta).where(and_(meta.c.user_id == user.id, meta.c.umeta_id < 0)))
+            ids = [umeta_id for umeta_id, _, _ in result.meta]
+            if ids:
+                connection.execute(delete(meta).where(meta.c.umeta_id.in_(ids)))
+                connection.execute(
+                    insert(meta),
+                    [{"umeta_id": i, "user_id": user.id, "key": k, "value": v} for i, k, v in result.meta],
+                )
+            mark(connection, user.id, STATE_WRITTEN, attempts=0, last_error="")
+
+    def _site(self) -> MailSite:
+        with self.engine.connect() as connection:
+            home = option(connection, "home", "http://localhost")
+            return MailSite(
+                blogname=option(connection, "blogname"),
+                siteurl=option(connection, "siteurl", home),
+                home=home,
+                admin_email=option(connection, "admin_email"),
+                charset=option(connection, "blog_charset", "UTF-8"),
+            )
+
+    def _mail(self, user: NewUser, key: str, *, https: bool) -> None:
+        """WordPress's mails with ``key``; :class:`MailError` when the server failed (retried with a new key)."""
+        if self.mailer is None:
+            log.warning("legacy sync: no SMTP server configured: no set-password mail for user %d", user.id)
+            with self._lock:
+                self.mails_skipped += 1
+            return
+        site = self._site()
+        mails = [admin_notification(site, user.login, user.email),
+                 login_details(site, user.login, user.email, key, https=https)]  # fmt: skip
+        try:
+            self.mailer.send(mails)
+        except (OSError, smtplib.SMTPException) as error:
+            reason = f"mail: {type(error).__name__}: {error}"
+            with self._lock:
+                self.mail_failures += 1
+            with self.engine.begin() as connection:
+                mark(connection, user.id, STATE_WRITTEN, last_error=reason)
+            raise MailError(f"cannot mail user {user.id}: {reason}") from error
+        with self._lock:
+            self.mails_sent += len(mails)
+
+    # -- the worker -------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        delay = self.retry_initial_s
+        while not stop.is_set():
+            try:
+                self.sync_pending()
+                with self._lock:
+                    self.failing = False
+                delay = self.retry_initial_s
+                self._wake.wait(self.idle_s)
+                self._wake.clear()
+            except (*UNREACHABLE, MailError, SQLAlchemyError) as error:
+                log.warning("legacy sync: %s; retrying in %.1f s", error, delay)
+                with self._lock:
+                    self.failing, self.last_error = True, f"{type(error).__name__}: {error}"
+                stop.wait(delay)
+                delay = min(delay * 2, self.retry_max_s)
+
+    def _counts(self) -> dict[str, int]:
+        table = schema.registrations
+        with self.engine.connect() as connection:
+            found = connection.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
+        return {str(state): int(count) for state, count in found}
+
+    def health(self) -> dict[str, Any]:
+        try:
+            counts: dict[str, int] | None = self._counts()
+        except SQLAlchemyError:
+            counts = None  # the store is busy or gone: the consumer's health says which
+        conflicts = counts.get(STATE_CONFLICT, 0) if counts is not None else 0
+        with self._lock:
+            return {
+                "healthy": not self.failing and conflicts == 0,
+                "failing": self.failing,
+                "pending": None if counts is None else sum(counts.get(state, 0) for state in UNSYNCED),
+                "synced": None if counts is None else counts.get(STATE_SYNCED, 0),
+                "conflicts": conflicts,
+                "written": self.written,
+                "rewritten": self.again,
+                "mails_sent": self.mails_sent,
+                "mails_skipped": self.mails_skipped,
+                "mail_failures": self.mail_failures,
+                "mail": self.mailer is not None,
+                "last_error": self.last_error,
+            }

@@ -1,0 +1,125 @@
+"""What registration needs to know beyond the kit's settings, from the service's ``--settings`` file.
+
+The file is JSON (the stack writes it for every extracted service, readable by its owner only)::
+
+    {"wordpress_database": {"host": "127.0.0.1", "port": 3306, "user": "wordpress",
+                            "password": "...", "database": "wordpress", "table_prefix": "wp_"},
+     "smtp": {"host": "127.0.0.1", "port": 25}}
+
+``wordpress_database`` is where the legacy sync writes registered users (WordPress's own database
+user: it writes what WordPress writes); without it the service does not take registrations (it
+answers 503 ``X-Strangler-Unavailable``, and the proxy lets WordPress register). ``smtp`` (optional,
+or ``null``) is where the set-password mail goes; without it no mail is sent (logged and counted).
+Everything is checked at start: a missing field, a wrong type or an impossible port stops the service
+with exit status 2 and the field's name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extracted.runtime import ConfigurationError
+
+__all__ = ["LegacyDatabase", "SmtpServer", "SyncSettings", "load_settings", "parse_settings"]
+
+_PREFIX = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class LegacyDatabase:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    table_prefix: str = "wp_"
+
+    def __repr__(self) -> str:  # never the password, in logs or tracebacks
+        return f"LegacyDatabase({self.user}@{self.host}:{self.port}/{self.database}, prefix={self.table_prefix!r})"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    timeout_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    database: LegacyDatabase | None = None
+    smtp: SmtpServer | None = None
+
+    @property
+    def table_prefix(self) -> str:
+        return self.database.table_prefix if self.database else "wp_"
+
+
+def _field(mapping: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    if key not in mapping:
+        if default is ...:
+            raise ConfigurationError(f"{where}.{key}: missing")
+        return default
+    value = mapping[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        names = " or ".join(k.__name__ for k in kinds)
+        raise ConfigurationError(f"{where}.{key}: must be {names}, not {type(value).__name__}")
+    return value
+
+
+def _port(mapping: dict[str, Any], where: str) -> int:
+    port: int = _field(mapping, "port", where, int)
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"{where}.port: {port} is not a TCP port")
+    return port
+
+
+def _mapping(document: dict[str, Any], key: str) -> dict[str, Any] | None:
+    value = document.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigurationError(f"{key}: must be an object or null, not {type(value).__name__}")
+    return value
+
+
+def parse_settings(document: object) -> SyncSettings:
+    if not isinstance(document, dict):
+        raise ConfigurationError("the settings must be a JSON object")
+    database = smtp = None
+    if (raw := _mapping(document, "wordpress_database")) is not None:
+        where = "wordpress_database"
+        prefix = _field(raw, "table_prefix", where, str, "wp_")
+        if not _PREFIX.match(prefix):
+            raise ConfigurationError(f"{where}.table_prefix: {prefix!r} is not a table prefix WordPress accepts")
+        database = LegacyDatabase(
+            host=_field(raw, "host", where, str),
+            port=_port(raw, where),
+            user=_field(raw, "user", where, str),
+            password=_field(raw, "password", where, str),
+            database=_field(raw, "database", where, str),
+            table_prefix=prefix,
+        )
+    if (raw := _mapping(document, "smtp")) is not None:
+        timeout = _field(raw, "timeout_s", "smtp", (int, float), 10.0)
+        smtp = SmtpServer(host=_field(raw, "host", "smtp", str), port=_port(raw, "smtp"), timeout_s=float(timeout))
+    return SyncSettings(database=database, smtp=smtp)
+
+
+def load_settings(path: str) -> SyncSettings:
+    """The settings in ``path``; "" means none (no legacy database: registration is declined)."""
+    if not path:
+        return SyncSettings()
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise ConfigurationError(f"cannot read the settings file {path}: {error}") from error
+    try:
+        return parse_settings(document)
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{path}: {error}") from error

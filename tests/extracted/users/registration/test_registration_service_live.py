@@ -1,0 +1,188 @@
+"""Registration served by the users service on the real stack: the system of record, its one event,
+the sync into WordPress and its echo, the mail and the first login, WordPress stopped, dry runs.
+
+The stack's users service is replaced for this module by the same service (same store, group and
+arguments) whose settings add an SMTP server: an aiosmtpd sink that catches the mails. The stack's
+own is started again at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cli.stack.services import ExtractedService
+from tests.cdc.harness import query
+from tests.extracted.content.content_process import wait_for
+from tests.extracted.users.registration.registration_flow import set_password_and_log_in
+from tests.extracted.users.registration.smtp_sink import SmtpSink, smtp_sink
+from tests.extracted.users.test_users_live import events_of
+from tests.stack_fixture import StackHandle
+
+pytestmark = pytest.mark.stack
+REPOSITORY = Path(__file__).resolve().parents[4]
+#: what nginx or a server adds, not WordPress
+TRANSPORT_HEADERS = {"date", "server", "connection", "transfer-encoding", "content-length"}
+#: the announcer's bounded wait for a user's statements (``Announcer.wait_ms``), and some
+ECHO_SETTLED_S = 2.5
+
+
+@dataclass
+class Service:
+    url: str
+    sink: SmtpSink
+    users: ExtractedService
+    public_host: str
+
+    def health(self) -> dict[str, object]:
+        document: dict[str, object] = httpx.get(f"{self.url}/healthz", timeout=5).json()
+        return document
+
+    def sync(self) -> dict[str, object]:
+        workers = self.health()["workers"]
+        assert isinstance(workers, dict)
+        found: dict[str, object] = workers["legacy_sync"]
+        return found
+
+    def post(self, login: str, email: str | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+        form = {"user_login": login, "user_email": email or f"{login}@example.test", "redirect_to": "",
+                "wp-submit": "Register"}  # fmt: skip
+        return httpx.post(f"{self.url}/wp-login.php?action=register", data=form, timeout=30,
+                          headers={"Host": self.public_host, **(headers or {})})  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def service(stack: StackHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    assert stack.stack is not None
+    users = stack.stack.service("users")
+    folder = tmp_path_factory.mktemp("users-service")
+    query(stack.components, "UPDATE wp_options SET option_value = '1' WHERE option_name = 'users_can_register'")
+    with smtp_sink() as sink:
+        settings = folder / "settings.json"
+        settings.write_text(json.dumps({**users.service_settings(), "smtp": {"host": sink.host, "port": sink.port}}))
+        arguments = users.arguments()
+        arguments[arguments.index("--settings") + 1] = str(settings)
+        stack.stack.processes.stop("users")  # its record goes first: the supervisor leaves it alone
+        with (folder / "users.log").open("ab") as log:
+            process = subprocess.Popen([sys.executable, *arguments], cwd=REPOSITORY, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        try:
+            wait_for(users.is_ready, 60, interval=0.1)
+            public = httpx.URL(stack.components["proxy"]["url"]).netloc.decode()
+            found = Service(users.url, sink, users, public)
+            form = f"{found.url}/wp-login.php?action=register"
+            wait_for(lambda: httpx.get(form, headers={"Host": public}).status_code == 200, 30)  # the option arrived
+            yield found
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(20)
+            users.launch()
+            users.wait_ready()
+
+
+def wordpress_user(stack: StackHandle, login: str) -> int | None:
+    found = query(stack.components, "SELECT ID FROM wp_users WHERE user_login = %s", (login,))
+    return int(found[0][0]) if found else None
+
+
+def _headers(answer: httpx.Response) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in answer.headers.multi_items() if k not in TRANSPORT_HEADERS]
+
+
+def mailed_link(service: Service, login: str) -> str:
+    (mail,) = service.sink.to(f"{login}@example.test")
+    found = re.search(r"(http://\S+action=rp&key=[A-Za-z0-9]{20}&login=\S+)", mail.body)
+    assert found is not None, mail.body
+    return found.group(1)
+
+
+def register_through_wordpress(stack: StackHandle, login: str) -> httpx.Response:
+    form = {"user_login": login, "user_email": f"{login}@example.test", "redirect_to": "", "wp-submit": "Register"}
+    with httpx.Client(base_url=stack.components["proxy"]["url"], timeout=60) as client:
+        return client.post("/wp-login.php?action=register", data=form)
+
+
+def test_a_registration_is_one_event_one_wordpress_user_and_a_login(stack: StackHandle, service: Service) -> None:
+    bootstrap = stack.components["kafka"]["bootstrap"]
+    reference, login = f"wpreg{uuid.uuid4().hex[:8]}", f"svcreg{uuid.uuid4().hex[:8]}"
+    theirs = register_through_wordpress(stack, reference)
+    ours = service.post(login)
+    assert (ours.status_code, ours.content) == (302, b"")
+    assert _headers(ours) == _headers(theirs), (_headers(ours), _headers(theirs))
+    wait_for(lambda: wordpress_user(stack, login) is not None, 20, interval=0.05)
+    user_id = wordpress_user(stack, login)
+    assert user_id is not None
+    wait_for(lambda: len(events_of(bootstrap, user_id)) >= 1, 20, interval=0.1)
+    wait_for(lambda: bool(service.sync()["synced"]) and not service.sync()["pending"], 20, interval=0.05)
+    wait_for(lambda: bool(service.health()["caught_up"]), 20, interval=0.05)  # the sync's echo is consumed
+    time.sleep(ECHO_SETTLED_S)
+    (registered,) = events_of(bootstrap, user_id)  # schema-valid, and still the only one after the echo
+    assert registered["type"] == "user.registered" and registered["data"]["login"] == login
+    assert registered["data"]["roles"] == ["subscriber"] and registered["data"]["email"] == f"{login}@example.test"
+    assert not {"pass", "user_pass", "activation_key", "user_activation_key"} & registered["data"].keys()
+    logged_in = set_password_and_log_in(mailed_link(service, login), login)
+    assert logged_in.status_code == 302 and "/wp-admin/" in logged_in.headers["location"], logged_in.text[:300]
+    assert any(name.startswith("wordpress_logged_in_") for name in logged_in.cookies)
+    again = service.post(login)  # the service knows its own user
+    assert again.status_code == 200 and "This username is already registered" in again.text
+
+
+def test_registration_works_while_wordpress_is_stopped(stack: StackHandle, service: Service) -> None:
+    assert stack.stack is not None
+    wordpress = stack.stack.component("wordpress")
+    login = f"offline{uuid.uuid4().hex[:8]}"
+    wordpress.stop()  # php-fpm and nginx
+    try:
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(stack.components["wordpress"]["url"], timeout=5)
+        answer = service.post(login)
+        assert answer.status_code == 302, answer.text[:300]
+        wait_for(lambda: wordpress_user(stack, login) is not None, 20, interval=0.05)
+    finally:
+        wordpress.launch()
+        wordpress.wait_ready()
+    logged_in = set_password_and_log_in(mailed_link(service, login), login)
+    assert logged_in.status_code == 302 and "/wp-admin/" in logged_in.headers["location"]
+
+
+def test_a_dry_run_answers_the_same_and_does_nothing(stack: StackHandle, service: Service) -> None:
+    login = f"dry{uuid.uuid4().hex[:8]}"
+    before = service.sync()
+    dry = service.post(login, headers={"X-Strangler-Dry-Run": "1"})
+    error = service.post("", headers={"X-Strangler-Dry-Run": "1"})  # an error: the form with it
+    assert dry.status_code == 302 and dry.headers["location"] == "/wp-login.php?checkemail=registered"
+    assert error.status_code == 200 and "Please enter a username" in error.text
+    time.sleep(1.0)
+    after = service.sync()
+    assert (after["pending"], after["synced"], after["written"]) == (before["pending"], before["synced"],
+                                                                     before["written"])  # fmt: skip
+    assert wordpress_user(stack, login) is None and not service.sink.to(f"{login}@example.test", timeout=0)
+    assert service.post(login).status_code == 302  # the dry run took nothing
+
+
+def test_a_dry_run_judges_as_of_the_visitor_s_request(stack: StackHandle, service: Service) -> None:
+    """WordPress registered the visitor before the proxy sent the service its copy, and CDC brought that
+    user to the service already: the copy is judged as of the request's start."""
+    login = f"echo{uuid.uuid4().hex[:8]}"
+    started_ms = int(time.time() * 1000)
+    assert register_through_wordpress(stack, login).status_code == 302
+    other, dry = f"other{login}@example.test", {"X-Strangler-Dry-Run": "1"}
+    wait_for(lambda: service.post(login, other, dry).status_code == 200, 20, interval=0.1)  # CDC brought the user
+    copy = service.post(login, headers={"X-Strangler-Dry-Run": "1", "X-Strangler-Request-Start": str(started_ms)})
+    assert copy.status_code == 302, copy.text[:300]
+    without_start = service.post(login, headers={"X-Strangler-Dry-Run": "1"})  # the look-back window
+    assert without_start.status_code == 302
+    taken = service.post(login, other, dry)  # another submission with that login: WordPress's user counts
+    assert taken.status_code == 200 and "This username is already registered" in taken.text
