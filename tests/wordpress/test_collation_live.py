@@ -28,7 +28,7 @@ def _mariadb(stack: StackHandle) -> pymysql.connections.Connection[Any]:
 
 
 def test_the_committed_classes_are_what_mariadb_says(stack: StackHandle) -> None:
-    committed = json.loads(resources.files("extracted.content").joinpath("unicode_520_ci.json").read_text())
+    committed = json.loads(resources.files("extracted.rest").joinpath("unicode_520_ci.json").read_text())
     with _mariadb(stack) as connection:
         current = read_classes(connection)
     assert committed["collation"] == current["collation"] == COLLATION

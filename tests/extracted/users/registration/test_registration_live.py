@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -233,19 +234,26 @@ def register_requests() -> list[RegistrationRequest]:
     return requests
 
 
-def test_http_with_registration_off(live: LiveSite) -> None:
-    assert live.options["users_can_register"] in ("0", "", False)
-    compare_http(live, register_requests(), live.settings(users_can_register="0"))
-
-
-def test_http_with_registration_on(live: LiveSite) -> None:
+@contextlib.contextmanager
+def _registration(live: LiveSite, value: str) -> Iterator[None]:
+    """``users_can_register`` set to ``value`` (other tests of the session may have left it either way)."""
     with live.connection.cursor() as cursor:
         cursor.execute("SELECT option_value FROM wp_options WHERE option_name = 'users_can_register'")
         (before,) = cursor.fetchone() or ("0",)
-        cursor.execute("UPDATE wp_options SET option_value = '1' WHERE option_name = 'users_can_register'")
+        cursor.execute("UPDATE wp_options SET option_value = %s WHERE option_name = 'users_can_register'", (value,))
         try:
-            compare_http(live, register_requests(), live.settings(users_can_register="1"))
+            yield
         finally:
             cursor.execute(
                 "UPDATE wp_options SET option_value = %s WHERE option_name = 'users_can_register'", (before,)
             )
+
+
+def test_http_with_registration_off(live: LiveSite) -> None:
+    with _registration(live, "0"):
+        compare_http(live, register_requests(), live.settings(users_can_register="0"))
+
+
+def test_http_with_registration_on(live: LiveSite) -> None:
+    with _registration(live, "1"):
+        compare_http(live, register_requests(), live.settings(users_can_register="1"))
