@@ -19,7 +19,7 @@ from .live import ResponseRendering
 from .posts_api import get_post, get_posts
 from .site import SiteState
 from .terms_api import get_term, get_terms
-from .users_api import get_user, get_users
+from .users_api import get_user
 
 # (connection, site, the route's match, query, the response's rendering)
 Handler = Callable[[Connection, SiteState, re.Match[str], Query, ResponseRendering], Answer]
@@ -47,7 +47,6 @@ ROUTES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"/wp/v2/(?P<base>posts|pages)/(?P<id>[\d]+)", re.IGNORECASE), _post),
     (re.compile(r"/wp/v2/(?P<base>categories|tags)", re.IGNORECASE), _terms),
     (re.compile(r"/wp/v2/(?P<base>categories|tags)/(?P<id>[\d]+)", re.IGNORECASE), _term),
-    (re.compile(r"/wp/v2/users", re.IGNORECASE), lambda c, s, m, q, r: get_users(c, s, q)),
     (re.compile(r"/wp/v2/users/(?P<id>[\d]+)", re.IGNORECASE), lambda c, s, m, q, r: get_user(c, s, int(m["id"]), q)),
 ]
 SERVED = re.compile(r"/wp/v2/(posts|pages|categories|tags|users)(/[\d]+)?", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""``/wp/v2/users``: authors with published content, as an anonymous visitor may list them.
+"""``/wp/v2/users/{id}`` for author ``_embed`` s: the users service serves the route itself (and its
+collection); content answers it only inside its own answers' embeds.
 
 Users are what the users service announced (``content_user_profiles``, from its domain events); which
 of them are authors comes from ``wp_posts``.
@@ -9,50 +10,24 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
+from sqlalchemy import Connection, Row, func, select
 
 from extracted.rest import (
     CONTEXT,
     Answer,
-    Arg,
     Item,
     Query,
-    RestError,
     denied,
     link,
-    listing_args,
-    listing_headers,
-    page_window,
     parse_checked,
-    sanitized_query,
 )
 
 from . import schema
-from .collation import collated_like
-from .query_text import like_pattern
 from .site import SiteState
 
 users, posts = schema.users, schema.posts
-ORDERBY = ("id", "include", "name", "registered_date", "slug", "include_slugs", "email", "url")
 EMBED_FIELDS = frozenset({"id", "name", "url", "description", "link", "slug", "avatar_urls"})
 AVATAR_DEFAULTS = {"mystery": "mm", "mysteryman": "mm", "gravatar_default": ""}
-PRIVATE_ORDER = ("email", "registered_date")
-
-
-def user_args() -> list[Arg]:
-    return [
-        *listing_args(ORDERBY, "name", offset=True),
-        Arg("slug", "array", items="string"),
-        Arg("roles", "array", items="string"),
-        Arg("capabilities", "array", items="string"),
-        Arg("who", "string", enum=("authors",)),
-        Arg("has_published_posts", "boolean"),
-    ]
-
-
-def _authors() -> Any:
-    """Users with published content of a type shown in the REST API."""
-    return select(posts.c.author).where(posts.c.status == "publish", posts.c.type != "revision").distinct()
 
 
 def avatar_urls(site: SiteState, email: str) -> dict[str, str]:
@@ -87,68 +62,6 @@ def user_item(site: SiteState, row: Row[Any]) -> Item:
     rest = site.urls.rest_url
     links = {"self": [link(rest(f"/wp/v2/users/{row.id}"))], "collection": [link(rest("/wp/v2/users"))]}
     return Item(data, links, EMBED_FIELDS)
-
-
-def _permission(query: Query) -> RestError | None:
-    """``get_items_permissions_check`` on the raw request."""
-    if query.get("roles"):
-        return denied("rest_user_cannot_view", "Sorry, you are not allowed to filter users by role.")
-    if query.get("capabilities"):
-        return denied("rest_user_cannot_view", "Sorry, you are not allowed to filter users by capability.")
-    if query.get("context") == "edit":
-        return denied("rest_forbidden_context", "Sorry, you are not allowed to edit users.")
-    if query.get("orderby") in PRIVATE_ORDER:
-        return denied("rest_forbidden_orderby", "Sorry, you are not allowed to order users by this parameter.")
-    if query.get("who") == "authors":
-        return denied("rest_forbidden_who", "Sorry, you are not allowed to query users by this parameter.")
-    return None
-
-
-def _filters(connection: Connection, args: dict[str, Any]) -> list[Any]:
-    where: list[Any] = [users.c.id.in_(_authors())]
-    if args["include"]:  # WP_User_Query: include wins over exclude
-        where.append(users.c.id.in_(args["include"]))
-    elif args["exclude"]:
-        where.append(users.c.id.not_in(args["exclude"]))
-    if args.get("slug"):
-        where.append(users.c.nicename.in_(args["slug"]))
-    if args.get("search"):
-        text = args["search"].strip("*")
-        pattern, like = like_pattern(text), collated_like(connection)
-        columns = (users.c.login, users.c.nicename, users.c.display_name)
-        where.append(or_(func.cast(users.c.id, schema.users.c.login.type) == text,
-                         *(like(c, pattern) for c in columns)))  # fmt: skip
-    return where
-
-
-def _order(args: dict[str, Any]) -> list[Any]:
-    orderby = args["orderby"]
-    column: Any = {"id": users.c.id, "name": users.c.name_key, "slug": users.c.nicename, "url": users.c.url}.get(
-        orderby, users.c.name_key
-    )
-    if orderby == "include" and args["include"]:
-        column = case({uid: i for i, uid in enumerate(args["include"])}, value=users.c.id, else_=0)
-    if orderby == "include_slugs" and args.get("slug"):
-        column = case({slug: i for i, slug in enumerate(args["slug"])}, value=users.c.nicename, else_=0)
-    return [column.desc() if args["order"] == "desc" else column.asc(), users.c.id]
-
-
-def get_users(connection: Connection, site: SiteState, query: Query) -> Answer:
-    spec = user_args()
-    args = parse_checked(spec, query, lambda: _permission(query) is None)
-    problem = _permission(query)
-    if problem is not None:
-        raise problem
-    condition = and_(true(), *_filters(connection, args))
-    total = connection.execute(select(func.count()).select_from(users).where(condition)).scalar_one()
-    offset, page = page_window(args, offset_allowed=True)
-    rows = connection.execute(
-        select(users).where(condition).order_by(*_order(args)).limit(args["per_page"]).offset(offset)
-    )
-    items = [user_item(site, row) for row in rows]
-    link_query = sanitized_query(spec, query, args)
-    headers = listing_headers(site, "/wp/v2/users", link_query, total=int(total), per_page=args["per_page"], page=page)
-    return Answer(items, headers)
 
 
 def get_user(connection: Connection, site: SiteState, user_id: int, query: Query) -> Answer:
