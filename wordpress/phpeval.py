@@ -38,6 +38,19 @@ def php_available(abspath: Path = DEFAULT_ABSPATH) -> str | None:
     return None
 
 
+def stop_line_process(process: subprocess.Popen[str]) -> None:
+    """End a PHP process that reads one request per line: close its input, wait up to 10 s, else kill."""
+    if process.stdin is not None:
+        process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
 class PhpFormatter:
     """One PHP process with WordPress loaded; requests are answered in order, one line each."""
 
@@ -134,15 +147,7 @@ class PhpFormatter:
         shutil.rmtree(self._content_dir, ignore_errors=True)
 
     def _stop(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        stop_line_process(self._process)
 
     def __enter__(self) -> PhpFormatter:
         return self

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from wordpress.phpeval import stop_line_process
+
 PHP_DIR = Path(__file__).parent / "php"
 WORDPRESS_FILES = Path("/usr/share/wordpress")
 OWN_ENTRIES = frozenset({"wp-config.php", "wp-content"})
@@ -179,15 +181,7 @@ class RuleEvaluator:
         return outputs
 
     def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        stop_line_process(self._process)
 
     def __enter__(self) -> RuleEvaluator:
         return self
