@@ -25,7 +25,7 @@ from .memory import InMemoryBroker, InMemorySession
 from .metrics import ConsumerState
 from .rebuild import RebuildReport, rebuild
 from .service import ServiceDefinition, ServiceSettings, rebuild_service, serve
-from .store import Store, open_engine
+from .store import Store, begin_write, open_engine
 from .types import (
     Broker,
     BrokerError,
@@ -84,6 +84,7 @@ __all__ = [
     "Worker",
     "WorkerPool",
     "apply_batch",
+    "begin_write",
     "health_routes",
     "open_engine",
     "publish_dead_letters",

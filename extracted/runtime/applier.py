@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cdc.events import ChangeEvent, decode
 from extracted.contracts import MalformedEventError, parse_and_validate, parse_events_topic
 
-from .store import Store
+from .store import Store, begin_write
 from .types import Change, DeadLetter, EventProjection, Position, Projection, Record, StoreError, source_events
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def apply_batch(
         applied = store.stored_positions()
         newest: dict[tuple[str, int], int] = {}
         changes: list[Change] = []
-        with store.engine.begin() as connection:
+        with begin_write(store.engine) as connection:
             for record in records:
                 seen = newest.get((record.topic, record.partition), -1) >= record.offset
                 if seen or store.is_applied(applied, record.position):

@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .event_outbox import EventOutbox, OutboxEvent
+from .store import begin_write
 from .types import ConfigurationError, ConsumerRuntimeError
 
 __all__ = ["SEQUENCE_HEADER", "EventSink", "OutboxRelay", "RelayState"]
@@ -148,7 +149,7 @@ class OutboxRelay:
         through = self.sink.published_through(self.topics)
         if through <= 0:
             return
-        with self.engine.begin() as connection:
+        with begin_write(self.engine) as connection:
             already = self.outbox.forget_through(connection, through)
         if already:
             log.info("event relay: %d events were published before the restart; not sending them again", already)
@@ -170,7 +171,7 @@ class OutboxRelay:
             log.warning("event relay: %s: killing the process after publishing %d events", FAULT_VARIABLE,
                         len(events))  # fmt: skip
             os.kill(os.getpid(), signal.SIGKILL)
-        with self.engine.begin() as connection:
+        with begin_write(self.engine) as connection:
             self.outbox.forget_through(connection, events[-1].sequence)
         with self.state.lock:
             self.state.published += len(events)

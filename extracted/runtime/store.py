@@ -97,8 +97,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
     dbapi_connection.isolation_level = None
 
 
+#: the execution option :func:`begin_write` sets: how the SQLite transaction begins
+_SQLITE_BEGIN = "sqlite_begin"
+
+
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(_SQLITE_BEGIN, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".rstrip())
+
+
+def begin_write(engine: Engine) -> Any:
+    """A transaction that will write: on SQLite it takes the write lock at its start (``BEGIN IMMEDIATE``).
+
+    A deferred transaction that reads and then writes cannot wait for a concurrent writer (SQLite
+    answers "database is locked" at once, as waiting could deadlock); an immediate one waits for the
+    lock (the driver's busy timeout) and then sees the latest data. Readers keep ``engine.connect()``
+    and never block writers (WAL). Other databases ignore the option.
+    """
+    return engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"}).begin()
 
 
 def open_engine(url: str) -> Engine:
@@ -233,7 +249,7 @@ class Store:
     def forget_dead_letters(self, ids: Iterable[int]) -> None:
         """Remove published dead letters from the outbox."""
         try:
-            with self.engine.begin() as connection:
+            with begin_write(self.engine) as connection:
                 connection.execute(delete(self.outbox).where(self.outbox.c.id.in_(list(ids))))
         except SQLAlchemyError as error:
             raise StoreError(f"cannot update the dead-letter outbox: {error}") from error

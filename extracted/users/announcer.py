@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from extracted.contracts import deterministic_id, events_topic, format_time, kafka_key, new_event, validate
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
+from extracted.runtime import begin_write
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import schema
@@ -118,7 +119,7 @@ class Announcer:
     def announce_due(self) -> int:
         """One round; returns how many events it wrote to the outbox."""
         written = 0
-        with self.engine.begin() as connection:
+        with begin_write(self.engine) as connection:
             now = self.clock()
             roles = known_roles(connection)
             table = schema.pending

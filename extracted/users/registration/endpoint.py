@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from extracted.rest import Reply, ServiceUnavailableError, encode_unavailable, parse_str
+from extracted.runtime import begin_write
 from extracted.users import schema
 
 from .answers import RegistrationAnswer, answer_registration
@@ -143,7 +144,7 @@ class RegistrationEndpoint:
         """Check and store in one transaction, retried when the consumer committed in between."""
         for attempt in range(RECORD_ATTEMPTS):
             try:
-                with self.engine.begin() as connection:
+                with begin_write(self.engine) as connection:
                     answer = answer_registration(request, settings, Directory(connection))
                     if answer.accepted is not None:
                         record_registration(

@@ -34,6 +34,7 @@ import pymysql
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from extracted.runtime import begin_write
 from extracted.users import schema
 
 from .mail import Mailer, MailSite, admin_notification, login_details
@@ -142,7 +143,7 @@ class LegacySync:
                 mariadb.commit()
         if isinstance(result, Conflict):
             log.error("legacy sync: registration %d (%s) conflicts: %s", user.id, user.login, result.reason)
-            with self.engine.begin() as connection:
+            with begin_write(self.engine) as connection:
                 mark(connection, user.id, STATE_CONFLICT, last_error=result.reason, attempts=row.attempts + 1)
                 _withdraw(connection, user)
             return 0
@@ -151,7 +152,7 @@ class LegacySync:
             self.written += 1
             self.again += int(result.again)
         self._mail(user, key, https=bool(row.https))
-        with self.engine.begin() as connection:
+        with begin_write(self.engine) as connection:
             mark(connection, user.id, STATE_SYNCED, synced_ms=int(self.clock() * 1000), last_error="")
         log.info("legacy sync: user %d (%s) is in WordPress%s", user.id, user.login, " (again)" * result.again)
         return 1
@@ -159,7 +160,7 @@ class LegacySync:
     def _mirror(self, user: NewUser, result: Written) -> None:
         """The read model's meta of the user as WordPress now holds it (the CDC echo brings the same)."""
         meta = schema.user_meta
-        with self.engine.begin() as connection:
+        with begin_write(self.engine) as connection:
             connection.execute(delete(meta).where(and_(meta.c.user_id == user.id, meta.c.umeta_id < 0)))
             ids = [umeta_id for umeta_id, _, _ in result.meta]
             if ids:
@@ -197,7 +198,7 @@ class LegacySync:
             reason = f"mail: {type(error).__name__}: {error}"
             with self._lock:
                 self.mail_failures += 1
-            with self.engine.begin() as connection:
+            with begin_write(self.engine) as connection:
                 mark(connection, user.id, STATE_WRITTEN, last_error=reason)
             raise MailError(f"cannot mail user {user.id}: {reason}") from error
         with self._lock:
