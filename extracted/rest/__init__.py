@@ -50,20 +50,14 @@ HTTP (Starlette)
     form, if any), :func:`send` (a reply as WordPress sends it: HEAD, CORS, header bytes),
     :func:`request_url` (the URL as PHP sees it).
 
+    :func:`store_answer` is the whole ``answer`` of a service whose endpoints read its store
+    (:class:`StoreEndpoints`: the site loader, ``dispatch`` and the routes it serves; embeds of its own
+    routes, declines as bare 503s); :func:`render_from_store` is one answer of it.
+
 A minimal service::
 
-    def answer(route: str, request: Request) -> Response:
-        declined = declined_form(request, service="users")
-        if declined:
-            return send(request, encode_unavailable(declined))
-        query = parse_str(request.url.query)
-        try:
-            reply = encode_answer(site, query, lambda: dispatch(route, query), embed_resolver(site, target))
-        except ServiceUnavailableError as error:
-            reply = encode_unavailable(error)
-        return send(request, reply)
-
-    app = Starlette(routes=rest_routes(answer))
+    endpoints = StoreEndpoints("users", load_site, dispatch, is_served)
+    app = Starlette(routes=rest_routes(store_answer(engine, endpoints)))
 """
 
 from .collection import listing_args, listing_headers, page_window, pagination_headers
@@ -94,6 +88,7 @@ from .request_forms import cors_headers, unsupported_form
 from .responses import BASE_HEADERS, Answer, Item
 from .server import CONTENT_TYPE, UNAVAILABLE_HEADER, Reply, encode_answer, encode_unavailable, response_headers
 from .shaping import Shape, answer_body, field_included
+from .store_answers import StoreEndpoints, render_from_store, store_answer
 from .text import sanitize_text_field, strip_all_tags
 from .types import EmbedTarget, Headers, Links, Query, QueryValue, Resolver, RestSite
 from .urls import Site
@@ -122,6 +117,7 @@ __all__ = [
     "ServiceUnavailableError",
     "Shape",
     "Site",
+    "StoreEndpoints",
     "UnsupportedRequestError",
     "add_query_arg",
     "answer_body",
@@ -154,6 +150,7 @@ __all__ = [
     "php_query_value",
     "php_rawurlencode",
     "php_urlencode",
+    "render_from_store",
     "request_url",
     "response_headers",
     "rest_routes",
@@ -162,6 +159,7 @@ __all__ = [
     "sanitized_query",
     "send",
     "split_href",
+    "store_answer",
     "strip_all_tags",
     "to_int",
     "unsupported_form",

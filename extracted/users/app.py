@@ -19,17 +19,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from extracted.rest import (
-    Answer,
     Query,
     Reply,
     ServiceUnavailableError,
-    declined_form,
-    embed_resolver,
-    encode_answer,
+    StoreEndpoints,
     encode_unavailable,
-    parse_str,
+    render_from_store,
     rest_routes,
-    send,
+    store_answer,
 )
 from extracted.runtime import ConsumerState, health_routes
 
@@ -40,21 +37,12 @@ from .site import load_site
 __all__ = ["SERVICE", "create_app", "render"]
 
 SERVICE = "users"
+ENDPOINTS = StoreEndpoints(SERVICE, load_site, dispatch, is_served)
 
 
 def render(connection: Connection, route: str, query: Query) -> Reply:
     """The answer to one request for ``route`` (``_embed`` follows links to the service's own routes)."""
-    site = load_site(connection)
-
-    def target(embedded: str, embedded_query: Query) -> Answer | None:
-        return dispatch(connection, site, embedded, embedded_query) if is_served(embedded) else None
-
-    try:
-        return encode_answer(
-            site, query, lambda: dispatch(connection, site, route, query), embed_resolver(site, target)
-        )
-    except ServiceUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
-        return encode_unavailable(error)
+    return render_from_store(connection, ENDPOINTS, route, query)
 
 
 def registration_route(context: object) -> Route:
@@ -79,13 +67,6 @@ def registration_route(context: object) -> Route:
 
 
 def create_app(engine: Engine, state: ConsumerState, context: object = None) -> Starlette:
-    def answer(route: str, request: Request) -> Response:
-        declined = declined_form(request, service=SERVICE)
-        if declined is not None:
-            return send(request, encode_unavailable(declined))
-        with engine.connect() as connection:
-            return send(request, render(connection, route, parse_str(request.url.query)))
-
     def store_health() -> dict[str, Any]:
         try:
             with engine.connect() as connection:
@@ -94,5 +75,9 @@ def create_app(engine: Engine, state: ConsumerState, context: object = None) -> 
             return {"healthy": False, "store_error": str(error)}
         return {"healthy": True}
 
-    routes = [*health_routes(state, store_health), registration_route(context), *rest_routes(answer)]
+    routes = [
+        *health_routes(state, store_health),
+        registration_route(context),
+        *rest_routes(store_answer(engine, ENDPOINTS)),
+    ]
     return Starlette(routes=routes)
