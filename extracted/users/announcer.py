@@ -1,42 +1,32 @@
-"""The announcer: pending users → domain events in the outbox, with what was announced, in one transaction.
+"""The users service's announcements: pending users → ``user.*`` events (``extracted.runtime.announcing``).
 
-A round reads every pending user, asks :func:`derivation.decide` with the current time, and for each
-user that is ready writes the events (CloudEvents, checked against their schemas) to the outbox,
-records the new :class:`Announced` state and drops the user from ``pending``, all committed together:
-a crash before the commit announces nothing, after it everything, never twice. A user whose changes
-went on arriving while the round ran stays pending (its drop is conditional on the change time it
-read) and is looked at again.
+Each round asks :func:`derivation.decide` about every pending user with the current time; a user
+that is ready gets its events (CloudEvents, checked against their schemas) in the outbox and its new
+:class:`Announced` state recorded, in the round's transaction (the kit's :class:`Announcer`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from extracted.contracts import deterministic_id, events_topic, format_time, kafka_key, new_event, validate
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
-from extracted.runtime import begin_write
+from extracted.runtime.announcing import Announcer as KitAnnouncer
+from extracted.runtime.announcing import Pending, RoundRules, now_ms
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import schema
-from .derivation import DEFAULT_ROLES, Announced, DerivedEvent, Pending, UserState, decide
+from .derivation import DEFAULT_ROLES, Announced, DerivedEvent, UserState, decide
 
-__all__ = ["Announcer", "known_roles", "outbox_event", "remember"]
+__all__ = ["Announcer", "UsersAnnouncement", "known_roles", "outbox_event", "remember"]
 
 log = logging.getLogger(__name__)
 SOURCE = "/strangler/users"
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def known_roles(connection: Connection) -> frozenset[str]:
@@ -92,13 +82,39 @@ def outbox_event(topic: str, derived: DerivedEvent, now_ms: int) -> OutboxEvent:
     return OutboxEvent(topic, kafka_key(event), event.to_json(), event.id)
 
 
-class Announcer:
-    """Runs announcement rounds until stopped; ``on_events`` after a round that wrote events.
+class UsersAnnouncement:
+    """The users service's :class:`~extracted.runtime.announcing.AnnouncementRules`: :func:`derivation.decide`."""
 
-    A service worker (``extracted.runtime.types.Worker``) of the users service, named ``announcer``.
-    """
+    pending = schema.pending
 
-    name = "announcer"
+    def __init__(self, prefix: str, *, settle_ms: int, wait_ms: int) -> None:
+        self.topic, self.settle_ms, self.wait_ms = events_topic(prefix, "users"), settle_ms, wait_ms
+
+    def round(self, connection: Connection) -> RoundRules:
+        roles = known_roles(connection)
+
+        def decide_user(connection: Connection, user_id: int, pending: Pending, now: int) -> list[OutboxEvent] | None:
+            user, announced = _state(connection, user_id), _announced(connection, user_id)
+            decision = decide(
+                user_id,
+                user,
+                announced,
+                pending,
+                now,
+                settle_ms=self.settle_ms,
+                wait_ms=self.wait_ms,
+                known_roles=roles,
+            )
+            if not decision.ready:
+                return None
+            remember(connection, user_id, decision.announced)
+            return [outbox_event(self.topic, derived, now) for derived in decision.events]
+
+        return decide_user
+
+
+class Announcer(KitAnnouncer):
+    """The users service's announcer (a worker named ``announcer``): pending users → ``user.*`` events."""
 
     def __init__(
         self,
@@ -108,57 +124,8 @@ class Announcer:
         settle_ms: int = 60,
         wait_ms: int = 2000,
         interval_s: float = 0.05,
-        clock: Callable[[], int] = _now_ms,
+        clock: Callable[[], int] = now_ms,
         on_events: Callable[[], None] = lambda: None,
     ) -> None:
-        self.engine, self.topic = engine, events_topic(prefix, "users")
-        self.settle_ms, self.wait_ms, self.interval_s = settle_ms, wait_ms, interval_s
-        self.clock, self.on_events = clock, on_events
-        self.failing, self.last_error, self.announced_events = False, "", 0
-
-    def announce_due(self) -> int:
-        """One round; returns how many events it wrote to the outbox."""
-        written = 0
-        with begin_write(self.engine) as connection:
-            now = self.clock()
-            roles = known_roles(connection)
-            table = schema.pending
-            for row in connection.execute(select(table)).all():
-                pending = Pending(row.first_change_ms, row.last_change_ms)
-                user, announced = _state(connection, row.user_id), _announced(connection, row.user_id)
-                decision = decide(
-                    row.user_id, user, announced, pending, now,
-                    settle_ms=self.settle_ms, wait_ms=self.wait_ms, known_roles=roles,
-                )  # fmt: skip
-                if not decision.ready:
-                    continue
-                events = [outbox_event(self.topic, derived, now) for derived in decision.events]
-                schema.outbox.append(connection, events, now)
-                remember(connection, row.user_id, decision.announced)
-                same = and_(table.c.user_id == row.user_id, table.c.last_change_ms == row.last_change_ms)
-                connection.execute(delete(table).where(same))
-                written += len(events)
-        if written:
-            self.announced_events += written
-            self.on_events()
-        return written
-
-    def run(self, stop: threading.Event) -> None:
-        delay = self.interval_s
-        while not stop.is_set():
-            try:
-                self.announce_due()
-                self.failing, delay = False, self.interval_s
-            except (SQLAlchemyError, ValueError) as error:  # a busy store, a contract refusal: log, retry
-                log.warning("announcer: %s; retrying", error)
-                self.failing, self.last_error = True, f"{type(error).__name__}: {error}"
-                delay = min(max(delay * 2, 0.2), 10.0)
-            stop.wait(delay)
-
-    def health(self) -> dict[str, Any]:
-        return {
-            "healthy": not self.failing,
-            "failing": self.failing,
-            "last_error": self.last_error,
-            "announced_events": self.announced_events,
-        }
+        rules = UsersAnnouncement(prefix, settle_ms=settle_ms, wait_ms=wait_ms)
+        super().__init__(engine, rules, schema.outbox, interval_s=interval_s, clock=clock, on_events=on_events)

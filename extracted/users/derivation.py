@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
+from extracted.runtime.announcing import Pending
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -79,14 +80,6 @@ class Announced:
     profile: Mapping[str, str]
     roles: tuple[str, ...]
     version: int
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A user with changes not yet announced: when the first and the last of them arrived."""
-
-    first_change_ms: int
-    last_change_ms: int
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""Announcing: aggregates whose changes settled → domain events in the outbox, with what was announced.
+
+A service that derives domain events from the state row changes leave (WordPress writes one logical
+change as several autocommit statements) keeps a *pending* table: one row per aggregate with
+unannounced changes (its key, then ``first_change_ms`` and ``last_change_ms``). The service's
+:class:`AnnouncementRules` decide, for one pending aggregate and the current time, whether it is
+ready and which events it makes (recording, in the same connection, what consumers are now told).
+
+A round (:meth:`Announcer.announce_due`) does that for every pending aggregate in one store
+transaction with the events' outbox rows and the drop of the pending rows: a crash before the commit
+announces nothing, after it everything, never twice. An aggregate whose changes went on arriving while
+the round ran stays pending (its drop is conditional on the change time it read) and is looked at again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, Engine, Table, and_, delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .event_outbox import EventOutbox, OutboxEvent
+from .store import begin_write
+
+__all__ = ["AnnouncementRules", "Announcer", "Pending", "RoundRules", "now_ms"]
+
+log = logging.getLogger(__name__)
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An aggregate with changes not yet announced: when the first and the last of them arrived."""
+
+    first_change_ms: int
+    last_change_ms: int
+
+
+#: one round's decision for one aggregate: None while it is not ready, else its events (maybe none)
+RoundRules = Callable[[Connection, int, Pending, int], Sequence[OutboxEvent] | None]
+
+
+class AnnouncementRules(Protocol):
+    """What a service announces, and from which pending table."""
+
+    @property
+    def pending(self) -> Table:
+        """The pending aggregates: the key column first, then ``first_change_ms`` and ``last_change_ms``."""
+
+    def round(self, connection: Connection) -> RoundRules:
+        """The decision for this round (what is read once per round, such as the site's roles, is read here).
+
+        Called with ``(connection, key, pending, now_ms)``; when it returns events it has also
+        recorded, in that connection, what consumers are told from now on."""
+
+
+class Announcer:
+    """Runs announcement rounds until stopped; ``on_events`` after a round that wrote events.
+
+    A service worker (``extracted.runtime.types.Worker``) named ``announcer``.
+    """
+
+    name = "announcer"
+
+    def __init__(
+        self,
+        engine: Engine,
+        rules: AnnouncementRules,
+        outbox: EventOutbox,
+        *,
+        interval_s: float = 0.05,
+        clock: Callable[[], int] = now_ms,
+        on_events: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.engine, self.rules, self.outbox = engine, rules, outbox
+        self.interval_s, self.clock, self.on_events = interval_s, clock, on_events
+        self.failing, self.last_error, self.announced_events = False, "", 0
+
+    def announce_due(self) -> int:
+        """One round; returns how many events it wrote to the outbox."""
+        written = 0
+        table = self.rules.pending
+        key_column = table.columns[0]
+        with begin_write(self.engine) as connection:
+            now = self.clock()
+            decide = self.rules.round(connection)
+            for row in connection.execute(select(table)).all():
+                key = row[0]
+                events = decide(connection, key, Pending(row.first_change_ms, row.last_change_ms), now)
+                if events is None:
+                    continue
+                self.outbox.append(connection, events, now)
+                same = and_(key_column == key, table.c.last_change_ms == row.last_change_ms)
+                connection.execute(delete(table).where(same))
+                written += len(events)
+        if written:
+            self.announced_events += written
+            self.on_events()
+        return written
+
+    def pending_count(self) -> int:
+        with self.engine.connect() as connection:
+            return len(connection.execute(select(self.rules.pending.columns[0])).all())
+
+    def run(self, stop: threading.Event) -> None:
+        delay = self.interval_s
+        while not stop.is_set():
+            try:
+                self.announce_due()
+                self.failing, delay = False, self.interval_s
+            except (SQLAlchemyError, ValueError) as error:  # a busy store, a contract refusal: log, retry
+                log.warning("announcer: %s; retrying", error)
+                self.failing, self.last_error = True, f"{type(error).__name__}: {error}"
+                delay = min(max(delay * 2, 0.2), 10.0)
+            stop.wait(delay)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            pending: int | None = self.pending_count()
+        except SQLAlchemyError:
+            pending = None
+        return {
+            "healthy": not self.failing,
+            "failing": self.failing,
+            "last_error": self.last_error,
+            "announced_events": self.announced_events,
+            "pending": pending,
+        }
