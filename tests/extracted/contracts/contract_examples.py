@@ -29,6 +29,27 @@ EXAMPLE_DATA: dict[str, dict[str, Any]] = {
     "user.profile_updated": {"id": 7, "changed": {"email": "zoe@example.test", "display_name": "Zoë Å."}},
     "user.role_changed": {"id": 7, "roles": ["editor"], "previous_roles": ["author"]},
     "user.deleted": {"id": 7},
+    "comment.posted": {
+        "id": 7,
+        "post": 1,
+        "parent": 0,
+        "user_id": 0,
+        "author_name": "Zoë",
+        "author_email": "",  # require_name_email may be off
+        "author_url": "",
+        "author_ip": "203.0.113.9",
+        "date": "2026-12-07T08:24:18",
+        "date_gmt": "2026-12-07T06:24:18Z",
+        "content": "Nice <em>ferns</em>.",
+        "type": "comment",
+        "karma": 0,
+        "agent": "Mozilla/5.0",
+        "status": "hold",
+    },
+    "comment.approved": {"id": 7, "post": 1, "previous_status": "hold"},
+    "comment.status_changed": {"id": 7, "post": 1, "status": "spam", "previous_status": "approved"},
+    "comment.updated": {"id": 7, "post": 1, "changed": {"content": "Nicer ferns.", "parent": 3}},
+    "comment.deleted": {"id": 7, "post": 0},
 }
 
 FORBIDDEN_FIELDS = ("user_pass", "user_activation_key", "session_tokens")

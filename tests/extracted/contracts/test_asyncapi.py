@@ -36,7 +36,7 @@ COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9\.\-_]+$")
 
 #: keywords meaning the same in JSON Schema draft-07 (AsyncAPI's default format) and 2020-12
 SHARED_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "additionalProperties"}
-SHARED_KEYWORDS |= {"const", "pattern", "minLength", "minimum", "items", "uniqueItems", "minProperties"}
+SHARED_KEYWORDS |= {"const", "pattern", "minLength", "minimum", "items", "uniqueItems", "minProperties", "enum"}
 
 
 def _only(fields: set[str], obj: dict[str, Any], where: str) -> None:
@@ -119,19 +119,27 @@ def test_channels_are_the_aggregate_topics(document: dict[str, Any]) -> None:
         "protocol": "kafka",
         "description": document["servers"]["kafka"]["description"],
     }
-    users = document["channels"]["users"]
-    assert users["address"] == events_topic("wordpress", "users") == "wordpress.events.users"
-    assert set(users["messages"]) == set(EXAMPLE_DATA)
+    assert set(document["channels"]) == {"users", "comments"}
+    for aggregate in ("users", "comments"):
+        channel = document["channels"][aggregate]
+        assert channel["address"] == events_topic("wordpress", aggregate) == f"wordpress.events.{aggregate}"
+        types = {name for name in EXAMPLE_DATA if _aggregate_of(name) == aggregate}
+        assert set(channel["messages"]) == types
+        operation = document["operations"][f"publish_{aggregate}"]
+        assert operation["action"] == "send"
+        assert operation["channel"] == {"$ref": f"#/channels/{aggregate}"}
+        assert len(operation["messages"]) == len(types)
     assert asyncapi_document("acme.blog")["channels"]["users"]["address"] == "acme.blog.events.users"
-    operation = document["operations"]["publish_users"]
-    assert operation["action"] == "send"
-    assert operation["channel"] == {"$ref": "#/channels/users"}
-    assert len(operation["messages"]) == len(EXAMPLE_DATA)
+
+
+def _aggregate_of(event_type: str) -> str:
+    return default_catalog().event_type(event_type).aggregate
 
 
 @pytest.mark.parametrize("event_type", sorted(EXAMPLE_DATA))
 def test_messages_carry_the_schema_key_and_personal_data_note(document: dict[str, Any], event_type: str) -> None:
-    message = _resolve(document, document["channels"]["users"]["messages"][event_type]["$ref"])
+    channel = document["channels"][_aggregate_of(event_type)]
+    message = _resolve(document, channel["messages"][event_type]["$ref"])
     assert message["name"] == event_type
     assert message["contentType"] == "application/cloudevents+json"
     payload = _resolve(document, message["payload"]["$ref"])
@@ -141,7 +149,7 @@ def test_messages_carry_the_schema_key_and_personal_data_note(document: dict[str
     key = message["bindings"]["kafka"]["key"]
     assert key["type"] == "string" and re.match(key["pattern"], "7") and not re.match(key["pattern"], "07")
     assert "Personal data" in message["description"]
-    if event_type in {"user.registered", "user.profile_updated"}:
+    if event_type in {"user.registered", "user.profile_updated", "comment.posted", "comment.updated"}:
         assert "email" in message["description"] and "Gravatar" in message["description"]
         assert "**Retention**" in message["description"]
 

@@ -107,6 +107,12 @@ def _with(event_type: str, path: str, value: Any) -> dict[str, Any]:
         ("user.profile_updated", "changed.email", None, "$.data.changed.email", "None is not of type 'string'"),
         ("user.role_changed", "previous_roles", ..., "$.data", "'previous_roles' is a required property"),
         ("user.deleted", "login", "zoe", "$.data.login", "not allowed here"),
+        ("comment.posted", "status", "1", "$.data.status", "is not one of"),
+        ("comment.posted", "date", "2026-12-07 08:24:18", "$.data.date", "does not match"),
+        ("comment.posted", "author_ip", ..., "$.data", "'author_ip' is a required property"),
+        ("comment.updated", "changed", {}, "$.data.changed", "should be non-empty"),
+        ("comment.updated", "changed.status", "spam", "$.data.changed.status", "not allowed here"),
+        ("comment.status_changed", "status", "unapproved", "$.data.status", "is not one of"),
     ],
 )
 def test_schema_violations_name_the_json_path(
