@@ -7,7 +7,7 @@ Serve the REST API from the read model while consuming change events and publish
         [--settings settings.json]
 
 ``--settings``: the legacy database registrations are synced to and the SMTP server of the mails
-(``registration.settings``); without it registrations are declined (WordPress keeps them).
+(``extracted.runtime.legacy``); without it registrations are declined (WordPress keeps them).
 
 Rebuild the read model from zero by replaying the topics (the service must be stopped)::
 

@@ -24,6 +24,7 @@ from extracted.contracts import events_topic
 from extracted.runtime import RuntimeSettings, Worker
 from extracted.runtime.event_kafka import KafkaEventSink
 from extracted.runtime.event_relay import OutboxRelay
+from extracted.runtime.legacy import load_settings
 from extracted.runtime.service import ServiceDefinition
 
 from . import schema
@@ -33,7 +34,6 @@ from .projection import UsersProjection
 from .registration.endpoint import RegistrationEndpoint
 from .registration.legacy_sync import LegacySync, connect_mariadb
 from .registration.mail import Mailer
-from .registration.settings import load_settings
 
 __all__ = ["DEFINITION", "UsersContext", "transactional_id", "workers"]
 

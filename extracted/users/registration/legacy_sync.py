@@ -27,44 +27,27 @@ import smtplib
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
-import pymysql
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from extracted.runtime import begin_write
+from extracted.runtime.legacy import UNREACHABLE, Connect, connect_mariadb
 from extracted.users import schema
 
 from .mail import Mailer, MailSite, admin_notification, login_details
 from .newuser import NewUser
 from .phpass import generate_password, hash_password
 from .record import STATE_CONFLICT, STATE_PENDING, STATE_SYNCED, mark, option
-from .settings import LegacyDatabase
 from .wordpress_rows import Conflict, Written, write_user
 
-__all__ = ["STATE_WRITTEN", "LegacySync", "MailError", "connect_mariadb"]
+__all__ = ["STATE_WRITTEN", "UNSYNCED", "LegacySync", "MailError", "connect_mariadb"]
 
 log = logging.getLogger(__name__)
 #: in WordPress, the mails not sent yet
 STATE_WRITTEN = "written"
 UNSYNCED = (STATE_PENDING, STATE_WRITTEN)
-#: the errors that mean "MariaDB is not there now": retried
-UNREACHABLE = (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError)
-
-Connect = Callable[[], AbstractContextManager[Any]]
-
-
-def connect_mariadb(database: LegacyDatabase) -> Connect:
-    def connect() -> AbstractContextManager[Any]:
-        return pymysql.connect(
-            host=database.host, port=database.port, user=database.user, password=database.password,
-            database=database.database, charset="utf8mb4", autocommit=False,
-            connect_timeout=5, read_timeout=15, write_timeout=15,
-        )  # fmt: skip
-
-    return connect
 
 
 class MailError(Exception):

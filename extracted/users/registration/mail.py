@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from email.header import Header
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .settings import SmtpServer
+from extracted.runtime.legacy import SmtpServer
 
 __all__ = ["Mail", "MailSite", "Mailer", "admin_notification", "login_details", "php_mail_date", "specialchars_decode"]
 

@@ -1,4 +1,4 @@
-"""What registration needs to know beyond the kit's settings, from the service's ``--settings`` file.
+"""The legacy system a service syncs WordPress through: its database and SMTP server, from ``--settings``.
 
 The file is JSON (the stack writes it for every extracted service, readable by its owner only)::
 
@@ -6,10 +6,12 @@ The file is JSON (the stack writes it for every extracted service, readable by i
                             "password": "...", "database": "wordpress", "table_prefix": "wp_"},
      "smtp": {"host": "127.0.0.1", "port": 25}}
 
-``wordpress_database`` is where the legacy sync writes registered users (WordPress's own database
-user: it writes what WordPress writes); without it the service does not take registrations (it
-answers 503 ``X-Strangler-Unavailable``, and the proxy lets WordPress register). ``smtp`` (optional,
-or ``null``) is where the set-password mail goes; without it no mail is sent (logged and counted).
+``wordpress_database`` is where a service that became the system of record of a write (users'
+registrations, visitors' comments) syncs it into WordPress (WordPress's own database user: it writes
+what WordPress writes); without it such a service declines the write (503 ``X-Strangler-Unavailable``,
+and the proxy lets WordPress take it). ``smtp`` (optional, or ``null``) is where mail goes; without it
+no mail is sent (logged and counted). :func:`connect_mariadb` opens that database (autocommit off);
+:data:`UNREACHABLE` are the errors that mean "MariaDB is not there now" (a sync retries them).
 Everything is checked at start: a missing field, a wrong type or an impossible port stops the service
 with exit status 2 and the field's name.
 """
@@ -18,13 +20,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extracted.runtime import ConfigurationError
+import pymysql
 
-__all__ = ["LegacyDatabase", "SmtpServer", "SyncSettings", "load_settings", "parse_settings"]
+from .types import ConfigurationError
+
+__all__ = ["UNREACHABLE", "Connect", "LegacyDatabase", "SmtpServer", "SyncSettings", "connect_mariadb",
+           "load_settings", "parse_settings"]  # fmt: skip
 
 _PREFIX = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -112,7 +119,7 @@ def parse_settings(document: object) -> SyncSettings:
 
 
 def load_settings(path: str) -> SyncSettings:
-    """The settings in ``path``; "" means none (no legacy database: registration is declined)."""
+    """The settings in ``path``; "" means none (no legacy database: the service declines what it would sync)."""
     if not path:
         return SyncSettings()
     try:
@@ -123,3 +130,20 @@ def load_settings(path: str) -> SyncSettings:
         return parse_settings(document)
     except ConfigurationError as error:
         raise ConfigurationError(f"{path}: {error}") from error
+
+
+#: the errors that mean "MariaDB is not there now": retried
+UNREACHABLE = (pymysql.err.OperationalError, pymysql.err.InterfaceError, OSError)
+
+Connect = Callable[[], AbstractContextManager[Any]]
+
+
+def connect_mariadb(database: LegacyDatabase) -> Connect:
+    def connect() -> AbstractContextManager[Any]:
+        return pymysql.connect(
+            host=database.host, port=database.port, user=database.user, password=database.password,
+            database=database.database, charset="utf8mb4", autocommit=False,
+            connect_timeout=5, read_timeout=15, write_timeout=15,
+        )  # fmt: skip
+
+    return connect
