@@ -17,17 +17,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Table, and_, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from extracted.contracts import deterministic_id, format_time, kafka_key, new_event, validate
+
 from .event_outbox import EventOutbox, OutboxEvent
 from .store import begin_write
 
-__all__ = ["AnnouncementRules", "Announcer", "Pending", "RoundRules", "now_ms"]
+__all__ = ["AnnouncementRules", "Announcer", "Pending", "RoundRules", "domain_event", "now_ms"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,21 @@ class Pending:
 
     first_change_ms: int
     last_change_ms: int
+
+
+def domain_event(
+    topic: str, source: str, *, event_type: str, subject: int, version: int, data: Mapping[str, object], now_ms: int
+) -> OutboxEvent:
+    """The CloudEvent of one derived change, checked against its contract, as the outbox keeps it.
+
+    Its id is the aggregate's id, its event number (``version``) and the type: whoever derives the
+    same event (an announcer from row changes, a service's own write in its transaction) names it
+    alike, so consumers dedupe it."""
+    event_id = deterministic_id(source, str(subject), str(version), event_type)
+    moment = datetime.fromtimestamp(now_ms / 1000, UTC)
+    event = new_event(event_type, str(subject), dict(data), source=source, id=event_id, time=format_time(moment))
+    validate(event)  # a producer never publishes what its own contract refuses
+    return OutboxEvent(topic, kafka_key(event), event.to_json(), event.id)
 
 
 #: one round's decision for one aggregate: None while it is not ready, else its events (maybe none)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from extracted.contracts import deterministic_id, events_topic, format_time, kafka_key, new_event, validate
+from extracted.contracts import events_topic
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
 from extracted.runtime.announcing import Announcer as KitAnnouncer
-from extracted.runtime.announcing import Pending, RoundRules, now_ms
+from extracted.runtime.announcing import Pending, RoundRules, domain_event, now_ms
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import schema
@@ -70,16 +69,11 @@ def remember(connection: Connection, user_id: int, announced: Announced | None) 
 
 
 def outbox_event(topic: str, derived: DerivedEvent, now_ms: int) -> OutboxEvent:
-    """The CloudEvent of ``derived``, checked against its contract, as the outbox keeps it. Its id is
-    the user's id, event number and type: whoever derives the same event (the announcer from row
-    changes, registration from its own transaction) names it alike."""
-    event_id = deterministic_id(SOURCE, str(derived.user_id), str(derived.version), derived.type)
-    moment = datetime.fromtimestamp(now_ms / 1000, UTC)
-    event = new_event(
-        derived.type, str(derived.user_id), derived.data, source=SOURCE, id=event_id, time=format_time(moment)
-    )
-    validate(event)  # a producer never publishes what its own contract refuses
-    return OutboxEvent(topic, kafka_key(event), event.to_json(), event.id)
+    """The outbox's copy of ``derived`` (:func:`~extracted.runtime.announcing.domain_event`)."""
+    return domain_event(
+        topic, SOURCE, event_type=derived.type, subject=derived.user_id, version=derived.version, data=derived.data,
+        now_ms=now_ms,
+    )  # fmt: skip
 
 
 class UsersAnnouncement:
