@@ -19,7 +19,9 @@ with exit status 2 and the field's name.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -27,11 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import pymysql
+from sqlalchemy.exc import SQLAlchemyError
 
 from .types import ConfigurationError
 
-__all__ = ["UNREACHABLE", "Connect", "LegacyDatabase", "SmtpServer", "SyncSettings", "connect_mariadb",
+__all__ = ["UNREACHABLE", "Connect", "LegacyDatabase", "SmtpServer", "SyncSettings", "SyncWorker", "connect_mariadb",
            "load_settings", "parse_settings"]  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 _PREFIX = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -147,3 +152,45 @@ def connect_mariadb(database: LegacyDatabase) -> Connect:
         )  # fmt: skip
 
     return connect
+
+
+class SyncWorker:
+    """The loop of a legacy sync worker (``legacy_sync``): rounds of :meth:`sync_pending` until stopped.
+
+    A round runs when :meth:`wake` is called (a write was recorded) or every ``idle_s``; a round that
+    raises one of :attr:`retried` (MariaDB unreachable, a busy store…) makes the worker ``failing``
+    and is retried with a doubling backoff from ``retry_initial_s`` to ``retry_max_s``; the next good
+    round clears it. Subclasses write the round and their health.
+    """
+
+    name = "legacy_sync"
+    retried: tuple[type[BaseException], ...] = (*UNREACHABLE, SQLAlchemyError)
+
+    def __init__(self, *, idle_s: float = 2.0, retry_initial_s: float = 0.2, retry_max_s: float = 30.0) -> None:
+        self.idle_s, self.retry_initial_s, self.retry_max_s = idle_s, retry_initial_s, retry_max_s
+        self.failing, self.last_error = False, ""
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def sync_pending(self) -> int:
+        raise NotImplementedError
+
+    def run(self, stop: threading.Event) -> None:
+        delay = self.retry_initial_s
+        while not stop.is_set():
+            try:
+                self.sync_pending()
+                with self._lock:
+                    self.failing = False
+                delay = self.retry_initial_s
+                self._wake.wait(self.idle_s)
+                self._wake.clear()
+            except self.retried as error:
+                log.warning("%s: %s; retrying in %.1f s", self.name, error, delay)
+                with self._lock:
+                    self.failing, self.last_error = True, f"{type(error).__name__}: {error}"
+                stop.wait(delay)
+                delay = min(delay * 2, self.retry_max_s)

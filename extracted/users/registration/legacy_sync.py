@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +32,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from extracted.runtime import begin_write
-from extracted.runtime.legacy import UNREACHABLE, Connect, connect_mariadb
+from extracted.runtime.legacy import Connect, SyncWorker, connect_mariadb
 from extracted.users import schema
 
 from .mail import Mailer, MailSite, admin_notification, login_details
@@ -67,10 +66,10 @@ def _withdraw(connection: Connection, user: NewUser) -> None:
     connection.execute(delete(users).where(ours))
 
 
-class LegacySync:
+class LegacySync(SyncWorker):
     """Copies registrations into WordPress until stopped; :meth:`wake` after one was recorded."""
 
-    name = "legacy_sync"
+    retried = (*SyncWorker.retried, MailError)
 
     def __init__(
         self,
@@ -84,15 +83,9 @@ class LegacySync:
         retry_max_s: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.engine, self.connect, self.prefix, self.mailer = engine, connect, table_prefix, mailer
-        self.idle_s, self.retry_initial_s, self.retry_max_s, self.clock = idle_s, retry_initial_s, retry_max_s, clock
-        self.failing, self.last_error = False, ""
+        super().__init__(idle_s=idle_s, retry_initial_s=retry_initial_s, retry_max_s=retry_max_s)
+        self.engine, self.connect, self.prefix, self.mailer, self.clock = engine, connect, table_prefix, mailer, clock
         self.written = self.again = self.mails_sent = self.mails_skipped = self.mail_failures = 0
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     # -- one round --------------------------------------------------------------------------------
 
@@ -188,23 +181,6 @@ class LegacySync:
             self.mails_sent += len(mails)
 
     # -- the worker -------------------------------------------------------------------------------
-
-    def run(self, stop: threading.Event) -> None:
-        delay = self.retry_initial_s
-        while not stop.is_set():
-            try:
-                self.sync_pending()
-                with self._lock:
-                    self.failing = False
-                delay = self.retry_initial_s
-                self._wake.wait(self.idle_s)
-                self._wake.clear()
-            except (*UNREACHABLE, MailError, SQLAlchemyError) as error:
-                log.warning("legacy sync: %s; retrying in %.1f s", error, delay)
-                with self._lock:
-                    self.failing, self.last_error = True, f"{type(error).__name__}: {error}"
-                stop.wait(delay)
-                delay = min(delay * 2, self.retry_max_s)
 
     def _counts(self) -> dict[str, int]:
         table = schema.registrations
