@@ -8,6 +8,7 @@ capability's :attr:`Capability.port_name`, so adding a capability needs no other
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class CapabilityRoute:
     query: tuple[tuple[str, str | None], ...] = ()
     #: the service answers ``X-Strangler-Dry-Run`` copies without acting, so unsafe methods may be shadowed
     dry_run: bool = False
+    #: the proxy's comparison rules of the route (``headers``, ``ignore``, ``masks``), as JSON text
+    compare: str = ""
 
     def proxy_options(self) -> dict[str, Any]:
         """The route's fields for the proxy's admin API beyond paths, service, mode and methods."""
@@ -61,6 +64,8 @@ class CapabilityRoute:
             options["query"] = dict(self.query)
         if self.dry_run:
             options["shadow"] = {"dry_run": True, "methods": list(self.methods)}
+        if self.compare:
+            options["compare"] = json.loads(self.compare)
         return options
 
 
@@ -147,7 +152,7 @@ class _Document:
 def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
     if not isinstance(raw, dict):
         raise document.error(field, "must be a mapping with name and paths")
-    known = {"name", "paths", "methods", "query", "dry_run"}
+    known = {"name", "paths", "methods", "query", "dry_run", "compare"}
     for key in raw:
         if key not in known:
             raise document.error(f"{field}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
@@ -166,7 +171,34 @@ def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
         methods=tuple(str(method).upper() for method in methods),
         query=tuple(query.items()),
         dry_run=document.get(raw, "dry_run", field, bool, False),
+        compare=_compare(document, raw, field),
     )
+
+
+def _compare(document: _Document, raw: dict[str, Any], field: str) -> str:
+    """The route's ``compare`` rules: ``headers`` and ``ignore`` lists, ``masks`` (header → regular
+    expressions). Their meaning is the proxy's (it checks them again when the route is set)."""
+    compare = document.get(raw, "compare", field, dict, {})
+    where = f"{field}.compare"
+    for key, value in compare.items():
+        if key in ("headers", "ignore"):
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise document.error(f"{where}.{key}", "must be a list of strings")
+        elif key == "masks":
+            if not isinstance(value, dict):
+                raise document.error(f"{where}.masks", "must map header names to lists of regular expressions")
+            for header, patterns in value.items():
+                if not isinstance(patterns, list) or not all(isinstance(item, str) for item in patterns):
+                    raise document.error(f"{where}.masks.{header}", "must be a list of regular expressions")
+                for index, pattern in enumerate(patterns):
+                    try:
+                        re.compile(pattern)
+                    except re.error as error:
+                        problem = f"not a regular expression: {error}"
+                        raise document.error(f"{where}.masks.{header}[{index}]", problem) from None
+        else:
+            raise document.error(f"{where}.{key}", "unknown field (known: headers, ignore, masks)")
+    return json.dumps(compare) if compare else ""
 
 
 def _port(document: _Document, service: dict[str, Any], field: str) -> int:

@@ -42,7 +42,7 @@ _ROUTE_FIELDS = frozenset(
 # what PHP registers as a plain name: '.', ' ' and '[' would be turned into '_' or an array
 _ARGUMENT_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHADOW_FIELDS = frozenset({"sample_percent", "methods", "forward_credentials", "noise_sample_percent", "dry_run"})
-_COMPARE_FIELDS = frozenset({"headers", "ignore"})
+_COMPARE_FIELDS = frozenset({"headers", "ignore", "masks"})
 _TOP_FIELDS = frozenset({"version", "canary_cookie", "services", "routes"})
 
 
@@ -125,6 +125,24 @@ class _Checker:
             return None if item in RequestClass._value2member_map_ else f"unknown request class {item!r} ({known})"
 
         return frozenset(RequestClass(c) for c in self.strings(value, field, check))
+
+
+def _regex_problem(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"not a regular expression: {error}"
+    return None
+
+
+def _masks(check: _Checker, raw: Any, field: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``compare.masks``: header name → regular expressions masked in both answers' values."""
+    if not isinstance(raw, dict):
+        raise check.fail(field, "must be a mapping of header names to lists of regular expressions")
+    return tuple(
+        (str(name).lower(), tuple(check.strings(patterns, f"{field}.{name}", _regex_problem)))
+        for name, patterns in raw.items()
+    )
 
 
 def _shadow_rules(check: _Checker, raw: Any, field: str) -> ShadowRules:
@@ -219,6 +237,7 @@ def _route(check: _Checker, raw: Any, field: str, services: dict[str, str]) -> R
         compare=CompareRules(
             headers=tuple(h.lower() for h in check.strings(compare.get("headers", ["content-type"]), f"{cf}.headers")),
             ignore=tuple(check.strings(compare.get("ignore", []), f"{cf}.ignore", _json_path_problem)),
+            masks=_masks(check, compare.get("masks", {}), f"{cf}.masks"),
         ),
         personal=check.request_classes(data.get("personal", []), f"{field}.personal"),
         query=_query_rule(check, data["query"], f"{field}.query") if "query" in data else (),
@@ -306,6 +325,8 @@ def table_to_data(table: RouteTable) -> dict[str, Any]:
         if r.personal:
             item["personal"] = sorted(c.value for c in r.personal)
         item["compare"] = {"headers": list(r.compare.headers), "ignore": list(r.compare.ignore)}
+        if r.compare.masks:
+            item["compare"]["masks"] = {name: list(patterns) for name, patterns in r.compare.masks}
         routes.append(item)
     return {
         "version": 1,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import random
@@ -186,7 +187,7 @@ class ShadowMirror:
             return self._record(base, Outcome.SKIPPED, error="WordPress answer too large to compare")
         # bodies are kept for investigating differences only: decoded lazily (see _record)
         base["legacy_body"] = legacy
-        rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore)
+        rules = ParityRules(headers=route.compare.headers, ignore=route.compare.ignore, masks=route.compare.masks)
         headers = shadow_headers(capture.headers, route.shadow)
         try:
             candidate, candidate_ms = await _fetch(
@@ -204,7 +205,7 @@ class ShadowMirror:
             await self._learn_noise(capture, legacy, rules)
         noise = await self._noise_for(route.name)
         order = sort_spec(capture.target)
-        result = compare_responses(legacy, candidate, ParityRules(rules.headers, rules.ignore, noise, order))
+        result = compare_responses(legacy, candidate, dataclasses.replace(rules, noise=noise, order=order))
         outcome = outcome_of(result)
         return self._record(
             base,

@@ -69,6 +69,9 @@ class ShadowRules:
 class CompareRules:
     headers: tuple[str, ...] = ("content-type",)
     ignore: tuple[str, ...] = ()
+    #: header name → regular expressions whose matches are masked in both answers before comparing
+    #: (a redirect's new comment id, a cookie's expiry: they differ between any two answers)
+    masks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Response comparison: status, chosen headers, body (JSON semantically and byte for byte, HTML
+"""Response comparison: status, chosen headers (with their masks), body (JSON semantically and byte for byte, HTML
 normalised, anything else raw), ignored paths and Diffy-style noise."""
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Any
 
@@ -112,13 +113,26 @@ def _only_reordered(legacy: HttpResponse, candidate: HttpResponse, rules: Parity
     return order_equivalent(left, right, rules.order, items_equal)
 
 
+MASK = "…"
+
+
+def masked(values: list[str], patterns: tuple[str, ...]) -> list[str]:
+    """``values`` with every match of ``patterns`` replaced by :data:`MASK` (the patterns were checked
+    when the route was loaded)."""
+    for pattern in patterns:
+        values = [re.sub(pattern, MASK, value) for value in values]
+    return values
+
+
 def compare_responses(legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules | None = None) -> ParityResult:
     rules = rules or ParityRules()
     found: list[Difference] = []
     if legacy.status != candidate.status:
         found.append(Difference("status", "status", legacy.status, candidate.status))
+    masks = dict(rules.masks)
     for name in rules.headers:
-        left, right = legacy.header_values(name), candidate.header_values(name)
+        patterns = masks.get(name.lower(), ())
+        left, right = masked(legacy.header_values(name), patterns), masked(candidate.header_values(name), patterns)
         if left != right:
             found.append(Difference(f"headers.{name.lower()}", "header", left, right))
     body, skipped = _body_differences(legacy, candidate, rules)

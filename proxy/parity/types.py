@@ -49,6 +49,8 @@ class ParityRules:
     noise: frozenset[str] = field(default_factory=frozenset)  # generalised paths known to be noise
     #: the request's collection order (proxy.parity.ordering.sort_spec): lets tie order be told apart
     order: SortSpec | None = None
+    #: header name (lower case) → regular expressions masked in both answers' values before comparing
+    masks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

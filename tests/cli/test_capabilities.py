@@ -121,3 +121,24 @@ def test_a_registry_error_is_a_stack_error_every_command_reports() -> None:
 def test_unreadable_yaml_is_named(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="cannot read"):
         load_registry(_write(tmp_path, "capabilities: [unclosed"))
+
+
+def test_route_compare_rules_reach_the_proxy(tmp_path: Path) -> None:
+    text = VALID + '        compare: {headers: [location], masks: {location: ["(?<=#comment-)\\\\d+"]}}\n'
+    (route,) = load_registry(_write(tmp_path, text))["content"].routes
+    assert route.proxy_options() == {
+        "compare": {"headers": ["location"], "masks": {"location": ["(?<=#comment-)\\d+"]}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("compare", "field"),
+    [
+        ('{masks: {location: ["(bad"]}}', "compare.masks.location[0]: not a regular expression"),
+        ("{headers: location}", "compare.headers: must be a list of strings"),
+        ("{mask: {}}", "compare.mask: unknown field"),
+    ],
+)
+def test_bad_compare_rules_name_the_field(tmp_path: Path, compare: str, field: str) -> None:
+    with pytest.raises(RegistryError, match=f"capabilities.content.routes\\[0\\].{field}".replace("[0]:", "\\[0\\]:")):
+        load_registry(_write(tmp_path, VALID + f"        compare: {compare}\n"))

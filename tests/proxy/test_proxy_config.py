@@ -62,6 +62,8 @@ def test_good_table_is_parsed_with_defaults() -> None:
         ("    methods: [get]", "    personal: [logged_in, cookies]", 19, "routes[1].personal[1]"),
         ('ignore: ["$[*].guid"]', 'ignore: ["$[*].guid", "$[*.link"]', 16, "routes[0].compare.ignore[1]"),
         ('ignore: ["$[*].guid"]', 'ignore: ["guid"]', 16, "routes[0].compare.ignore[0]"),
+        ('ignore: ["$[*].guid"]', 'masks: {location: ["(unclosed"]}', 16, "routes[0].compare.masks.location[0]"),
+        ('ignore: ["$[*].guid"]', "masks: [location]", 16, "routes[0].compare.masks"),
     ],
 )
 def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str) -> None:
@@ -70,6 +72,11 @@ def test_errors_name_line_and_field(replace: str, by: str, line: int, field: str
         parse_table(GOOD.replace(replace, by, 1), "routes.yaml")
     assert (info.value.file, info.value.line, info.value.field) == ("routes.yaml", line, field)
     assert str(info.value).startswith(f"routes.yaml:{line}: {field}: ")
+
+
+def test_compare_masks_are_kept_by_lower_case_header_name() -> None:
+    table = parse_table(GOOD.replace('ignore: ["$[*].guid"]', 'masks: {Location: ["#comment-\\\\d+"]}'), "r.yaml")
+    assert table.routes[0].compare.masks == (("location", ("#comment-\\d+",)),)
 
 
 def test_shadowing_writes_needs_a_dry_run_contract() -> None:

@@ -43,6 +43,22 @@ def test_status_and_chosen_headers() -> None:
     ]
 
 
+def test_masked_header_values_compare_without_what_always_differs() -> None:
+    """A comment submission's redirect names the new comment's id, and its cookies their expiry."""
+    masks = (("location", (r"(?<=#comment-)\d+", r"(?<=unapproved=)\d+")), ("set-cookie", (r"expires=[^;]*",)))
+    rules = ParityRules(headers=("location", "set-cookie"), masks=masks)
+
+    def redirect(comment_id: int, expires: str, fragment: str = "") -> HttpResponse:
+        location = f"http://site.test/?p=1&unapproved={comment_id}#comment-{comment_id}{fragment}"
+        return response({}, 302, (("Location", location), ("Set-Cookie", f"comment_author_x=Ann; expires={expires}")))
+
+    early, late = "Tue, 07 Dec 2027 10:00:00 GMT", "Tue, 07 Dec 2027 10:00:01 GMT"
+    assert compare_responses(redirect(41, early), redirect(50, late), rules).match
+    different = compare_responses(redirect(41, "x"), redirect(50, "x", fragment="-elsewhere"), rules)
+    assert [d.path for d in different.differences] == ["headers.location"]
+    assert different.differences[0].legacy == ["http://site.test/?p=1&unapproved=…#comment-…"]
+
+
 def test_same_json_different_bytes_is_a_byte_difference() -> None:
     legacy = response(b'{"a":"x\\/y","b":1}')
     for candidate in (b'{"a":"x/y","b":1}', b'{"b":1,"a":"x\\/y"}'):
