@@ -185,8 +185,10 @@ class ExtractedService(PythonService):
         """What the stack tells every extracted service beyond the kit's arguments (``--settings``; each
         service reads what it needs and checks it): WordPress's database as WordPress itself connects
         to it (the users service's legacy sync writes registered users there), and the SMTP server
-        mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; none by default)."""
+        mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; none by default), and the
+        salt WordPress signs held comments' links with (the comments service answers as WordPress)."""
         settings = self.settings
+        salt = settings.secrets.wordpress_salt
         smtp_host, _, smtp_port = os.environ.get("STRANGLER_SMTP", "").rpartition(":")
         return {
             "wordpress_database": {
@@ -198,6 +200,8 @@ class ExtractedService(PythonService):
                 "table_prefix": TABLE_PREFIX,
             },
             "smtp": {"host": smtp_host, "port": int(smtp_port)} if smtp_host and smtp_port.isdigit() else None,
+            # wp_salt('nonce') = NONCE_KEY . NONCE_SALT of the wp-config.php the stack wrote (its template)
+            "wordpress_salts": {"nonce": f"{salt}-nonce-key{salt}-nonce-salt"},
         }
 
     def write_settings_file(self) -> Path:

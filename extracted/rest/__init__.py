@@ -39,6 +39,11 @@ Response side
     bytes; :class:`JsonObject` stays ``{}``), :func:`encode_unavailable` (the 503),
     :func:`response_headers`, :data:`BASE_HEADERS`, :data:`CONTENT_TYPE`.
 
+Avatars and post types
+    :func:`avatar_urls` (``rest_get_avatar_urls`` of an email, :data:`AVATAR_SIZES`, :func:`gravatar_hash`;
+    the site state is an :class:`AvatarSettings`); :data:`POST_TYPE_ROUTES`, :func:`route_for_post`
+    (``rest_get_route_for_post``) and :data:`REGISTERED_POST_TYPES` of stock WordPress 6.1.
+
 Searching and sorting as MariaDB does
     ``extracted.rest.collation`` (imported as a module): ``utf8mb4_unicode_520_ci`` for ``LIKE``
     (:func:`~extracted.rest.collation.collated_like`), :func:`~extracted.rest.collation.like_pattern`,
@@ -48,7 +53,8 @@ HTTP (Starlette)
     :func:`rest_routes` (``/wp-json/ROUTE``, ``/?rest_route=ROUTE``, ``/index.php?rest_route=ROUTE``, GET
     and HEAD) around a service's :data:`RouteAnswer`; :func:`declined_form` (the request's declined
     form, if any), :func:`send` (a reply as WordPress sends it: HEAD, CORS, header bytes),
-    :func:`request_url` (the URL as PHP sees it).
+    :func:`request_url` (the URL as PHP sees it); :func:`send_page` (a page's reply, not the API's),
+    :func:`is_dry_run` (the proxy's :data:`DRY_RUN_HEADER` on a shadow copy: answer, act on nothing).
 
     :func:`store_answer` is the whole ``answer`` of a service whose endpoints read its store
     (:class:`StoreEndpoints`: the site loader, ``dispatch`` and the routes it serves; embeds of its own
@@ -60,10 +66,11 @@ A minimal service::
     app = Starlette(routes=rest_routes(store_answer(engine, endpoints)))
 """
 
+from .avatars import AVATAR_SIZES, AvatarSettings, avatar_urls, gravatar_hash
 from .collection import listing_args, listing_headers, page_window, pagination_headers
 from .embedding import embed_resolver, split_href
 from .errors import RestError, ServiceUnavailableError, UnsupportedRequestError, denied, invalid_params, no_route
-from .http import RouteAnswer, declined_form, request_url, rest_routes, send
+from .http import DRY_RUN_HEADER, RouteAnswer, declined_form, is_dry_run, request_url, rest_routes, send, send_page
 from .links import CURIES, compact, link, with_query
 from .params import (
     CONTEXT,
@@ -84,6 +91,7 @@ from .params import (
 )
 from .phpjson import JsonObject, php_json
 from .phpquery import add_query_arg, build_query, parse_str, php_rawurlencode, php_urlencode
+from .post_types import POST_TYPE_ROUTES, REGISTERED_POST_TYPES, route_for_post
 from .request_forms import cors_headers, unsupported_form
 from .responses import BASE_HEADERS, Answer, Item
 from .server import CONTENT_TYPE, UNAVAILABLE_HEADER, Reply, encode_answer, encode_unavailable, response_headers
@@ -94,13 +102,18 @@ from .types import EmbedTarget, Headers, Links, Query, QueryValue, Resolver, Res
 from .urls import Site
 
 __all__ = [
+    "AVATAR_SIZES",
     "BASE_HEADERS",
     "CONTENT_TYPE",
     "CONTEXT",
     "CURIES",
+    "DRY_RUN_HEADER",
+    "POST_TYPE_ROUTES",
+    "REGISTERED_POST_TYPES",
     "UNAVAILABLE_HEADER",
     "Answer",
     "Arg",
+    "AvatarSettings",
     "EmbedTarget",
     "Headers",
     "Invalid",
@@ -121,6 +134,7 @@ __all__ = [
     "UnsupportedRequestError",
     "add_query_arg",
     "answer_body",
+    "avatar_urls",
     "base_args",
     "build_query",
     "check_array",
@@ -133,7 +147,9 @@ __all__ = [
     "encode_answer",
     "encode_unavailable",
     "field_included",
+    "gravatar_hash",
     "invalid_params",
+    "is_dry_run",
     "link",
     "listing_args",
     "listing_headers",
@@ -154,10 +170,12 @@ __all__ = [
     "request_url",
     "response_headers",
     "rest_routes",
+    "route_for_post",
     "sanitize_key",
     "sanitize_text_field",
     "sanitized_query",
     "send",
+    "send_page",
     "split_href",
     "store_answer",
     "strip_all_tags",

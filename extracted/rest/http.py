@@ -17,6 +17,22 @@ from .phpquery import parse_str
 from .request_forms import cors_headers, unsupported_form
 from .server import Reply
 
+#: sent (``1``) by the proxy on shadow copies of routes with a dry-run contract: answer, act on nothing
+DRY_RUN_HEADER = "x-strangler-dry-run"
+
+
+def is_dry_run(request: Request) -> bool:
+    return request.headers.get(DRY_RUN_HEADER) == "1"
+
+
+def send_page(request: Request, reply: Reply) -> Response:
+    """A page's reply (not the REST API's: no CORS) with exactly its headers, and ``Content-Length``."""
+    response = Response(b"" if request.method == "HEAD" else reply.body, status_code=reply.status)
+    response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in reply.headers]
+    response.raw_headers.append((b"content-length", str(len(reply.body)).encode()))
+    return response
+
+
 #: answers one request for a REST route (``/wp/v2/posts``), given the route and the request
 RouteAnswer = Callable[[str, Request], Response]
 

@@ -4,13 +4,15 @@ The file is JSON (the stack writes it for every extracted service, readable by i
 
     {"wordpress_database": {"host": "127.0.0.1", "port": 3306, "user": "wordpress",
                             "password": "...", "database": "wordpress", "table_prefix": "wp_"},
-     "smtp": {"host": "127.0.0.1", "port": 25}}
+     "smtp": {"host": "127.0.0.1", "port": 25},
+     "wordpress_salts": {"nonce": "..."}}
 
 ``wordpress_database`` is where a service that became the system of record of a write (users'
 registrations, visitors' comments) syncs it into WordPress (WordPress's own database user: it writes
 what WordPress writes); without it such a service declines the write (503 ``X-Strangler-Unavailable``,
 and the proxy lets WordPress take it). ``smtp`` (optional, or ``null``) is where mail goes; without it
-no mail is sent (logged and counted). :func:`connect_mariadb` opens that database (autocommit off);
+no mail is sent (logged and counted). ``wordpress_salts.nonce`` is WordPress's ``wp_salt('nonce')``
+(the links of held comments are signed with it). :func:`connect_mariadb` opens that database (autocommit off);
 :data:`UNREACHABLE` are the errors that mean "MariaDB is not there now" (a sync retries them).
 Everything is checked at start: a missing field, a wrong type or an impossible port stops the service
 with exit status 2 and the field's name.
@@ -24,7 +26,7 @@ import re
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,9 @@ class SmtpServer:
 class SyncSettings:
     database: LegacyDatabase | None = None
     smtp: SmtpServer | None = None
+    #: WordPress's ``wp_salt('nonce')`` (``NONCE_KEY . NONCE_SALT`` of its wp-config.php): the key of
+    #: ``wp_hash``, which signs a held comment's ``moderation-hash`` link; "" when not given
+    nonce_salt: str = field(default="", repr=False)
 
     @property
     def table_prefix(self) -> str:
@@ -120,7 +125,9 @@ def parse_settings(document: object) -> SyncSettings:
     if (raw := _mapping(document, "smtp")) is not None:
         timeout = _field(raw, "timeout_s", "smtp", (int, float), 10.0)
         smtp = SmtpServer(host=_field(raw, "host", "smtp", str), port=_port(raw, "smtp"), timeout_s=float(timeout))
-    return SyncSettings(database=database, smtp=smtp)
+    salts = _mapping(document, "wordpress_salts") or {}
+    nonce = _field(salts, "nonce", "wordpress_salts", str, "")
+    return SyncSettings(database=database, smtp=smtp, nonce_salt=nonce)
 
 
 def load_settings(path: str) -> SyncSettings:

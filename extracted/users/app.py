@@ -24,14 +24,16 @@ from extracted.rest import (
     ServiceUnavailableError,
     StoreEndpoints,
     encode_unavailable,
+    is_dry_run,
     render_from_store,
     rest_routes,
+    send_page,
     store_answer,
 )
 from extracted.runtime import ConsumerState, health_routes
 
 from .api import dispatch, is_served
-from .registration.endpoint import DRY_RUN_HEADER, login_request, request_start, send_reply
+from .registration.endpoint import login_request, request_start
 from .site import load_site
 
 __all__ = ["SERVICE", "create_app", "render"]
@@ -52,16 +54,16 @@ def registration_route(context: object) -> Route:
         endpoint = getattr(context, "registration", None)
         parsed = await login_request(request)
         if isinstance(parsed, ServiceUnavailableError):
-            return send_reply(request, encode_unavailable(parsed))
+            return send_page(request, encode_unavailable(parsed))
         if endpoint is None:
             declined = ServiceUnavailableError("registration is not set up", service=SERVICE,
                                                unavailable="registration")  # fmt: skip
-            return send_reply(request, encode_unavailable(declined))
-        dry_run = request.headers.get(DRY_RUN_HEADER) == "1"
+            return send_page(request, encode_unavailable(declined))
+        dry_run = is_dry_run(request)
         reply = await run_in_threadpool(
             endpoint.answer, parsed, dry_run=dry_run, request_start_ms=request_start(request)
         )
-        return send_reply(request, reply)
+        return send_page(request, reply)
 
     return Route("/wp-login.php", login, methods=["GET", "HEAD", "POST"])
 

@@ -28,7 +28,6 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.requests import Request
-from starlette.responses import Response
 
 from extracted.rest import Reply, ServiceUnavailableError, encode_unavailable, parse_str
 from extracted.runtime import begin_write
@@ -40,12 +39,10 @@ from .record import Directory, record_registration
 from .request import RegistrationRequest
 from .validation import NoUsers
 
-__all__ = ["DRY_RUN_HEADER", "DRY_RUN_LOOKBACK_MS", "REQUEST_START_HEADER", "RegistrationEndpoint", "login_request",
-           "request_start", "send_reply"]  # fmt: skip
+__all__ = ["DRY_RUN_LOOKBACK_MS", "REQUEST_START_HEADER", "RegistrationEndpoint", "login_request", "request_start"]
 
 log = logging.getLogger(__name__)
 SERVICE = "users"
-DRY_RUN_HEADER = "x-strangler-dry-run"
 #: what the proxy would need to send on copies: when the visitor's request reached it (epoch ms)
 REQUEST_START_HEADER = "x-strangler-request-start"
 #: without that header: how long before a copy's arrival its request may have started
@@ -189,13 +186,6 @@ async def login_request(request: Request) -> RegistrationRequest | ServiceUnavai
         request_uri=uri,
         host=request.headers.get("host"),
     )
-
-
-def send_reply(request: Request, reply: Reply) -> Response:
-    response = Response(b"" if request.method == "HEAD" else reply.body, status_code=reply.status)
-    response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in reply.headers]
-    response.raw_headers.append((b"content-length", str(len(reply.body)).encode()))
-    return response
 
 
 def request_start(request: Request) -> int | None:
