@@ -7,7 +7,6 @@ of them are authors comes from ``wp_posts``.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
@@ -17,6 +16,7 @@ from extracted.rest import (
     Answer,
     Item,
     Query,
+    avatar_urls,
     denied,
     link,
     parse_checked,
@@ -25,25 +25,10 @@ from extracted.rest import (
 from . import schema
 from .site import SiteState
 
+__all__ = ["avatar_urls", "get_user", "user_item"]  # avatar_urls: extracted.rest's, for comments_embed
+
 users, posts = schema.users, schema.posts
 EMBED_FIELDS = frozenset({"id", "name", "url", "description", "link", "slug", "avatar_urls"})
-AVATAR_DEFAULTS = {"mystery": "mm", "mysteryman": "mm", "gravatar_default": ""}
-
-
-def avatar_urls(site: SiteState, email: str) -> dict[str, str]:
-    """``rest_get_avatar_urls``: Gravatar URLs of the three sizes WordPress lists.
-
-    An email PHP finds empty ("" or "0") has no hash and a random server (``rand(0, 2)``); the service
-    answers server 0, which the proxy's comparison learns as noise by asking WordPress twice.
-    """
-    if email and email != "0":
-        digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-        host = f"http://{int(digest[0], 16) % 3}.gravatar.com"
-    else:
-        digest, host = "", "http://0.gravatar.com"
-    default = AVATAR_DEFAULTS.get(site.avatar_default, site.avatar_default)
-    query = "&".join(part for part in (f"d={default}" if default else "", f"r={site.avatar_rating.lower()}") if part)
-    return {str(size): f"{host}/avatar/{digest}?s={size}&{query}" for size in (24, 48, 96)}
 
 
 def user_item(site: SiteState, row: Row[Any]) -> Item:
