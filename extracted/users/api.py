@@ -8,7 +8,6 @@ WordPress's order). Searches compare as MariaDB's collation does (``extracted.re
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +22,7 @@ from extracted.rest import (
     Query,
     QueryValue,
     RestError,
+    avatar_urls,
     denied,
     link,
     listing_args,
@@ -37,12 +37,11 @@ from extracted.rest.collation import collated_like, like_pattern
 from . import schema
 from .site import UsersSite
 
-__all__ = ["avatar_urls", "dispatch", "get_user", "get_users", "is_served"]
+__all__ = ["dispatch", "get_user", "get_users", "is_served"]
 
 users, user_meta, posts = schema.users, schema.user_meta, schema.posts
 ORDERBY = ("id", "include", "name", "registered_date", "slug", "include_slugs", "email", "url")
 EMBED_FIELDS = frozenset({"id", "name", "url", "description", "link", "slug", "avatar_urls"})
-AVATAR_DEFAULTS = {"mystery": "mm", "mysteryman": "mm", "gravatar_default": ""}
 PRIVATE_ORDER = ("email", "registered_date")
 
 
@@ -64,22 +63,6 @@ def _published() -> Any:
 
 def _authors() -> Any:
     return select(posts.c.author).where(_published()).distinct()
-
-
-def avatar_urls(site: UsersSite, email: str) -> dict[str, str]:
-    """``rest_get_avatar_urls``: Gravatar URLs of the three sizes WordPress lists.
-
-    An email PHP finds empty ("" or "0") has no hash and a random server (``rand(0, 2)``); the service
-    answers server 0, which the proxy's comparison learns as noise by asking WordPress twice.
-    """
-    if email and email != "0":
-        digest = hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()
-        host = f"http://{int(digest[0], 16) % 3}.gravatar.com"
-    else:
-        digest, host = "", "http://0.gravatar.com"
-    default = AVATAR_DEFAULTS.get(site.avatar_default, site.avatar_default)
-    query = "&".join(part for part in (f"d={default}" if default else "", f"r={site.avatar_rating.lower()}") if part)
-    return {str(size): f"{host}/avatar/{digest}?s={size}&{query}" for size in (24, 48, 96)}
 
 
 def user_item(connection: Connection, site: UsersSite, row: Row[Any]) -> Item:
