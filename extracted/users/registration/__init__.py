@@ -13,11 +13,13 @@ of ``register_new_user``, with their error codes and messages), ``render_registr
 caller's. Proven against the installed WordPress by ``tests/extracted/users/registration``.
 """
 
+from extracted.formatting.redirects import SiteUrls, sanitize_redirect, validate_redirect
+from extracted.formatting.sanitize import is_email, sanitize_email, sanitize_user, stored_email, validate_username
+
 from .answers import RegistrationAnswer, answer_registration, common_headers
 from .page import PrivacyPolicyLink, RegistrationSettings, SiteIcon, bloginfo_display, render_registration_page
-from .redirects import SiteUrls, disabled_location, registered_location, sanitize_redirect, validate_redirect
+from .redirects import disabled_location, registered_location
 from .request import RegistrationRequest
-from .sanitize import is_email, sanitize_email, sanitize_user, stored_email, validate_username
 from .validation import (
     Accepted,
     NoUsers,

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from extracted.formatting.php import parse_url
+
 from .page import RegistrationSettings, render_registration_page
-from .php import parse_url
 from .redirects import disabled_location, https_location, registered_location
 from .request import RegistrationRequest
 from .validation import Accepted, RegistrationError, UserLookup, check_registration

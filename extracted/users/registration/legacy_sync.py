@@ -31,13 +31,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from extracted.formatting.phpass import generate_password, hash_password
 from extracted.runtime import begin_write
 from extracted.runtime.legacy import Connect, SyncWorker, connect_mariadb
 from extracted.users import schema
 
 from .mail import Mailer, MailSite, admin_notification, login_details
 from .newuser import NewUser
-from .phpass import generate_password, hash_password
 from .record import STATE_CONFLICT, STATE_PENDING, STATE_SYNCED, mark, option
 from .wordpress_rows import Conflict, Written, write_user
 

@@ -13,9 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from extracted.formatting.php import addslashes, php_empty
 from extracted.rest.text import sanitize_text_field
-
-from .php import addslashes, php_empty
 
 _NOT_LOCALE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 

@@ -21,8 +21,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from .php import addslashes, ascii_lower, php_empty, php_trim
-from .sanitize import is_email, sanitize_user, stored_email, validate_username
+from extracted.formatting.php import addslashes, ascii_lower, php_empty, php_trim
+from extracted.formatting.sanitize import is_email, sanitize_user, stored_email, validate_username
 
 EMPTY_USERNAME = "<strong>Error:</strong> Please enter a username."
 INVALID_USERNAME = (

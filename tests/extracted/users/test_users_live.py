@@ -50,18 +50,19 @@ def admin(stack: StackHandle) -> Iterator[httpx.Client]:
         yield client
 
 
-def events_of(bootstrap: str, user_id: int) -> list[dict[str, Any]]:
-    """The committed events about one user (read_committed, every partition to its end), each checked
-    against its contract, with the record's key; in publishing order, as they share a partition (the key)."""
+def events_of(bootstrap: str, user_id: int, topic: str = TOPIC) -> list[dict[str, Any]]:
+    """The committed events about one user (or another aggregate of ``topic``: read_committed, every
+    partition to its end), each checked against its contract, with the record's key; in publishing
+    order, as they share a partition (the key)."""
     consumer = Consumer({
         "bootstrap.servers": bootstrap, "group.id": f"users-test-{uuid.uuid4().hex}", "enable.auto.commit": False,
         "isolation.level": "read_committed", "enable.partition.eof": True, "fetch.wait.max.ms": 10,
     })  # fmt: skip
     try:
-        metadata = consumer.list_topics(TOPIC, timeout=10).topics.get(TOPIC)
+        metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
         if metadata is None or metadata.error is not None:
             return []
-        consumer.assign([TopicPartition(TOPIC, p, OFFSET_BEGINNING) for p in metadata.partitions])
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in metadata.partitions])
         found: list[dict[str, Any]] = []
         at_end: set[int] = set()
         while len(at_end) < len(metadata.partitions):

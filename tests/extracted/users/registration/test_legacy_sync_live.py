@@ -24,12 +24,12 @@ import pytest
 from sqlalchemy import Engine, insert, select, update
 
 from cli.stack.ports import free_port
+from extracted.formatting.phpass import check_password
 from extracted.runtime import Store, open_engine
 from extracted.runtime.legacy import LegacyDatabase, SmtpServer
 from extracted.users import schema
 from extracted.users.registration.legacy_sync import LegacySync, connect_mariadb
 from extracted.users.registration.mail import Mailer
-from extracted.users.registration.phpass import check_password
 from extracted.users.registration.record import record_registration
 from tests.cdc.harness import query
 from tests.extracted.users.registration.registration_flow import set_password_and_log_in

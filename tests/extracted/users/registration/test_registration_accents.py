@@ -11,7 +11,7 @@ import pytest
 from registration_accents import all_characters, wordpress_remove_accents
 from registration_harness import RuleEvaluator
 
-from extracted.users.registration.accents import remove_accents
+from extracted.formatting.accents import remove_accents
 
 pytestmark = pytest.mark.php
 

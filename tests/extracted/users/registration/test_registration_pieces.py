@@ -14,11 +14,11 @@ import pytest
 
 from cli.stack.services import ExtractedService
 from cli.stack.settings import Secrets, StackSettings
+from extracted.formatting.phpass import check_password, generate_password, hash_password
 from extracted.runtime import ConfigurationError
 from extracted.runtime.legacy import LegacyDatabase, SmtpServer, load_settings, parse_settings
 from extracted.users.registration.mail import MailSite, admin_notification, login_details, specialchars_decode
 from extracted.users.registration.newuser import sanitize_title
-from extracted.users.registration.phpass import check_password, generate_password, hash_password
 
 WORDPRESS = Path("/usr/share/wordpress")
 needs_php = pytest.mark.skipif(shutil.which("php") is None or not (WORDPRESS / "wp-includes").is_dir(),

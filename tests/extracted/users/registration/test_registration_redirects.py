@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registration_harness import RuleEvaluator
 
+from extracted.formatting.php import parse_url
 from extracted.users.registration import SiteUrls, registered_location
-from extracted.users.registration.php import parse_url
 
 pytestmark = pytest.mark.php
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from registration_harness import RuleEvaluator
 from registration_sites import OFFLINE_RULES, our_outcome, wordpress_outcome
 
-from extracted.users.registration.sanitize import is_email, sanitize_email, sanitize_user, validate_username
+from extracted.formatting.sanitize import is_email, sanitize_email, sanitize_user, validate_username
 from extracted.users.registration.validation import NoUsers, RegistrationRules, check_registration
 
 pytestmark = pytest.mark.php
