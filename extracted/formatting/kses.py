@@ -6,6 +6,10 @@ attribute must be allowed in posts, URLs keep only allowed protocols, and the va
 run labels (menu items, page titles) through ``wp_kses_post``: it removes control characters, escapes
 ampersands that start no valid entity and ``>``, and keeps only the tags allowed in posts (here: tags
 without attributes; the library raises ``UnsupportedContentError`` for others).
+
+The full ``wp_kses`` (any allowed tags, comments, attributes, URL schemes, block attributes) is in
+``kses_core``; what WordPress stores of a visitor's comment (``pre_comment_*`` filters) in
+``kses_comments``; both are exported from here.
 """
 
 from __future__ import annotations
@@ -14,6 +18,26 @@ import re
 
 from .errors import UnsupportedContentError
 from .html import CONTROL_CHARACTERS, escape_attribute, normalize_entities, strip_bad_protocols
+from .kses_comments import (
+    filter_comment_author,
+    filter_comment_author_email,
+    filter_comment_author_url,
+    filter_comment_content,
+)
+from .kses_core import COMMENT_TAGS, wp_kses
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "COMMENT_TAGS",
+    "filter_attribute",
+    "filter_comment_author",
+    "filter_comment_author_email",
+    "filter_comment_author_url",
+    "filter_comment_content",
+    "kses_post_text",
+    "parse_element",
+    "wp_kses",
+]
 
 # Attributes every element of a post may have, then each element's own (``wp_kses_allowed_html('post')``).
 GLOBAL_ATTRIBUTES = frozenset(

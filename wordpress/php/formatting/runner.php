@@ -13,6 +13,10 @@
  *   site posts too.
  *   answer   {"output": "...", "seconds": evaluation time} or {"error": "..."}
  * With "isolated": true the request runs in a fork, as if it were the only one of its PHP request.
+ * Comment submission: "fn" pre_comment_content, pre_comment_author_name, pre_comment_author_email or
+ * pre_comment_author_url answers what WordPress stores of that field for an anonymous visitor (the
+ * filters run on slashed data, the result is unslashed); "wp_kses" filters with "allowed_html" (a context,
+ * default 'data': $allowedtags); "parse_url" answers the JSON of PHP's parse_url().
  * Environment: STRANGLER_WP_CONTENT_DIR is a private content directory holding db.php (our offline
  * wpdb) and a themes link; STRANGLER_WP_OPTIONS is the JSON of the autoloaded options.
  * WordPress's files are loaded unmodified from ABSPATH (default /usr/share/wordpress/).
@@ -297,6 +301,18 @@ function strangler_evaluate( array $request ) {
 			return call_user_func( $request['fn'], $text );
 		case 'wp_trim_words':
 			return wp_trim_words( $text, $request['num_words'] ?? 55, $request['more'] ?? null );
+		case 'pre_comment_content':
+		case 'pre_comment_author_name':
+		case 'pre_comment_author_email':
+		case 'pre_comment_author_url':
+			// What wp_new_comment() stores of a visitor's field: its filters see slashed data (the submission
+			// is wp_slash()ed for wp_new_comment) and wp_insert_comment() unslashes it.
+			return wp_unslash( apply_filters( $request['fn'], wp_slash( $text ) ) );
+		case 'wp_kses':
+			// ``allowed_html``: a context name ('data' is $allowedtags) or a list of allowed tags.
+			return wp_kses( $text, $request['allowed_html'] ?? 'data', $request['allowed_protocols'] ?? array() );
+		case 'parse_url':
+			return json_encode( parse_url( $text ), JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE );
 		default:
 			throw new InvalidArgumentException( 'unknown function ' . $request['fn'] );
 	}
