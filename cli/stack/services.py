@@ -200,8 +200,8 @@ class ExtractedService(PythonService):
                 "table_prefix": TABLE_PREFIX,
             },
             "smtp": {"host": smtp_host, "port": int(smtp_port)} if smtp_host and smtp_port.isdigit() else None,
-            # wp_salt('nonce') = NONCE_KEY . NONCE_SALT of the wp-config.php the stack wrote (its template)
-            "wordpress_salts": {"nonce": f"{salt}-nonce-key{salt}-nonce-salt"},
+            # wp_salt('auth') = AUTH_KEY . AUTH_SALT of the wp-config.php the stack wrote (its template)
+            "wordpress_salts": {"auth": f"{salt}-auth-key{salt}-auth-salt"},
         }
 
     def write_settings_file(self) -> Path:

@@ -11,7 +11,8 @@ profile (the email included, for Gravatar's hash), ``user.profile_updated`` only
 changed, ``user.role_changed`` the roles now, ``user.deleted`` the id. The runtime hands over only
 events that fit their contract, once per event id (``extracted.runtime.EventProjection``). A deleted
 user's posts are not touched here: WordPress reassigns or deletes them, row changes of ``wp_posts``
-that arrive anyway. An update about a user content never heard of changes nothing.
+that arrive anyway. An update about a user content never heard of changes nothing. Comments come
+from the comments service's events the same way (``comment_events``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from extracted.contracts import CloudEvent
 from extracted.runtime import Change, Delete, Truncate, Update, Upsert
 
 from . import schema
+from .comment_events import COMMENTS_AGGREGATE, project_comment_event
 from .render_inputs import RENDERING_OPTIONS
 from .rendering import ALL_POSTS, render_dirty
 
@@ -118,23 +120,6 @@ def _relationship(row: Row) -> list[Change]:
             _dirty(key["object_id"])]  # fmt: skip
 
 
-def _comment(row: Row) -> list[Change]:
-    values = {
-        "post_id": int(row.get("comment_post_ID") or 0),
-        "parent": int(row.get("comment_parent") or 0),
-        "user_id": int(row.get("user_id") or 0),
-        "author_name": _text(row.get("comment_author")),
-        "author_email": _text(row.get("comment_author_email")),
-        "author_url": _text(row.get("comment_author_url")),
-        "date": wp_datetime(row.get("comment_date")),
-        "date_gmt": wp_datetime(row.get("comment_date_gmt")),
-        "content_raw": _text(row.get("comment_content")),
-        "approved": _text(row.get("comment_approved")),
-        "type": _text(row.get("comment_type")) or "comment",
-    }
-    return [Upsert(schema.comments.name, {"id": int(row["comment_ID"])}, values)]
-
-
 def _option(row: Row) -> list[Change]:
     values = {"name": _text(row.get("option_name")), "value": _text(row.get("option_value"))}
     changes: list[Change] = [Upsert(schema.options.name, {"option_id": int(row["option_id"])}, values)]
@@ -156,7 +141,6 @@ TABLES: dict[str, tuple[str, Callable[[Row], dict[str, int]], Builder]] = {
         _relationship,
     ),
     "wp_options": (schema.options.name, lambda r: {"option_id": int(r["option_id"])}, _option),
-    "wp_comments": (schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
 }
 
 
@@ -235,12 +219,14 @@ class ContentProjection:
         return list(TABLES)
 
     def source_events(self) -> Sequence[str]:
-        return [USERS_AGGREGATE]
+        return [USERS_AGGREGATE, COMMENTS_AGGREGATE]
 
     def project(self, event: ChangeEvent | Tombstone) -> Sequence[Change]:
         return project(event)
 
     def project_event(self, event: CloudEvent) -> Sequence[Change]:
+        if event.type.startswith("comment."):
+            return project_comment_event(event)
         return project_user_event(event)
 
     def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:

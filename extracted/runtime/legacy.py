@@ -5,13 +5,13 @@ The file is JSON (the stack writes it for every extracted service, readable by i
     {"wordpress_database": {"host": "127.0.0.1", "port": 3306, "user": "wordpress",
                             "password": "...", "database": "wordpress", "table_prefix": "wp_"},
      "smtp": {"host": "127.0.0.1", "port": 25},
-     "wordpress_salts": {"nonce": "..."}}
+     "wordpress_salts": {"auth": "..."}}
 
 ``wordpress_database`` is where a service that became the system of record of a write (users'
 registrations, visitors' comments) syncs it into WordPress (WordPress's own database user: it writes
 what WordPress writes); without it such a service declines the write (503 ``X-Strangler-Unavailable``,
 and the proxy lets WordPress take it). ``smtp`` (optional, or ``null``) is where mail goes; without it
-no mail is sent (logged and counted). ``wordpress_salts.nonce`` is WordPress's ``wp_salt('nonce')``
+no mail is sent (logged and counted). ``wordpress_salts.auth`` is WordPress's ``wp_salt('auth')``
 (the links of held comments are signed with it). :func:`connect_mariadb` opens that database (autocommit off);
 :data:`UNREACHABLE` are the errors that mean "MariaDB is not there now" (a sync retries them).
 Everything is checked at start: a missing field, a wrong type or an impossible port stops the service
@@ -67,9 +67,9 @@ class SmtpServer:
 class SyncSettings:
     database: LegacyDatabase | None = None
     smtp: SmtpServer | None = None
-    #: WordPress's ``wp_salt('nonce')`` (``NONCE_KEY . NONCE_SALT`` of its wp-config.php): the key of
+    #: WordPress's ``wp_salt('auth')`` (``AUTH_KEY . AUTH_SALT`` of its wp-config.php): the key of
     #: ``wp_hash``, which signs a held comment's ``moderation-hash`` link; "" when not given
-    nonce_salt: str = field(default="", repr=False)
+    auth_salt: str = field(default="", repr=False)
 
     @property
     def table_prefix(self) -> str:
@@ -126,8 +126,8 @@ def parse_settings(document: object) -> SyncSettings:
         timeout = _field(raw, "timeout_s", "smtp", (int, float), 10.0)
         smtp = SmtpServer(host=_field(raw, "host", "smtp", str), port=_port(raw, "smtp"), timeout_s=float(timeout))
     salts = _mapping(document, "wordpress_salts") or {}
-    nonce = _field(salts, "nonce", "wordpress_salts", str, "")
-    return SyncSettings(database=database, smtp=smtp, nonce_salt=nonce)
+    auth = _field(salts, "auth", "wordpress_salts", str, "")
+    return SyncSettings(database=database, smtp=smtp, auth_salt=auth)
 
 
 def load_settings(path: str) -> SyncSettings:

@@ -35,12 +35,12 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_shipped_content_entry_consumes_user_events_and_no_user_table() -> None:
+def test_the_shipped_content_entry_consumes_user_and_comment_events_and_not_their_tables() -> None:
     content = load_registry(REGISTRY)["content"]
     projection = ContentProjection()
-    assert content.events == ("users",) == tuple(projection.source_events())
-    assert content.event_topics("wordpress") == ["wordpress.events.users"]
-    assert not {"wp_users", "wp_usermeta"} & set(content.tables)
+    assert content.events == ("users", "comments") == tuple(projection.source_events())
+    assert content.event_topics("wordpress") == ["wordpress.events.users", "wordpress.events.comments"]
+    assert not {"wp_users", "wp_usermeta", "wp_comments"} & set(content.tables)
     assert set(projection.source_tables()) <= set(content.tables)
 
 
@@ -52,7 +52,7 @@ def test_events_default_to_none(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("events", "expected"),
     [
-        ("events: [people]", r":5: capabilities\.content\.events\[0\]: 'people' is not an aggregate .*known: users"),
+        ("events: [people]", r":5: capabilities\.content\.events\[0\]: 'people' is not an aggregate .*comments, users"),
         ("events: [users, users]", r":5: capabilities\.content\.events\[1\]: 'users' is listed twice"),
         ("events: users", r":5: capabilities\.content\.events: must be a"),
         ("events: [{users: 1}]", r":5: capabilities\.content\.events\[0\]: .* is not an aggregate"),
@@ -69,6 +69,8 @@ def test_the_users_capability_publishes_what_content_consumes() -> None:
     registry = load_registry(REGISTRY)
     publisher = publisher_of(registry, "users")
     assert publisher is not None and publisher.name == "users"
+    comments = publisher_of(registry, "comments")
+    assert comments is not None and comments.name == "comments" and comments.events == ("users",)
 
 
 @pytest.mark.parametrize(

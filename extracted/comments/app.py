@@ -1,0 +1,79 @@
+"""The comments service's HTTP app: ``/wp/v2/comments[/ID]`` through ``extracted.rest`` (``/wp-json/...``
+and ``/?rest_route=...``), ``/wp-comments-post.php`` (``submission_endpoint``), plus ``/healthz``
+(with the dry runs compared with WordPress's decisions, ``dry_runs``) and ``/metrics`` (the
+consumer's, and the workers').
+
+Forms of request the service does not reproduce (``extracted.rest.request_forms``) are declined with
+a 503 and ``X-Strangler-Unavailable``, so the proxy serves WordPress's answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from extracted.rest import (
+    ServiceUnavailableError,
+    StoreEndpoints,
+    encode_unavailable,
+    is_dry_run,
+    rest_routes,
+    send_page,
+    store_answer,
+)
+from extracted.runtime import ConsumerState, health_routes
+from extracted.runtime.announcing import now_ms
+
+from .api import dispatch, is_served
+from .dry_runs import counts as dry_run_counts
+from .site import load_site
+from .submission_endpoint import read_submission
+
+__all__ = ["ENDPOINTS", "SERVICE", "create_app"]
+
+SERVICE = "comments"
+ENDPOINTS = StoreEndpoints(SERVICE, load_site, dispatch, is_served)
+
+
+def create_app(engine: Engine, state: ConsumerState, context: object = None) -> Starlette:
+    def store_health() -> dict[str, Any]:
+        try:
+            with engine.connect() as connection:
+                load_site(connection)
+                compared = dry_run_counts(connection, now_ms())
+        except SQLAlchemyError as error:
+            return {"healthy": False, "store_error": str(error)}
+        return {"healthy": True, "dry_runs": compared}
+
+    routes = [
+        *health_routes(state, store_health),
+        submission_route(context),
+        *rest_routes(store_answer(engine, ENDPOINTS)),
+    ]
+    return Starlette(routes=routes)
+
+
+def submission_route(context: object) -> Route:
+    """``/wp-comments-post.php``: the context's submission endpoint (declined with a 503 while there is none)."""
+
+    async def submit(request: Request) -> Response:
+        endpoint = getattr(context, "submissions", None)
+        parsed = await read_submission(request)
+        if isinstance(parsed, ServiceUnavailableError):
+            return send_page(request, encode_unavailable(parsed))
+        if endpoint is None:
+            declined = ServiceUnavailableError("submissions are not set up", service=SERVICE,
+                                               unavailable="comment submission")  # fmt: skip
+            return send_page(request, encode_unavailable(declined))
+        reply = await run_in_threadpool(endpoint.answer, parsed, dry_run=is_dry_run(request))
+        return send_page(request, reply)
+
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]  # WordPress answers 405 to all but POST
+    return Route("/wp-comments-post.php", submit, methods=methods)

@@ -1,0 +1,178 @@
+"""Change events of ``wp_comments``, ``wp_posts`` and the kept ``wp_options``, and the users service's
+domain events → the comments read model. Pure (:func:`project`, :func:`project_user_event`).
+
+Comments keep every column; posts only what visibility and permalinks need; options only
+:data:`~extracted.comments.schema.OPTIONS` (most ``wp_options`` traffic is transients). Users are not
+read from WordPress's tables: their emails (for avatars) come from ``user.registered``,
+``user.profile_updated`` (when the email changed) and ``user.deleted``. A primary key updated in
+place moves the row. :meth:`CommentsProjection.after_batch` marks the comments a batch changed as
+pending (``announcer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, MetaData
+
+from cdc.events import ChangeEvent, Tombstone, parse_topic
+from extracted.contracts import CloudEvent
+from extracted.runtime import Change, Delete, Truncate, Update, Upsert
+from extracted.runtime.announcing import now_ms
+
+from . import schema
+from .announcer import mark_pending
+from .dry_runs import match_wordpress
+
+__all__ = ["SOURCE_TABLES", "USERS_AGGREGATE", "CommentsProjection", "mysql_datetime", "project",
+           "project_user_event"]  # fmt: skip
+
+Row = dict[str, Any]
+#: the aggregate whose domain events the service consumes (topic ``<prefix>.events.users``)
+USERS_AGGREGATE = "users"
+_EPOCH = datetime(1970, 1, 1)
+
+
+def mysql_datetime(value: object) -> str:
+    """A ``DATETIME`` as CDC sends it (epoch ms of the wall-clock time read as UTC; the zero date 0 or
+    null) as MariaDB shows it, ``YYYY-MM-DD HH:MM:SS``."""
+    if value is None or value == 0:
+        return schema.ZERO_DATE
+    if isinstance(value, str):  # already text (a replayed or hand-made row)
+        return value.replace("T", " ")[:19]
+    return (_EPOCH + timedelta(milliseconds=int(str(value)))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: object) -> int:
+    return int(str(value)) if value not in (None, "") else 0
+
+
+def _comment(row: Row) -> list[Change]:
+    values = {
+        "post_id": _int(row.get("comment_post_ID")),
+        "author": _text(row.get("comment_author")),
+        "author_email": _text(row.get("comment_author_email")),
+        "author_url": _text(row.get("comment_author_url")),
+        "author_ip": _text(row.get("comment_author_IP")),
+        "date": mysql_datetime(row.get("comment_date")),
+        "date_gmt": mysql_datetime(row.get("comment_date_gmt")),
+        "content": _text(row.get("comment_content")),
+        "karma": _int(row.get("comment_karma")),
+        "approved": _text(row.get("comment_approved")),
+        "agent": _text(row.get("comment_agent")),
+        "type": _text(row.get("comment_type")),
+        "parent": _int(row.get("comment_parent")),
+        "user_id": _int(row.get("user_id")),
+    }
+    return [Upsert(schema.comments.name, {"id": int(row["comment_ID"])}, values)]
+
+
+def _post(row: Row) -> list[Change]:
+    values = {
+        "type": _text(row.get("post_type")),
+        "status": _text(row.get("post_status")),
+        "password": _text(row.get("post_password")),
+        "comment_status": _text(row.get("comment_status")),
+        "ping_status": _text(row.get("ping_status")),
+        "name": _text(row.get("post_name")),
+        "parent": _int(row.get("post_parent")),
+        "author": _int(row.get("post_author")),
+        "date": mysql_datetime(row.get("post_date")),
+        "date_gmt": mysql_datetime(row.get("post_date_gmt")),
+    }
+    return [Upsert(schema.posts.name, {"id": int(row["ID"])}, values)]
+
+
+def _option(row: Row) -> list[Change]:
+    key = {"option_id": int(row["option_id"])}
+    if row.get("option_name") not in schema.OPTIONS:  # renamed away from a kept name
+        return [Delete(schema.options.name, key)]
+    values = {"name": _text(row["option_name"]), "value": _text(row.get("option_value"))}
+    return [Upsert(schema.options.name, key, values)]
+
+
+KeyOf = Callable[[Row], dict[str, int]]
+#: source table -> (store table, the store key of a source row, the changes of an inserted or updated row)
+TABLES: dict[str, tuple[str, KeyOf, Callable[[Row], list[Change]]]] = {
+    "wp_comments": (schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
+    "wp_posts": (schema.posts.name, lambda r: {"id": int(r["ID"])}, _post),
+    "wp_options": (schema.options.name, lambda r: {"option_id": int(r["option_id"])}, _option),
+}
+SOURCE_TABLES = tuple(TABLES)
+
+
+def _ignored(source: str, event: ChangeEvent, row: Row) -> bool:
+    """An option the service does not keep, before and after: nothing to do."""
+    if source != "wp_options" or row.get("option_name") in schema.OPTIONS:
+        return False
+    before = event.before or {}
+    return event.op != "u" or before.get("option_name") not in schema.OPTIONS
+
+
+def project(event: ChangeEvent | Tombstone) -> Sequence[Change]:
+    """The store changes of one change event (tombstones change nothing: the delete did)."""
+    if isinstance(event, Tombstone):
+        return []
+    source = event.table or parse_topic(event.topic)[2]
+    if source not in TABLES:
+        return []
+    table, key_of, changes_of = TABLES[source]
+    if event.op == "t":
+        return [Truncate(table)]
+    row = event.row
+    if row is None:
+        raise ValueError(f"{event.op!r} event on {source} without a row")
+    if _ignored(source, event, row):
+        return []
+    if event.op == "d":
+        return [Delete(table, key_of(row))]
+    if event.op == "u" and event.before is not None and key_of(event.before) != key_of(row):
+        return [Delete(table, key_of(event.before)), *changes_of(row)]  # a primary key updated in place
+    return changes_of(row)
+
+
+def project_user_event(event: CloudEvent) -> Sequence[Change]:
+    """The changes of one valid event of the users aggregate: the user's email, kept or forgotten."""
+    data, table = event.data, schema.user_emails.name
+    key = {"user_id": int(data["id"])}
+    if event.type == "user.registered":
+        return [Upsert(table, key, {"email": str(data.get("email", ""))})]
+    if event.type == "user.profile_updated":
+        changed = data.get("changed", {})
+        return [Update(table, key, {"email": str(changed["email"])})] if "email" in changed else []
+    if event.type == "user.deleted":
+        return [Delete(table, key)]
+    return []  # roles, and types added to the aggregate later: nothing comments show
+
+
+class CommentsProjection:
+    """The comments service as the runtime sees it (an ``EventProjection``: it also reads user events)."""
+
+    @property
+    def metadata(self) -> MetaData:
+        return schema.metadata
+
+    def source_tables(self) -> Sequence[str]:
+        return SOURCE_TABLES
+
+    def source_events(self) -> Sequence[str]:
+        return [USERS_AGGREGATE]
+
+    def project(self, event: ChangeEvent | Tombstone) -> Sequence[Change]:
+        return project(event)
+
+    def project_event(self, event: CloudEvent) -> Sequence[Change]:
+        return project_user_event(event)
+
+    def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:
+        """The comments the batch changed become pending for the announcer (``announcer.mark_pending``), and
+        WordPress's new comments are paired with the dry runs of the same submissions (``dry_runs``)."""
+        now = now_ms()
+        mark_pending(connection, changes, now)
+        match_wordpress(connection, changes, now)

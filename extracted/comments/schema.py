@@ -1,0 +1,93 @@
+"""The comments read model: WordPress's comments, and what answering about them needs.
+
+``comments_comments`` mirrors every column of ``wp_comments`` (the service will also write comments
+of its own into it: nothing may be lost), named without WordPress's ``comment_`` prefixes. Dates are
+kept as MariaDB shows a ``DATETIME``, ``YYYY-MM-DD HH:MM:SS`` (the zero date ``0000-00-00 00:00:00``),
+so that text order and ``<``/``>`` compare as MariaDB compares the column (``before``, ``after``, the
+``date`` and ``date_gmt`` orders). The indexes are the listing's: WordPress's
+``comment_approved_date_gmt``, and the filters visitors use (post, parent).
+
+``comments_posts`` is the slice of ``wp_posts`` the answers read: whether the comment's post exists,
+whether a visitor may read it (type, status, parent, password) and its permalink (name, date,
+parent chain). ``comments_options`` keeps :data:`OPTIONS` only. ``comments_user_emails`` is each
+user's email from the users service's events (``user.registered``, ``user.profile_updated``,
+``user.deleted``): ``get_avatar_data`` hashes the *user's* email for a comment of an existing user.
+
+No ``wp_commentmeta``: the REST answer's ``meta`` is ``[]`` (no comment meta is registered for REST).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+__all__ = ["OPTIONS", "ZERO_DATE", "comments", "metadata", "options", "posts", "user_emails"]
+
+metadata = MetaData()
+
+#: a zero ``DATETIME`` as MariaDB shows it (CDC sends 0 or null)
+ZERO_DATE = "0000-00-00 00:00:00"
+
+comments = Table(
+    "comments_comments",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),  # comment_ID
+    Column("post_id", BigInteger, nullable=False, default=0),  # comment_post_ID
+    Column("author", Text, nullable=False, default=""),  # comment_author (tinytext)
+    Column("author_email", String(100), nullable=False, default=""),
+    Column("author_url", String(200), nullable=False, default=""),
+    Column("author_ip", String(100), nullable=False, default=""),  # comment_author_IP
+    Column("date", String(19), nullable=False, default=ZERO_DATE),  # local time, as MariaDB shows DATETIME
+    Column("date_gmt", String(19), nullable=False, default=ZERO_DATE),
+    Column("content", Text, nullable=False, default=""),
+    Column("karma", Integer, nullable=False, default=0),
+    Column("approved", String(20), nullable=False, default="1"),  # "1", "0", "spam", "trash", "post-trashed"
+    Column("agent", String(255), nullable=False, default=""),
+    Column("type", String(20), nullable=False, default="comment"),  # as stored: "" is an old plain comment
+    Column("parent", BigInteger, nullable=False, default=0),
+    Column("user_id", BigInteger, nullable=False, default=0),
+    Index("comments_comments_approved_date_gmt", "approved", "date_gmt"),
+    Index("comments_comments_post", "post_id", "approved", "date_gmt"),
+    Index("comments_comments_parent", "parent", "approved"),
+)
+
+posts = Table(
+    "comments_posts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(20), nullable=False, default="post"),
+    Column("status", String(20), nullable=False, default="publish"),
+    Column("password", String(255), nullable=False, default=""),
+    Column("comment_status", String(20), nullable=False, default="open"),
+    Column("ping_status", String(20), nullable=False, default="open"),
+    Column("name", String(200), nullable=False, default=""),  # post_name (the slug)
+    Column("parent", BigInteger, nullable=False, default=0),
+    Column("author", BigInteger, nullable=False, default=0),
+    Column("date", String(19), nullable=False, default=ZERO_DATE),  # post_date, local (the permalink's)
+    Column("date_gmt", String(19), nullable=False, default=ZERO_DATE),
+)
+
+#: the options kept: URLs and permalinks, avatars, comment rendering and links, the time zone (``before``/``after``),
+#: and the discussion settings visitors' submissions are decided by (``submission.settings``)
+OPTIONS = frozenset({
+    "home", "siteurl", "permalink_structure", "show_on_front", "page_on_front",
+    "show_avatars", "avatar_default", "avatar_rating", "use_smilies",
+    "page_comments", "comments_per_page", "default_comments_page",
+    "timezone_string", "gmt_offset",
+    "require_name_email", "comment_registration", "comment_moderation", "comment_max_links", "moderation_keys",
+    "disallowed_keys", "comment_previously_approved", "close_comments_for_old_posts", "close_comments_days_old",
+    "thread_comments", "thread_comments_depth", "use_balanceTags", "blog_public", "WPLANG",
+})  # fmt: skip
+options = Table(
+    "comments_options",
+    metadata,
+    Column("option_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(191), nullable=False, unique=True),
+    Column("value", Text, nullable=False, default=""),
+)
+
+user_emails = Table(
+    "comments_user_emails",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("email", String(100), nullable=False, default=""),
+)

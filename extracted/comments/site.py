@@ -1,0 +1,83 @@
+"""The site's settings as the comments API needs them, from the options the projection kept:
+the URL model (``rest_url``, permalinks), avatars, what ``comment_text`` renders with, whether comment
+links carry a comment page, and the time zone ``before``/``after`` are read in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, select
+
+from extracted.formatting import SiteOptions
+from extracted.formatting.phpdata import php_int
+from extracted.rest import Site
+
+from . import schema
+
+__all__ = ["CommentsSite", "load_site"]
+
+
+@dataclass(frozen=True)
+class CommentsSite:
+    """A :class:`~extracted.rest.RestSite` and :class:`~extracted.rest.AvatarSettings`."""
+
+    urls: Site = field(default_factory=Site)
+    show_avatars: bool = True
+    avatar_default: str = "mystery"
+    avatar_rating: str = "G"
+    #: what ``comment_text`` reads (smilies, the site URL of their images)
+    rendering: SiteOptions = field(default_factory=SiteOptions)
+    #: ``page_comments`` with a ``comments_per_page``: comment links name the comment's page (``get_page_of_comment``)
+    paged_comment_links: bool = False
+    tz: tzinfo = UTC
+
+    def local(self, moment: datetime) -> str:
+        """A ``date-time`` argument as ``WP_Date_Query`` compares it with ``comment_date``: naive times are
+        the site's, others converted to it; ``Y-m-d H:i:s`` (fractions of a second dropped)."""
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(self.tz)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _timezone(name: str, offset: str) -> tzinfo:
+    """``wp_timezone``: the ``timezone_string`` zone, else the ``gmt_offset`` hours."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        return timezone(timedelta(hours=float(offset or 0)))
+    except ValueError:
+        return UTC
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if value is None else value not in ("", "0")
+
+
+def load_site(connection: Connection) -> CommentsSite:
+    options = schema.options
+    rows = connection.execute(select(options.c.name, options.c.value))
+    values: dict[str, str] = {row.name: row.value for row in rows}
+    home = values.get("home", "http://localhost")
+    urls = Site(
+        home=home,
+        permalink_structure=values.get("permalink_structure", ""),
+        show_on_front=values.get("show_on_front", "posts"),
+        page_on_front=php_int(values.get("page_on_front", "0")),
+    )
+    rendering = SiteOptions(home=home, siteurl=values.get("siteurl", ""),
+                            use_smilies=_flag(values.get("use_smilies"), True))  # fmt: skip
+    paged = _flag(values.get("page_comments"), False) and _flag(values.get("comments_per_page"), False)
+    return CommentsSite(
+        urls=urls,
+        show_avatars=_flag(values.get("show_avatars"), True),
+        avatar_default=values.get("avatar_default", "mystery"),
+        avatar_rating=values.get("avatar_rating", "G"),
+        rendering=rendering,
+        paged_comment_links=paged,
+        tz=_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
+    )
