@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .balance_tags import force_balance_tags
-from .strip_tags import strip_tags
+from .strip_tags import strip_all_tags
 
 MORE_TAG = re.compile(r"<!--more(.*?)?-->")
 MORE_BLOCK_DELIMITER = re.compile(r"<!-- /?wp:more(.*?) -->")
@@ -38,11 +38,6 @@ def teaser(content: str) -> str:
         content = MORE_BLOCK_DELIMITER.sub("", content)
     parts = content.split(more.group(0), 1)
     return force_balance_tags(parts[0]) if len(parts) > 1 else parts[0]
-
-
-def strip_all_tags(text: str) -> str:
-    """``wp_strip_all_tags``: tags, and scripts and styles with their content, removed; trimmed."""
-    return strip_tags(SCRIPT_OR_STYLE.sub("", text)).strip(PHP_TRIM)
 
 
 def trim_words(text: str, words: int = EXCERPT_LENGTH, more: str = "&hellip;") -> str:

@@ -24,7 +24,7 @@ from .kses_comments import (
     filter_comment_author_url,
     filter_comment_content,
 )
-from .kses_core import COMMENT_TAGS, wp_kses
+from .kses_core import COMMENT_TAGS, URI_ATTRIBUTES, wp_kses
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
@@ -149,27 +149,6 @@ _OWN_ATTRIBUTES = {
     "video": "autoplay controls height loop muted playsinline poster preload src width",
 }
 ALLOWED_ATTRIBUTES = {tag: GLOBAL_ATTRIBUTES | frozenset(own.split()) for tag, own in _OWN_ATTRIBUTES.items()}
-URI_ATTRIBUTES = frozenset(
-    (
-        "action",
-        "archive",
-        "background",
-        "cite",
-        "classid",
-        "codebase",
-        "data",
-        "formaction",
-        "href",
-        "icon",
-        "longdesc",
-        "manifest",
-        "poster",
-        "profile",
-        "src",
-        "usemap",
-        "xmlns",
-    )
-)
 
 _ATTRIBUTE = (
     r"(?:[_a-zA-Z][-_a-zA-Z0-9:.]*|\[\[?[^\[\]]+\]\]?)"  # a name, or a shortcode in its place

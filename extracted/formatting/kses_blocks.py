@@ -21,7 +21,7 @@ from typing import Any
 
 from .blocks import DELIMITER, Block, _close, _Frame, _freeform, _nest
 from .errors import WordPressFatalError
-from .kses_php import php_empty
+from .php import php_empty
 
 Kses = Callable[[str], str]
 # PHP arrays (ordered, int or string keys) and scalars: the attributes as PHP holds them.

@@ -13,30 +13,21 @@ The filters see the fields slashed (``wp_handle_comment_submission`` slashes the
 and ``wp_insert_comment`` unslashes what they return: the functions here take the visitor's text and
 return the stored one. ``wp_handle_comment_submission`` trims the fields and strips the author's tags
 before (``trim(strip_tags())``): that is the caller's part. A PHP fatal error on the way (see
-``kses_url``) raises ``WordPressFatalError``: WordPress answers HTTP 500 and stores nothing.
+``urls``) raises ``WordPressFatalError``: WordPress answers HTTP 500 and stores nothing.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
 
 from .balance_tags import force_balance_tags
 from .kses_core import COMMENT_TAGS, hair, wp_kses
-from .kses_php import (
-    PHP_TRIM,
-    addslashes,
-    ascii_lower,
-    byte_length,
-    esc_html,
-    is_serialized,
-    php_trim,
-    specialchars,
-    stripslashes,
-)
-from .kses_url import parse_url, sanitize_url, wp_parse_url
-from .strip_tags import strip_tags
+from .kses_php import esc_html, is_serialized, specialchars
+from .php import addslashes, ascii_lower, has_invalid_utf8, php_trim, stripslashes
+from .sanitize import sanitize_email
+from .strip_tags import code_spans, strip_all_tags
+from .urls import parse_url, sanitize_url, wp_parse_url
 
 # Windows-1252 references (``&#128;``...``&#159;``) to the characters they mean there.
 _WINDOWS_1252 = {
@@ -97,35 +88,6 @@ UNESCAPED_QUOTE = re.compile(r"(?:^|[^\\])['\"]")
 ESCAPED_QUOTE = re.compile(r"\\(['\"])")
 QUOTE = re.compile(r"['\"]")
 ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]+")
-CODE_ELEMENTS = ("script", "style")
-
-
-def code_spans(text: str, *, with_start_tag: bool) -> Iterator[tuple[int, int]]:
-    """Where ``<(script|style).*?</\\1>`` matches (``<(script|style)[^>]*?>.*?</\\1>`` with the start tag),
-    case-insensitively: found with ``str.find`` (the regex would rescan the rest of the text from each
-    unclosed start, which takes seconds on a comment of unclosed ``<script``\\s)."""
-    lowered = ascii_lower(text)
-    closable = set(CODE_ELEMENTS)
-    position = 0
-    while closable:
-        found = [(index, name) for name in closable if (index := lowered.find("<" + name, position)) >= 0]
-        if not found:
-            return
-        start, name = min(found)
-        body = start + 1 + len(name)
-        if with_start_tag:
-            body = lowered.find(">", body) + 1
-            if body == 0:  # no ">" is left for any start tag
-                return
-        close = lowered.find(f"</{name}>", body)
-        if close < 0:
-            closable.discard(name)  # nor for any later one of this name
-            position = start + 1
-            continue
-        position = close + len(name) + 3
-        yield start, position
-
-
 LINK_START = re.compile(r"<a\s", re.IGNORECASE | re.ASCII)
 TARGET_EQUALS = re.compile(r"target\s*=", re.IGNORECASE | re.ASCII)
 
@@ -221,29 +183,22 @@ def wp_rel_ugc(slashed: str, *, home_url: str) -> str:
     return addslashes(text)
 
 
-def filter_comment_content(text: str, *, home_url: str, use_balance_tags: bool = False) -> str:
-    """What ``pre_comment_content`` makes of an anonymous visitor's comment text (as stored).
+def pre_comment_content(slashed: str, *, home_url: str, use_balance_tags: bool = False) -> str:
+    """``apply_filters('pre_comment_content', $slashed)`` for an anonymous visitor: slashed text in and
+    out, as WordPress filters it (``wp_new_comment`` filters again what the database refused once).
 
     ``home_url``: the site's home (``home_url()``), whose links keep no ``rel``; ``use_balance_tags``: the
     ``use_balanceTags`` option is 1 (closes unclosed tags, see ``balance_tags``).
     """
-    slashed = convert_invalid_entities(addslashes(text))
+    slashed = convert_invalid_entities(slashed)
     slashed = wp_filter_kses(wp_targeted_link_rel(slashed))
     slashed = wp_rel_ugc(slashed, home_url=home_url)
-    if use_balance_tags:
-        slashed = force_balance_tags(slashed)
-    return stripslashes(slashed)
+    return force_balance_tags(slashed) if use_balance_tags else slashed
 
 
-def strip_all_tags(text: str) -> str:
-    """``wp_strip_all_tags``: scripts and styles with their content, then every tag (PHP's ``strip_tags``)."""
-    pieces: list[str] = []
-    position = 0
-    for start, end in code_spans(text, with_start_tag=True):
-        pieces.append(text[position:start])
-        position = end
-    pieces.append(text[position:])
-    return php_trim(strip_tags("".join(pieces)))
+def filter_comment_content(text: str, *, home_url: str, use_balance_tags: bool = False) -> str:
+    """What ``pre_comment_content`` makes of an anonymous visitor's comment text (as stored)."""
+    return stripslashes(pre_comment_content(addslashes(text), home_url=home_url, use_balance_tags=use_balance_tags))
 
 
 LESS_THAN = re.compile(r"<[^>]*?(?:(?=<)|>|$)")
@@ -253,7 +208,10 @@ SPACE_RUN = re.compile(r" +")
 
 
 def sanitize_text_field(text: str) -> str:
-    """``sanitize_text_field``: no tags, no line breaks or runs of spaces, no percent-encoded octets."""
+    """``sanitize_text_field``: no tags, no line breaks or runs of spaces, no percent-encoded octets; text
+    that is not UTF-8 (``wp_check_invalid_utf8``) is emptied."""
+    if has_invalid_utf8(text):
+        return ""
     if "<" in text:
         text = LESS_THAN.sub(lambda m: m.group(0) if ">" in m.group(0) else esc_html(m.group(0)), text)
         text = strip_all_tags(text).replace("<\n", "&lt;\n")
@@ -265,37 +223,31 @@ def sanitize_text_field(text: str) -> str:
     return php_trim(SPACE_RUN.sub(" ", text)) if found else text
 
 
-EMAIL_LOCAL_FORBIDDEN = re.compile(r"[^a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]")
-PERIODS = re.compile(r"\.{2,}")
-SUBDOMAIN_FORBIDDEN = re.compile(r"[^a-z0-9-]+", re.IGNORECASE | re.ASCII)
+def pre_comment_author_name(slashed: str) -> str:
+    """``pre_comment_author_name``: ``sanitize_text_field``, ``wp_filter_kses``, ``_wp_specialchars`` (slashed)."""
+    return specialchars(wp_filter_kses(sanitize_text_field(slashed)))
 
 
-def sanitize_email(email: str) -> str:
-    """``sanitize_email``: what an address may not hold removed, '' when nothing usable is left."""
-    if byte_length(email) < 6 or email.find("@", 1) < 0:
-        return ""
-    local, domain = email.split("@", 1)
-    local = EMAIL_LOCAL_FORBIDDEN.sub("", local)
-    if not local:
-        return ""
-    domain = php_trim(PERIODS.sub("", domain), PHP_TRIM + ".")
-    subs = [SUBDOMAIN_FORBIDDEN.sub("", php_trim(sub, PHP_TRIM + "-")) for sub in domain.split(".")]
-    subs = [sub for sub in subs if sub]
-    if not domain or domain.count(".") < 1 or len(subs) < 2:
-        return ""
-    return local + "@" + ".".join(subs)
+def pre_comment_author_email(slashed: str) -> str:
+    """``pre_comment_author_email``: ``trim``, ``sanitize_email``, ``wp_filter_kses`` (slashed)."""
+    return wp_filter_kses(sanitize_email(php_trim(slashed)))
+
+
+def pre_comment_author_url(slashed: str) -> str:
+    """``pre_comment_author_url``: ``wp_strip_all_tags``, ``sanitize_url``, ``wp_filter_kses`` (slashed)."""
+    return wp_filter_kses(sanitize_url(strip_all_tags(slashed)))
 
 
 def filter_comment_author(text: str) -> str:
     """What ``pre_comment_author_name`` makes of a visitor's name (as stored)."""
-    return stripslashes(specialchars(wp_filter_kses(sanitize_text_field(addslashes(text)))))
+    return stripslashes(pre_comment_author_name(addslashes(text)))
 
 
 def filter_comment_author_email(text: str) -> str:
     """What ``pre_comment_author_email`` makes of a visitor's email address (as stored)."""
-    return stripslashes(wp_filter_kses(sanitize_email(php_trim(addslashes(text)))))
+    return stripslashes(pre_comment_author_email(addslashes(text)))
 
 
 def filter_comment_author_url(text: str) -> str:
     """What ``pre_comment_author_url`` makes of a visitor's website (as stored)."""
-    return stripslashes(wp_filter_kses(sanitize_url(strip_all_tags(addslashes(text)))))
+    return stripslashes(pre_comment_author_url(addslashes(text)))

@@ -1,4 +1,5 @@
-"""The PHP behaviours kses and the comment filters lean on, as PHP 8.2 has them.
+"""WordPress's escaping and ``is_serialized`` as kses and the comment filters use them (PHP's own
+behaviours are ``php``).
 
 WordPress filters a comment's fields while they are slashed (``addslashes``), so the filters are
 reproduced on slashed text and the result unslashed (``stripslashes``), as ``wp_insert_comment`` does.
@@ -11,54 +12,9 @@ from __future__ import annotations
 import re
 
 from .html import normalize_entities
+from .php import byte_length, php_trim
 
-#: what PHP's ``trim()`` removes (Python's ``strip()`` would also remove Unicode spaces)
-PHP_TRIM = " \t\n\r\0\x0b"
-_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_BACKSLASHED = re.compile(r"\\(.?)", re.DOTALL)
 _SPECIAL = re.compile(r"[&<>\"']")
-_INT64_MAX = 2**63 - 1
-
-
-def php_trim(text: str, characters: str = PHP_TRIM) -> str:
-    return text.strip(characters)
-
-
-def php_empty(text: str) -> bool:
-    """``empty()`` of a string: ``""`` and ``"0"``."""
-    return text in ("", "0")
-
-
-def ascii_lower(text: str) -> str:
-    """``strtolower()`` (PHP 8.2: ASCII letters only)."""
-    return text.translate(_LOWER)
-
-
-def byte_length(text: str) -> int:
-    """``strlen()``: PHP counts the UTF-8 bytes."""
-    return len(text.encode("utf-8", "surrogatepass"))
-
-
-def fits_php_int(number: int) -> bool:
-    """Whether PHP reads the number as an int (a bigger one is a float, which ``chr()`` refuses)."""
-    return number <= _INT64_MAX
-
-
-def addslashes(text: str) -> str:
-    """``addslashes()`` (``wp_slash``)."""
-    if not any(c in text for c in "\\'\"\0"):
-        return text
-    return text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"').replace("\0", "\\0")
-
-
-def _unslashed(match: re.Match[str]) -> str:
-    character = match.group(1)
-    return "\0" if character == "0" else character
-
-
-def stripslashes(text: str) -> str:
-    """``stripslashes()`` (``wp_unslash``): a backslash goes, the character after it stays (``\\0`` is NUL)."""
-    return _BACKSLASHED.sub(_unslashed, text) if "\\" in text else text
 
 
 def _escape(text: str, quotes: bool) -> str:

@@ -1,10 +1,10 @@
-"""The few PHP behaviours WordPress's registration code leans on, as PHP 8.2 has them.
+"""The PHP behaviours WordPress's code leans on, as PHP 8.2 has them (one implementation for every caller).
 
 ``==`` between two strings compares them as numbers when both look numeric (``validate_username``
 compares a login with its sanitized form that way, so ``" 12"`` is a valid login), ``empty()`` calls
 ``"0"`` empty, ``trim()`` strips only ASCII whitespace and NUL, ``strtolower()`` only ASCII letters,
-magic quotes are ``addslashes()`` and ``wp_unslash()`` is ``stripslashes()``, and ``parse_url()`` splits
-URLs its own way (``wp_validate_redirect`` decides on its answer).
+magic quotes are ``addslashes()`` and ``wp_unslash()`` is ``stripslashes()``; ``strlen()`` and ``substr()``
+count bytes; ``(int)`` reads a numeric prefix and saturates (``parse_url()`` is in ``urls``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 #: what PHP's ``trim()`` removes by default (Python's ``strip()`` would also remove Unicode spaces)
 PHP_TRIM = " \t\n\r\0\x0b"
 _WHITESPACE = " \t\n\r\x0b\x0c"
+_BACKSLASHED = re.compile(r"\\(.?)", re.DOTALL)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 # A numeric string (PHP 8): whitespace around, a sign, digits with a fraction or an exponent.
 _NUMERIC = re.compile(r"[ \t\n\r\x0b\x0c]*([+-]?)([0-9]*)((?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)[ \t\n\r\x0b\x0c]*")
@@ -39,26 +40,20 @@ _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz
 
 
 def addslashes(text: str) -> str:
-    """``addslashes()``: what WordPress's magic quotes make of every request argument."""
+    """``addslashes()`` (``wp_slash``): what WordPress's magic quotes make of every request argument."""
+    if not any(c in text for c in "\\'\"\0"):
+        return text
     return text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"').replace("\0", "\\0")
+
+
+def _unslashed(match: re.Match[str]) -> str:
+    character = match.group(1)
+    return "\0" if character == "0" else character
 
 
 def stripslashes(text: str) -> str:
     """``stripslashes()`` (``wp_unslash``): a backslash goes, the character after it stays (``\\0`` is NUL)."""
-    if "\\" not in text:
-        return text
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        character = text[index]
-        if character == "\\":
-            index += 1
-            if index < len(text):
-                out.append("\0" if text[index] == "0" else text[index])
-        else:
-            out.append(character)
-        index += 1
-    return "".join(out)
+    return _BACKSLASHED.sub(_unslashed, text) if "\\" in text else text
 
 
 @dataclass(frozen=True)
@@ -110,179 +105,6 @@ def loose_equals(left: str, right: str) -> bool:
     return first.integer == second.integer
 
 
-@dataclass(frozen=True)
-class ParsedUrl:
-    """``parse_url()``'s answer: None for a part it did not find."""
-
-    scheme: str | None = None
-    host: str | None = None
-    port: int | None = None
-    user: str | None = None
-    password: str | None = None
-    path: str | None = None
-    query: str | None = None
-    fragment: str | None = None
-
-
-def _scheme_character(character: str) -> bool:
-    return character.isascii() and (character.isalnum() or character in "+.-")
-
-
-def _port(digits: str) -> int | None:
-    """A port of at most 5 digits read as ``strtol`` does, or None when PHP refuses it."""
-    match = re.match(r"[ \t\n\r\x0b\x0c]*[+-]?[0-9]+", digits)
-    if match is None:
-        return None
-    value = int(match.group(0))
-    return value if 0 <= value <= 65535 else None
-
-
-def parse_url(url: str) -> ParsedUrl | None:
-    """PHP 8.2's ``parse_url($url)`` (False is None) for the ASCII URLs a sanitized redirect can be."""
-    parts: dict[str, str | int | None] = {}
-    end = len(url)
-    start = 0
-    colon = url.find(":")
-    to_host = False
-    if colon > 0:
-        if all(_scheme_character(c) for c in url[:colon]):
-            if colon + 1 == end:
-                return ParsedUrl(scheme=url[:colon])
-            if url[colon + 1] != "/":
-                after = colon + 1
-                while after < end and url[after].isdigit():
-                    after += 1
-                if (after == end or url[after] == "/") and after - colon < 7:
-                    return _parse_port(url, start, colon, parts)
-                parts["scheme"] = url[:colon]
-                return _just_path(url, colon + 1, parts)
-            parts["scheme"] = url[:colon]
-            if colon + 2 < end and url[colon + 2] == "/":
-                start = colon + 3
-                if url[:colon].lower() == "file" and colon + 3 < end and url[colon + 3] == "/":
-                    if colon + 5 < end and url[colon + 5] == ":":
-                        start = colon + 4
-                    return _just_path(url, start, parts)
-                to_host = True
-            else:
-                return _just_path(url, colon + 1, parts)
-        elif colon + 1 < end and colon < _first_of(url, 0, "?#"):
-            return _parse_port(url, start, colon, parts)
-        elif url.startswith("//"):
-            start, to_host = 2, True
-        else:
-            return _just_path(url, 0, parts)
-    elif colon == 0:
-        return _parse_port(url, start, colon, parts)
-    elif url.startswith("//"):
-        start, to_host = 2, True
-    else:
-        return _just_path(url, 0, parts)
-    assert to_host
-    return _parse_host(url, start, parts)
-
-
-def _first_of(url: str, start: int, characters: str) -> int:
-    found = [i for i in (url.find(c, start) for c in characters) if i >= 0]
-    return min(found) if found else len(url)
-
-
-def _parse_port(url: str, start: int, colon: int, parts: dict[str, str | int | None]) -> ParsedUrl | None:
-    """A colon that may end a host and start a port (``a.com:80``, ``:80``)."""
-    end = len(url)
-    digits_end = colon + 1
-    while digits_end < end and digits_end - (colon + 1) < 6 and url[digits_end].isdigit():
-        digits_end += 1
-    length = digits_end - (colon + 1)
-    if 0 < length < 6 and (digits_end == end or url[digits_end] == "/"):
-        port = _port(url[colon + 1 : digits_end])
-        if port is None:
-            return None
-        parts["port"] = port
-        if url.startswith("//", start):
-            start += 2
-    elif length == 0 and digits_end == end:
-        return None
-    elif url.startswith("//", start):
-        start += 2
-    else:
-        return _just_path(url, start, parts)
-    return _parse_host(url, start, parts)
-
-
-def _parse_host(url: str, start: int, parts: dict[str, str | int | None]) -> ParsedUrl | None:
-    end = len(url)
-    host_end = _first_of(url, start, "/?#")
-    at = url.rfind("@", start, host_end)
-    if at >= 0:
-        colon = url.find(":", start, at)
-        if colon >= 0:
-            parts["user"], parts["password"] = url[start:colon], url[colon + 1 : at]
-        else:
-            parts["user"] = url[start:at]
-        start = at + 1
-    if start < end and url[start] == "[" and url[host_end - 1] == "]":
-        port_colon = -1
-    else:
-        port_colon = url.rfind(":", start, host_end)
-    if port_colon >= 0:
-        if not parts.get("port"):  # PHP tests the port's value: a port 0 before is read again
-            digits = url[port_colon + 1 : host_end]
-            if len(digits) > 5:
-                return None
-            if digits:
-                port = _port(digits)
-                if port is None:
-                    return None
-                parts["port"] = port
-        host_stop = port_colon
-    else:
-        host_stop = host_end
-    if host_stop - start < 1:
-        return None
-    parts["host"] = url[start:host_stop]
-    if host_end == end:
-        return _result(parts)
-    return _just_path(url, host_end, parts)
-
-
-def _just_path(url: str, start: int, parts: dict[str, str | int | None]) -> ParsedUrl:
-    end = len(url)
-    hash_at = url.find("#", start)
-    if hash_at >= 0:
-        parts["fragment"] = url[hash_at + 1 :]
-        end = hash_at
-    question = url.find("?", start, end)
-    if question >= 0:
-        parts["query"] = url[question + 1 : end]
-        end = question
-    if start < end or start == len(url):
-        parts["path"] = url[start:end]
-    return _result(parts)
-
-
-def _result(parts: dict[str, str | int | None]) -> ParsedUrl:
-    port = parts.get("port")
-    return ParsedUrl(
-        scheme=_text(parts.get("scheme")),
-        host=_text(parts.get("host")),
-        port=port if isinstance(port, int) else None,
-        user=_text(parts.get("user")),
-        password=_text(parts.get("password")),
-        path=_text(parts.get("path")),
-        query=_text(parts.get("query")),
-        fragment=_text(parts.get("fragment")),
-    )
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _text(value: str | int | None) -> str | None:
-    """A part as PHP gives it: control characters turned to ``_``."""
-    return _CONTROL.sub("_", value) if isinstance(value, str) else None
-
-
 def php_dirname(path: str) -> str:
     """``dirname()`` of a path with ``/`` separators."""
     trimmed = path.rstrip("/")
@@ -293,3 +115,85 @@ def php_dirname(path: str) -> str:
         return "."
     parent = trimmed[:cut].rstrip("/")
     return parent or "/"
+
+
+# -- bytes: text is ``str``, and bytes that are not UTF-8 travel as lone surrogates (``surrogateescape``),
+# so that ``to_bytes`` gives PHP's bytes back and byte lengths and cuts (``substr``) are PHP's
+
+
+def to_bytes(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte (from JSON's \ud800): as PHP's JSON has it
+        return text.encode("utf-8", "surrogatepass")
+
+
+def from_bytes(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def byte_length(text: str) -> int:
+    """``strlen()`` (and ``mb_strlen($text, '8bit')``): PHP counts bytes."""
+    return len(text) if text.isascii() else len(to_bytes(text))
+
+
+def substr_bytes(text: str, length: int) -> str:
+    """``substr($text, 0, $length)``: a cut inside a character leaves its first bytes (not UTF-8)."""
+    return text[:length] if text.isascii() else from_bytes(to_bytes(text)[:length])
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_invalid_utf8(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+# -- numbers
+_NUMERIC_PREFIX = re.compile(r"[ \t\n\r\x0b\x0c]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+
+
+def fits_php_int(number: int) -> bool:
+    """Whether PHP reads the number as an int (a bigger one is a float, which ``chr()`` refuses)."""
+    return number <= _INT64_MAX
+
+
+def php_intval(value: object) -> int:
+    """``(int) $value`` of a request argument (a string or an array): a string's numeric prefix
+    (saturated), an array 0 or 1."""
+    if value is None:
+        return 0
+    if not isinstance(value, str):
+        return 1 if value else 0
+    match = _NUMERIC_PREFIX.match(value)
+    if match is None:
+        return 0
+    number = match.group(1)
+    if "." not in number and "e" not in number.lower():
+        return max(_INT64_MIN, min(_INT64_MAX, int(number)))
+    as_float = float(number)
+    if not math.isfinite(as_float):
+        return 0
+    if as_float >= 2.0**63:
+        return _INT64_MAX
+    if as_float < -(2.0**63):
+        return _INT64_MIN
+    return int(as_float)
+
+
+def php_absint(value: object) -> int:
+    """``absint($value)``."""
+    return abs(php_intval(value))
+
+
+def php_truthy(value: object) -> bool:
+    """A value in an ``if``: ``""``, ``"0"``, false, null, 0 and empty arrays are false."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return not php_empty(value)
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, list | dict | tuple):
+        return len(value) > 0
+    return True

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .php import ParsedUrl, ascii_lower, parse_url, php_dirname, php_empty, php_trim
+from .php import ascii_lower, php_dirname, php_empty, php_trim
+from .urls import ParsedUrl, parse_url
 
 _URL_SCHEME = re.compile(r"^\w+://", re.ASCII)
 _NOT_REDIRECT = re.compile(r"[^a-z0-9\-~+_.?#=&;,/:%!*\[\]()@]", re.IGNORECASE)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 
 from extracted.formatting.html import normalize_entities
-from extracted.formatting.strip_tags import strip_tags
+from extracted.formatting.strip_tags import strip_all_tags
 
 from .accents import remove_accents
 from .php import PHP_TRIM, loose_equals, php_empty, php_trim
 
-_SCRIPT_OR_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.IGNORECASE | re.DOTALL | re.ASCII)
 _OCTET = re.compile(r"%[a-fA-F0-9][a-fA-F0-9]")
 _ENTITY = re.compile(r"&.+?;")
 _NOT_STRICT_LOGIN = re.compile(r"[^a-z0-9 _.\-@]", re.IGNORECASE | re.ASCII)
@@ -30,11 +29,6 @@ _SUB = re.compile(r"[a-z0-9-]+\n?", re.IGNORECASE | re.ASCII)
 _NOT_SUB = re.compile(r"[^a-z0-9-]+", re.IGNORECASE | re.ASCII)
 _DOMAIN_TRIM = PHP_TRIM + "."
 _SUB_TRIM = PHP_TRIM + "-"
-
-
-def strip_all_tags(text: str) -> str:
-    """``wp_strip_all_tags``: scripts and styles with their content, then every tag (PHP's ``strip_tags``)."""
-    return php_trim(strip_tags(_SCRIPT_OR_STYLE.sub("", text)))
 
 
 def sanitize_user(username: str, *, strict: bool = False, locale: str = "en_US") -> str:

@@ -7,6 +7,9 @@ inside ``<?...?>``, inside ``<!...>`` and inside a comment. Everything but plain
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from .php import PHP_TRIM, ascii_lower
 
 C_SPACE = frozenset(" \t\n\x0b\x0c\r")
 TEXT, TAG, PROCESSING, DECLARATION, COMMENT = range(5)
@@ -149,3 +152,43 @@ def strip_tags(text: str) -> str:
         if tags + len(LESS_THAN_AND_SPACE.findall(text)) == text.count("<"):
             return stripped
     return _Stripper(text).run()
+
+
+CODE_ELEMENTS = ("script", "style")
+
+
+def code_spans(text: str, *, with_start_tag: bool) -> Iterator[tuple[int, int]]:
+    """Where ``<(script|style).*?</\\1>`` matches (``<(script|style)[^>]*?>.*?</\\1>`` with the start tag),
+    case-insensitively: found with ``str.find`` (the regex would rescan the rest of the text from each
+    unclosed start, which takes seconds on a comment of unclosed ``<script``\\s)."""
+    lowered = ascii_lower(text)
+    closable = set(CODE_ELEMENTS)
+    position = 0
+    while closable:
+        found = [(index, name) for name in closable if (index := lowered.find("<" + name, position)) >= 0]
+        if not found:
+            return
+        start, name = min(found)
+        body = start + 1 + len(name)
+        if with_start_tag:
+            body = lowered.find(">", body) + 1
+            if body == 0:  # no ">" is left for any start tag
+                return
+        close = lowered.find(f"</{name}>", body)
+        if close < 0:
+            closable.discard(name)  # nor for any later one of this name
+            position = start + 1
+            continue
+        position = close + len(name) + 3
+        yield start, position
+
+
+def strip_all_tags(text: str) -> str:
+    """``wp_strip_all_tags``: scripts and styles with their content, then every tag (PHP's ``strip_tags``)."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in code_spans(text, with_start_tag=True):
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    return strip_tags("".join(pieces)).strip(PHP_TRIM)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .phpvalues import from_bytes, to_bytes
+from extracted.formatting.php import from_bytes, to_bytes
+
 from .settings import ColumnLengths
 from .view import CommentRow
 

@@ -17,11 +17,20 @@ import re
 from datetime import UTC, datetime
 
 from extracted.formatting.errors import UnsupportedContentError
+from extracted.formatting.kses_comments import pre_comment_author_email
+from extracted.formatting.kses_php import esc_html
+from extracted.formatting.php import (
+    addslashes,
+    has_invalid_utf8,
+    loose_equals,
+    php_empty,
+    php_intval,
+    php_truthy,
+    stripslashes,
+)
 from extracted.formatting.redirects import safe_redirect_location
 from extracted.rest.phpquery import wp_add_query_arg
 
-from .fields import filter_email, specialchars
-from .phpvalues import addslashes, has_invalid_utf8, loose_equals, php_empty, php_intval, php_truthy, stripslashes
 from .request import CommentSubmission
 from .settings import SubmissionSettings
 from .view import CommentRow, PostView, SubmissionView
@@ -68,8 +77,8 @@ def unapproved_email(submission: CommentSubmission, view: SubmissionView) -> str
     cookie = submission.cookie("comment_author_email_" + settings.cookie_hash)
     if not isinstance(cookie, str):
         return ""
-    email = stripslashes(filter_email(addslashes(cookie)))
-    return "" if has_invalid_utf8(email) else specialchars(email, quotes=True)
+    email = stripslashes(pre_comment_author_email(addslashes(cookie)))
+    return "" if has_invalid_utf8(email) else esc_html(email)
 
 
 def _page_of_comment(

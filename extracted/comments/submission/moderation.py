@@ -15,10 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from extracted.formatting.comment import comment_text
-from extracted.formatting.sanitize import strip_all_tags
+from extracted.formatting.php import loose_equals, php_empty, php_trim, stripslashes
+from extracted.formatting.strip_tags import strip_all_tags
 from extracted.formatting.types import SiteOptions
-
-from .phpvalues import loose_equals, php_empty, php_trim, stripslashes
 
 __all__ = ["ApprovalLookup", "CheckedFields", "check_comment", "in_disallowed_list", "link_count"]
 

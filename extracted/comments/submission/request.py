@@ -24,10 +24,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
+from extracted.formatting.php import from_bytes
 from extracted.rest.phpquery import parse_str, php_rawurlencode
 from extracted.rest.types import Query, QueryValue
-
-from .phpvalues import from_bytes
 
 __all__ = ["CommentSubmission", "UnsupportedSubmissionError", "parse_cookie_header", "parse_form", "parse_submission"]
 

@@ -22,15 +22,13 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from extracted.formatting.errors import FormattingError, UnsupportedContentError
-from extracted.formatting.phpass import check_password
-from extracted.formatting.sanitize import is_email
-from extracted.formatting.strip_tags import strip_tags
-from extracted.formatting.types import SiteOptions
-
-from .columns import fits, strip_invalid_text
-from .fields import filter_author, filter_content, filter_email, filter_url
-from .moderation import ApprovalLookup, CheckedFields, check_comment, in_disallowed_list
-from .phpvalues import (
+from extracted.formatting.kses_comments import (
+    pre_comment_author_email,
+    pre_comment_author_name,
+    pre_comment_author_url,
+    pre_comment_content,
+)
+from extracted.formatting.php import (
     addslashes,
     byte_length,
     loose_equals,
@@ -42,6 +40,13 @@ from .phpvalues import (
     stripslashes,
     substr_bytes,
 )
+from extracted.formatting.phpass import check_password
+from extracted.formatting.sanitize import is_email
+from extracted.formatting.strip_tags import strip_tags
+from extracted.formatting.types import SiteOptions
+
+from .columns import fits, strip_invalid_text
+from .moderation import ApprovalLookup, CheckedFields, check_comment, in_disallowed_list
 from .request import CommentSubmission
 from .settings import SubmissionSettings
 from .view import Accepted, CommentRow, Decision, Deferred, DuplicateQuestion, PostView, Refused, SubmissionView
@@ -233,8 +238,8 @@ def _kept_parent(parent: int, view: SubmissionView) -> int:
 def _filtered(fields: Fields, settings: SubmissionSettings, home_url: str) -> Fields:
     """``wp_filter_comment`` of the slashed author, email, url and content."""
     author, email, url, content = fields
-    return (filter_author(author), filter_email(email), filter_url(url),
-            filter_content(content, home_url=home_url, balance_tags=settings.use_balance_tags))  # fmt: skip
+    return (pre_comment_author_name(author), pre_comment_author_email(email), pre_comment_author_url(url),
+            pre_comment_content(content, home_url=home_url, use_balance_tags=settings.use_balance_tags))  # fmt: skip
 
 
 def _new_comment(

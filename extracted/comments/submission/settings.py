@@ -22,10 +22,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from extracted.formatting.php import parse_url
+from extracted.formatting.php import php_intval, php_truthy
 from extracted.formatting.redirects import SiteUrls
-
-from .phpvalues import php_intval, php_truthy
+from extracted.formatting.urls import parse_url
 
 _HOST_PART = re.compile(r"https?://[^/]+", re.IGNORECASE)
 

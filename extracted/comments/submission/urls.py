@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from extracted.formatting.html import normalize_entities
-from extracted.formatting.php import ascii_lower, parse_url
-
-from .phpvalues import from_bytes, loose_equals, php_trim
+from extracted.formatting.php import ascii_lower, from_bytes, loose_equals, php_trim
+from extracted.formatting.urls import parse_url
 
 __all__ = ["ALLOWED_PROTOCOLS", "bad_protocol", "esc_url", "esc_url_raw"]
 

@@ -15,10 +15,10 @@ from typing import Any
 from ..block_data import provided_context
 from ..blocks import Block, BlockRenderer
 from ..errors import UnsupportedContentError
-from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_url
 from ..kses import kses_post_text
 from ..phpdata import nested, php_string, php_truthy
+from ..strip_tags import strip_all_tags
 from ..types import SiteData, SiteOptions
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blocks import Block
-from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_html, escape_url
 from ..kses import kses_post_text
 from ..phpdata import nested, php_string, php_truthy
+from ..strip_tags import strip_all_tags
 from ..types import SiteData, SiteOptions, SitePost
 from .links import post_permalink
 from .navigation_links import SUBMENU_ICON, context_font_size

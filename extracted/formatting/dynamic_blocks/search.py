@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from ..blocks import Block
-from ..excerpt import strip_all_tags
 from ..html import escape_attribute, escape_url
 from ..phpdata import php_int, php_numeric, php_string, php_truthy
 from ..safecss import safecss_filter_attr
+from ..strip_tags import strip_all_tags
 from ..types import RenderState, SiteOptions
 from .wrapper import wrapper_attributes
 

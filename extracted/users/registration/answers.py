@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from extracted.formatting.php import parse_url
+from extracted.formatting.urls import parse_url
 
 from .page import RegistrationSettings, render_registration_page
 from .redirects import disabled_location, https_location, registered_location

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from extracted.formatting.chars import convert_chars
 from extracted.formatting.html import escape_attribute, escape_html, escape_url, sanitize_html_class
-from extracted.formatting.php import ascii_lower, parse_url, php_empty, stripslashes
+from extracted.formatting.php import ascii_lower, php_empty, stripslashes
 from extracted.formatting.redirects import SiteUrls
 from extracted.formatting.texturize import wptexturize
+from extracted.formatting.urls import parse_url
 
 from .request import RegistrationRequest
 from .validation import RegistrationError, RegistrationRules

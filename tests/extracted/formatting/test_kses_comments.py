@@ -29,7 +29,7 @@ from extracted.formatting import (
     filter_comment_content,
     wp_kses,
 )
-from extracted.formatting.kses_url import parse_url
+from extracted.formatting.urls import parse_url
 from wordpress.phpeval import PhpEvalError, PhpFormatter, php_available
 
 pytestmark = pytest.mark.php

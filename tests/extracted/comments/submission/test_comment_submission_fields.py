@@ -11,8 +11,13 @@ from itertools import product
 
 import pytest
 
-from extracted.comments.submission.fields import filter_author, filter_content, filter_email, filter_url
-from extracted.comments.submission.phpvalues import addslashes, stripslashes
+from extracted.formatting.kses_comments import (
+    pre_comment_author_email,
+    pre_comment_author_name,
+    pre_comment_author_url,
+    pre_comment_content,
+)
+from extracted.formatting.php import addslashes, stripslashes
 from wordpress.phpeval import PhpFormatter, php_available
 
 OPTIONS = {"siteurl": "http://example.test", "home": "http://example.test", "blog_charset": "UTF-8",
@@ -129,16 +134,16 @@ def _compare(php: PhpFormatter, filter_name: str, ours: Callable[[str], str], te
 
 
 def test_author_names(php: PhpFormatter) -> None:
-    _compare(php, "pre_comment_author_name", filter_author, TEXTS)
+    _compare(php, "pre_comment_author_name", pre_comment_author_name, TEXTS)
 
 
 def test_email_addresses(php: PhpFormatter) -> None:
-    _compare(php, "pre_comment_author_email", filter_email, EMAILS + TEXTS[:200])
+    _compare(php, "pre_comment_author_email", pre_comment_author_email, EMAILS + TEXTS[:200])
 
 
 def test_urls(php: PhpFormatter) -> None:
-    _compare(php, "pre_comment_author_url", filter_url, URLS + TEXTS[:200])
+    _compare(php, "pre_comment_author_url", pre_comment_author_url, URLS + TEXTS[:200])
 
 
 def test_content(php: PhpFormatter) -> None:
-    _compare(php, "pre_comment_content", lambda text: filter_content(text, home_url="http://example.test"), TEXTS)
+    _compare(php, "pre_comment_content", lambda text: pre_comment_content(text, home_url="http://example.test"), TEXTS)

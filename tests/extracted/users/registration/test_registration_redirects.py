@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registration_harness import RuleEvaluator
 
-from extracted.formatting.php import parse_url
+from extracted.formatting.urls import parse_url
 from extracted.users.registration import SiteUrls, registered_location
 
 pytestmark = pytest.mark.php

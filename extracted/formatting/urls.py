@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import WordPressFatalError
 from .html import ALLOWED_PROTOCOLS, URL_FORBIDDEN
-from .kses_php import PHP_TRIM, ascii_lower, byte_length, fits_php_int, php_empty
+from .php import PHP_TRIM, ascii_lower, byte_length, fits_php_int, php_empty
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
