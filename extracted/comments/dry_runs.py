@@ -7,8 +7,9 @@ stored, after WordPress's filters). The proxy compares the two answers (refusals
 acceptances by their redirect with the comment id masked), but an answer does not tell an approved
 comment from a spammed one, or a held one when the visitor consented to cookies; WordPress's stored
 status does. So when WordPress's comment arrives through CDC, the projection's batch finds the dry run
-with its fingerprint (:func:`match_wordpress`) and records WordPress's status beside the service's.
-A dry run WordPress never stored (it refused the comment, or stored it otherwise filtered) stays
+with its fingerprint (:func:`match_wordpress`) and records WordPress's status beside the service's;
+a dry run whose comment CDC brought first is paired when it is recorded. A dry run WordPress never
+stored (it refused the comment, or stored it otherwise filtered) stays
 unmatched: after :data:`MATCH_WINDOW_MS` it counts as such (:func:`counts`, in the service's health).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
@@ -39,12 +41,30 @@ def fingerprint(values: Mapping[str, Any]) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _stored_already(connection: Connection, values: Mapping[str, Any], received_ms: int) -> Any:
+    """WordPress's comment of this submission, when CDC brought it before the copy came (the copy is sent
+    after WordPress answered): the latest such comment of the window that no dry run has yet."""
+    comments, table = schema.comments, records.dry_runs
+    since = datetime.fromtimestamp((received_ms - MATCH_WINDOW_MS) / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    paired = select(table.c.comment_id).where(table.c.comment_id != 0)
+    return connection.execute(
+        select(comments.c.id, comments.c.approved).where(
+            comments.c.post_id == values["post_id"], comments.c.author == values["author"],
+            comments.c.author_email == values["author_email"], comments.c.content == values["content"],
+            comments.c.date_gmt >= since, comments.c.id.not_in(paired),
+        ).order_by(comments.c.id.desc()).limit(1)
+    ).first()  # fmt: skip
+
+
 def record_dry_run(connection: Connection, values: Mapping[str, Any], received_ms: int) -> None:
-    """Remember a dry run's decision (``values``: the comment row it would have stored)."""
+    """Remember a dry run's decision (``values``: the comment row it would have stored), paired at once
+    with WordPress's comment when that is in the store already."""
     table = records.dry_runs
     decision = event_status(str(values["approved"]))
+    found = _stored_already(connection, values, received_ms)
+    wordpress = {"wordpress": event_status(str(found.approved)), "comment_id": found.id} if found else {}
     connection.execute(insert(table).values(fingerprint=fingerprint(values), decision=decision,
-                                            received_ms=received_ms))  # fmt: skip
+                                            received_ms=received_ms, **wordpress))  # fmt: skip
     oldest = connection.execute(select(table.c.id).order_by(table.c.id.desc()).offset(KEPT).limit(1)).scalar()
     if oldest is not None:
         connection.execute(delete(table).where(table.c.id <= oldest))

@@ -138,6 +138,9 @@ class SubmissionEndpoint:
         with begin_write(self.engine) as connection:
             view = StoreView(connection, settings, self.permalink, dry_run=True)
             decision = decide(submission, view)
+            if isinstance(decision, Accepted):  # again, seeing all but WordPress's own copy of it
+                view = StoreView(connection, settings, self.permalink, dry_run=True, own=comment_values(decision))
+                decision = decide(submission, view)
             if isinstance(decision, Deferred):
                 raise _decline("comment submission", decision.reason)
             if not isinstance(decision, Accepted):

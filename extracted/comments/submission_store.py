@@ -8,8 +8,11 @@ accents and trailing spaces ignored), the view narrows the rows in SQL and compa
 
 A **dry run** answers as of the visitor's request, not as of the copy's arrival: the copy comes after
 WordPress answered, so WordPress's own comment of that very submission may be in the store already
-(through CDC) and would make the copy a "duplicate" or a "flood". Comments dated from ``ignore_since``
-(the copy's arrival less :data:`DRY_RUN_LOOKBACK_S`) are left out of the duplicate and flood checks.
+(through CDC) and would make the copy a "duplicate" or a "flood". So a dry run is decided twice: first
+with every comment dated from ``ignore_since`` (the copy's arrival less :data:`DRY_RUN_LOOKBACK_S`)
+left out of the duplicate and flood checks, which tells the comment it would store; then with only
+the recent comments of those very values left out (``own``: WordPress's comment of this submission),
+so that another visitor's comment a moment before still counts for the flood check.
 
 :func:`record_comment` writes an accepted comment as its system of record: the comment in
 ``schema.comments`` (so the service's reads show it at once when approved), its submission row
@@ -19,11 +22,11 @@ told, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select
+from sqlalchemy import Connection, and_, func, insert, not_, or_, select
 
 from extracted.rest.collation import fold
 
@@ -56,12 +59,15 @@ class StoreView:
         *,
         now: datetime | None = None,
         dry_run: bool = False,
+        own: Mapping[str, Any] | None = None,
     ) -> None:
         self.connection, self._settings, self._permalink = connection, settings, permalink
         self._now = now or datetime.now(UTC)
         since = self._now - timedelta(seconds=DRY_RUN_LOOKBACK_S)
-        #: comments dated from here on are not seen by the duplicate and flood checks (dry runs only)
+        #: comments dated from here on are not seen by the duplicate and flood checks (dry runs only): all
+        #: of them, or only those with the values of ``own`` (the comment the submission would store)
         self.ignore_since = since.strftime(MYSQL_FORMAT) if dry_run else None
+        self.own = own
 
     @property
     def settings(self) -> SubmissionSettings:
@@ -90,9 +96,16 @@ class StoreView:
         return StoredComment(row.id, row.post_id, row.approved, row.parent, row.date_gmt, row.author_email)
 
     def _seen(self) -> Any:
-        """The comments the checks may see (all, but for a dry run's recent ones)."""
+        """The comments the checks may see (all, but for a dry run's recent ones: see the module)."""
         comments = schema.comments
-        return comments.c.id.isnot(None) if self.ignore_since is None else comments.c.date_gmt < self.ignore_since
+        if self.ignore_since is None:
+            return comments.c.id.isnot(None)
+        if self.own is None:
+            return comments.c.date_gmt < self.ignore_since
+        own = self.own
+        same = and_(comments.c.post_id == own["post_id"], comments.c.author == own["author"],
+                    comments.c.author_email == own["author_email"], comments.c.content == own["content"])  # fmt: skip
+        return or_(comments.c.date_gmt < self.ignore_since, not_(same))
 
     def is_duplicate(self, question: DuplicateQuestion) -> bool:
         comments = schema.comments
