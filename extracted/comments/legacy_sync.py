@@ -19,6 +19,7 @@ announces nothing (``announcer``): loop-safe.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from extracted.runtime.legacy import Connect, SyncWorker
 from . import records, schema
 from .announcer import mark_pending
 
-__all__ = ["COLUMNS", "Conflict", "LegacySync", "Written", "write_comment"]
+__all__ = ["COLUMNS", "Conflict", "LegacySync", "TakenComment", "Written", "write_comment"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,31 @@ COLUMNS = {
 
 
 @dataclass(frozen=True)
+class TakenComment:
+    """A comment the service took, as its submission keeps it (the ``schema.comments`` columns)."""
+
+    id: int
+    post_id: int
+    author: str
+    author_email: str
+    author_url: str
+    author_ip: str
+    date: str
+    date_gmt: str
+    content: str
+    karma: int
+    approved: str
+    agent: str
+    type: str
+    parent: int
+    user_id: int
+
+    @classmethod
+    def of(cls, submission: Any) -> TakenComment:
+        return cls(id=int(submission.comment_id), **json.loads(submission.comment))
+
+
+@dataclass(frozen=True)
 class Written:
     #: the row was there already (a re-run after a crash)
     again: bool
@@ -59,8 +85,8 @@ class Conflict:
     reason: str
 
 
-def write_comment(cursor: Any, comment: Any, *, prefix: str) -> Written | Conflict:
-    """Write one comment (a ``schema.comments`` row) into WordPress, in the caller's MariaDB transaction."""
+def write_comment(cursor: Any, comment: TakenComment, *, prefix: str) -> Written | Conflict:
+    """Write one comment into WordPress, in the caller's MariaDB transaction."""
     cursor.execute(
         f"SELECT comment_post_ID, comment_date_gmt, comment_content FROM `{prefix}comments` "
         "WHERE comment_ID = %s FOR UPDATE",
@@ -110,17 +136,16 @@ class LegacySync(SyncWorker):
     def sync_pending(self) -> int:
         """Sync every submission waiting; returns how many became ``synced``. MariaDB's errors propagate
         to the loop's backoff (the round stops there)."""
-        submissions, comments = records.submissions, schema.comments
+        submissions = records.submissions
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(comments, submissions.c.attempts)
-                .join(submissions, submissions.c.comment_id == comments.c.id)
+                select(submissions)
                 .where(submissions.c.state == records.STATE_PENDING)
                 .order_by(submissions.c.comment_id)
             ).all()
-        return sum(self._sync(row) for row in rows)
+        return sum(self._sync(TakenComment.of(row), row.attempts) for row in rows)
 
-    def _sync(self, comment: Any) -> int:
+    def _sync(self, comment: TakenComment, attempts: int) -> int:
         with self.connect() as mariadb, mariadb.cursor() as cursor:
             try:
                 result = write_comment(cursor, comment, prefix=self.prefix)
@@ -134,8 +159,7 @@ class LegacySync(SyncWorker):
         with begin_write(self.engine) as connection:
             if isinstance(result, Conflict):
                 log.error("legacy sync: comment %d conflicts: %s", comment.id, result.reason)
-                _mark(connection, comment.id, records.STATE_CONFLICT, last_error=result.reason,
-                      attempts=comment.attempts + 1)  # fmt: skip
+                _mark(connection, comment.id, records.STATE_CONFLICT, last_error=result.reason, attempts=attempts + 1)
                 ours = and_(schema.comments.c.id == comment.id, schema.comments.c.date_gmt == comment.date_gmt,
                             schema.comments.c.content == comment.content)  # fmt: skip
                 connection.execute(delete(schema.comments).where(ours))

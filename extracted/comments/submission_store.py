@@ -22,6 +22,7 @@ told, in one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -180,12 +181,13 @@ def comment_values(accepted: Accepted) -> dict[str, Any]:
 def record_comment(connection: Connection, accepted: Accepted, *, topic: str, now_ms: int) -> int:
     """Store an accepted comment as its system of record (see the module); returns its id."""
     comment_id = next_comment_id(connection)
-    connection.execute(insert(schema.comments).values(id=comment_id, **comment_values(accepted)))
+    values = comment_values(accepted)
+    connection.execute(insert(schema.comments).values(id=comment_id, **values))
     raise_high_water(connection, comment_id)
     connection.execute(
         insert(records.submissions).values(
-            comment_id=comment_id, post_id=accepted.row.comment_post_ID, received_ms=now_ms,
-            state=records.STATE_PENDING, attempts=0, last_error="", synced_ms=0,
+            comment_id=comment_id, post_id=accepted.row.comment_post_ID, comment=json.dumps(values),
+            received_ms=now_ms, state=records.STATE_PENDING, attempts=0, last_error="", synced_ms=0,
         )
     )  # fmt: skip
     state = comment_state(connection, comment_id)

@@ -25,7 +25,7 @@ from .memory import InMemoryBroker, InMemorySession
 from .metrics import ConsumerState
 from .rebuild import RebuildReport, rebuild
 from .service import ServiceDefinition, ServiceSettings, rebuild_service, serve
-from .store import Store, begin_write, open_engine
+from .store import Store, begin_write, ledger_table, open_engine
 from .types import (
     Broker,
     BrokerError,
@@ -86,6 +86,7 @@ __all__ = [
     "apply_batch",
     "begin_write",
     "health_routes",
+    "ledger_table",
     "open_engine",
     "publish_dead_letters",
     "rebuild",

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from .store import ledger_table
 from .types import StoreError
 
 __all__ = ["EventOutbox", "OutboxEvent"]
@@ -51,7 +52,7 @@ class EventOutbox:
 
     def __init__(self, metadata: MetaData) -> None:
         existing = metadata.tables.get(OUTBOX_TABLE)
-        self.table = existing if existing is not None else Table(
+        self.table = existing if existing is not None else ledger_table(Table(
             OUTBOX_TABLE,
             metadata,
             Column("sequence", Integer, primary_key=True, autoincrement=True),
@@ -63,7 +64,7 @@ class EventOutbox:
             # Sequences must never be reused: the relay forgets events up to the highest sequence Kafka
             # holds, and SQLite otherwise restarts at 1 once the outbox is empty.
             sqlite_autoincrement=True,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def append(self, connection: Connection, events: Iterable[OutboxEvent], now_ms: int) -> None:
         """Add ``events`` inside the caller's transaction (the one that stores their cause)."""

@@ -46,6 +46,19 @@ DEAD_LETTERS = "consumer_dead_letters"
 CONSUMED_EVENTS = "consumed_events"
 
 
+LEDGER = "strangler_ledger"
+
+
+def ledger_table(table: Table) -> Table:
+    """Mark ``table`` as part of the service's ledger: kept when the read model is rebuilt."""
+    table.info[LEDGER] = True
+    return table
+
+
+def is_ledger(table: Table) -> bool:
+    return bool(table.info.get(LEDGER))
+
+
 def positions_table(metadata: MetaData) -> Table:
     return Table(
         POSITIONS,
@@ -155,8 +168,10 @@ class Store:
             raise StoreError(f"cannot create the read model's tables: {error}") from error
 
     def drop(self) -> None:
-        """Drop the read model and its positions; the dead-letter outbox stays (it holds unpublished letters)."""
-        tables = [table for table in self.metadata.sorted_tables if table is not self.outbox]
+        """Drop the read model and its positions. The dead-letter outbox stays (it holds unpublished
+        letters), and so do the service's ledger tables (:func:`ledger_table`: what it is the system of
+        record of, what it announced, its event outbox), which no replay could bring back."""
+        tables = [table for table in self.metadata.sorted_tables if table is not self.outbox and not is_ledger(table)]
         try:
             self.metadata.drop_all(self.engine, tables=tables)
         except SQLAlchemyError as error:

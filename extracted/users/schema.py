@@ -18,6 +18,8 @@ The user's meta rows carry provisional negative ``umeta_id`` s until the sync le
 still names its user), ``pending`` the users whose changes are not announced yet, with when
 the first and the last of them arrived; ``announced`` what consumers were last told. The event outbox
 (``extracted.runtime.event_outbox``) lives on the same metadata: events are stored with their cause.
+``registrations``, ``announced``, ``id_high_water`` and the outbox are the service's ledger
+(``extracted.runtime.ledger_table``): a rebuild keeps them (no replay could bring them back).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
 from extracted.rest.collation import fold
+from extracted.runtime import ledger_table
 from extracted.runtime.event_outbox import EventOutbox
 
 metadata = MetaData()
@@ -104,39 +107,45 @@ pending = Table(
     Column("last_change_ms", BigInteger, nullable=False),
 )
 
-announced = Table(
-    "users_announced",
-    metadata,
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("profile", Text, nullable=False),  # JSON object of the profile fields
-    Column("roles", Text, nullable=False),  # JSON array
-    Column("version", Integer, nullable=False),
+announced = ledger_table(
+    Table(
+        "users_announced",
+        metadata,
+        Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("profile", Text, nullable=False),  # JSON object of the profile fields
+        Column("roles", Text, nullable=False),  # JSON array
+        Column("version", Integer, nullable=False),
+    )
 )
 
-registrations = Table(
-    "users_registrations",
-    metadata,
-    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("login", String(60), nullable=False, unique=True),
-    Column("email", String(100), nullable=False),
-    Column("nicename", String(50), nullable=False),
-    Column("role", String(255), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("registered_ms", BigInteger, nullable=False),  # whole seconds, as user_registered keeps it
-    Column("https", Integer, nullable=False, default=0),  # the visitor registered over https: the mail's links are
-    Column("state", String(16), nullable=False),  # pending | synced | conflict
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text, nullable=False, default=""),
-    Column("synced_ms", BigInteger, nullable=False, default=0),
-    Index("users_registrations_state", "state"),
+registrations = ledger_table(
+    Table(
+        "users_registrations",
+        metadata,
+        Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+        Column("login", String(60), nullable=False, unique=True),
+        Column("email", String(100), nullable=False),
+        Column("nicename", String(50), nullable=False),
+        Column("role", String(255), nullable=False),
+        Column("level", Integer, nullable=False),
+        Column("registered_ms", BigInteger, nullable=False),  # whole seconds, as user_registered keeps it
+        Column("https", Integer, nullable=False, default=0),  # the visitor registered over https: the mail's links are
+        Column("state", String(16), nullable=False),  # pending | synced | conflict
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=False, default=""),
+        Column("synced_ms", BigInteger, nullable=False, default=0),
+        Index("users_registrations_state", "state"),
+    )
 )
 
 #: the highest user id ever seen (one row, ``id`` 1), deleted users included: ids are never handed out twice
-id_high_water = Table(
-    "users_id_high_water",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("max_user_id", BigInteger, nullable=False),
+id_high_water = ledger_table(
+    Table(
+        "users_id_high_water",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("max_user_id", BigInteger, nullable=False),
+    )
 )
 
 outbox = EventOutbox(metadata)

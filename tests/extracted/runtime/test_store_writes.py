@@ -48,3 +48,23 @@ def test_plain_reads_still_begin_deferred(tmp_path: Path) -> None:
         # a reader while a writer holds the lock: an immediate begin here would wait and fail
         assert reading.exec_driver_sql("SELECT 1").scalar() == 1
     engine.dispose()
+
+
+def test_a_rebuild_drops_the_read_model_and_keeps_the_ledger(tmp_path: Path) -> None:
+    from extracted.runtime import Store, ledger_table
+
+    engine = open_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    metadata = MetaData()
+    derived = Table("derived", metadata, Column("n", Integer, primary_key=True))
+    owed = ledger_table(Table("owed", metadata, Column("n", Integer, primary_key=True)))
+    store = Store(engine, metadata)
+    store.create()
+    with begin_write(engine) as connection:
+        connection.execute(insert(derived).values(n=1))
+        connection.execute(insert(owed).values(n=2))
+    store.drop()
+    store.create()
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(derived)).scalar() == 0
+        assert connection.execute(select(owed.c.n)).scalars().all() == [2]  # what a replay could not bring back
+    engine.dispose()
