@@ -31,9 +31,10 @@ from extracted.rest import (
     ServiceUnavailableError,
     Shape,
     denied,
+    dispatch_route,
     listing_headers,
-    no_route,
     sanitized_query,
+    serves_route,
 )
 
 from . import schema
@@ -154,21 +155,12 @@ ROUTES: list[tuple[re.Pattern[str], Handler]] = [
 ]  # fmt: skip
 
 
-def _normalised(route: str) -> str:
-    return route.rstrip("/") or "/"
-
-
 def dispatch(connection: Connection, site: CommentsSite, route: str, query: Query) -> Answer:
     """``WP_REST_Server::dispatch`` for the comments routes (``rest_no_route`` for any other; a 503 for the
     other services' routes the items embed)."""
-    route = _normalised(route)
-    for pattern, handler in ROUTES:
-        match = pattern.fullmatch(route)
-        if match:
-            return handler(connection, site, match, query)
-    raise no_route()
+    return dispatch_route(ROUTES, connection, site, route, query)
 
 
 def is_served(route: str) -> bool:
     """Whether :func:`dispatch` answers ``route``: the comments routes, and the embedded routes it declines."""
-    return any(pattern.fullmatch(_normalised(route)) for pattern, _ in ROUTES)
+    return serves_route(ROUTES, route)

@@ -5,14 +5,14 @@ links carry a comment page, and the time zone ``before``/``after`` are read in."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Connection, select
 
 from extracted.formatting import SiteOptions
 from extracted.formatting.phpdata import php_int
 from extracted.rest import Site
+from extracted.rest.timezones import site_timezone
 
 from . import schema
 
@@ -41,19 +41,6 @@ class CommentsSite:
         return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _timezone(name: str, offset: str) -> tzinfo:
-    """``wp_timezone``: the ``timezone_string`` zone, else the ``gmt_offset`` hours."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    try:
-        return timezone(timedelta(hours=float(offset or 0)))
-    except ValueError:
-        return UTC
-
-
 def _flag(value: str | None, default: bool) -> bool:
     return default if value is None else value not in ("", "0")
 
@@ -79,5 +66,5 @@ def load_site(connection: Connection) -> CommentsSite:
         avatar_rating=values.get("avatar_rating", "G"),
         rendering=rendering,
         paged_comment_links=paged,
-        tz=_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
+        tz=site_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Connection
 
 from extracted.formatting import UnserializeError, php_unserialize
 from extracted.rest import Site
+from extracted.rest.timezones import site_timezone
 
 from .render_inputs import options
 
@@ -53,18 +53,6 @@ class SiteState:
         return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _timezone(name: str, offset: str) -> tzinfo:
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    try:
-        return timezone(timedelta(hours=float(offset or 0)))
-    except ValueError:
-        return UTC
-
-
 def load_site(connection: Connection) -> SiteState:
     values = options(connection, NAMES)
     urls = Site(
@@ -79,7 +67,7 @@ def load_site(connection: Connection) -> SiteState:
     return SiteState(
         urls=urls,
         sticky=sticky_ids(values.get("sticky_posts", "")),
-        tz=_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
+        tz=site_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
         show_avatars=values.get("show_avatars", "1") not in ("", "0"),
         avatar_default=values.get("avatar_default", "mystery"),
         avatar_rating=values.get("avatar_rating", "G"),

@@ -172,8 +172,10 @@ def _close(frame: _Frame, end: int, document: str, output: list[Block]) -> None:
     output.append(frame.block)
 
 
-def parse_blocks(content: str) -> list[Block]:
-    """WordPress's ``parse_blocks`` (``WP_Block_Parser``, with its recovery from unbalanced delimiters)."""
+def parse_blocks(content: str, *, decode: Callable[[str], Any] = _attributes) -> list[Block]:
+    """WordPress's ``parse_blocks`` (``WP_Block_Parser``, with its recovery from unbalanced delimiters);
+    ``decode`` reads a delimiter's attributes (``json_decode`` as the renderer needs it; kses decodes
+    them as PHP arrays)."""
     output: list[Block] = []
     stack: list[_Frame] = []
     offset = 0
@@ -192,7 +194,7 @@ def parse_blocks(content: str) -> list[Block]:
             else:
                 _close(top, start, content, output)
         else:
-            block = Block((namespace or "core/") + name, {} if source is None else _attributes(source))
+            block = Block((namespace or "core/") + name, {} if source is None else decode(source))
             if not void:
                 stack.append(_Frame(block, start, end, offset if start > offset else -1))
             elif stack:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
-from .blocks import DELIMITER, Block, _close, _Frame, _freeform, _nest
+from .blocks import DELIMITER, Block, parse_blocks
 from .errors import WordPressFatalError
 from .php import php_empty
 
@@ -119,43 +119,6 @@ def php_json_decode(source: str) -> PhpArray | None:
         return None
     attributes: PhpArray = _arrays(value)
     return attributes
-
-
-def parse_blocks(content: str) -> list[Block]:
-    """``parse_blocks`` as ``blocks.parse_blocks`` (the same loop), with the attributes as PHP decodes
-    them (PHP arrays; None for what PHP refuses)."""
-    output: list[Block] = []
-    stack: list[_Frame] = []
-    offset = 0
-    for match in DELIMITER.finditer(content):
-        start, end = match.span()
-        closer, namespace, name, source, void = match.groups()
-        if closer and not void:
-            if not stack:
-                break
-            top = stack.pop()
-            if stack:
-                top.block.inner_html += content[top.previous_offset : start]
-                top.block.inner_content.append(content[top.previous_offset : start])
-                _nest(stack[-1], top.block, top.token_start, end, content)
-            else:
-                _close(top, start, content, output)
-        else:
-            block = Block((namespace or "core/") + name, {} if source is None else php_json_decode(source))
-            if not void:
-                stack.append(_Frame(block, start, end, offset if start > offset else -1))
-            elif stack:
-                _nest(stack[-1], block, start, end, content)
-            else:
-                if start > offset:
-                    output.append(_freeform(content[offset:start]))
-                output.append(block)
-        offset = end
-    if not stack and offset < len(content):
-        output.append(_freeform(content[offset:]))
-    while stack:
-        _close(stack.pop(), len(content), content, output)
-    return output
 
 
 def _filtered(value: Any, kses: Kses, template_part: bool, allowed_elements: Collection[str]) -> Any:
@@ -268,7 +231,7 @@ def filter_block_content(text: str, kses: Kses, allowed_elements: Collection[str
         text = TRIPLE_DASH_COMMENT.sub(lambda m: "<!--" + m.group(1).rstrip("-") + "-->", text)
     if DELIMITER.search(text) is None:
         return text  # only HTML: parse_blocks and serialize_block give it back as it is
-    blocks = parse_blocks(text)
+    blocks = parse_blocks(text, decode=php_json_decode)
     attributes: dict[int, Any] = {}
     for block in blocks:
         _filter_block(block, kses, allowed_elements, attributes)

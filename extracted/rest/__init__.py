@@ -96,7 +96,7 @@ from .request_forms import cors_headers, unsupported_form
 from .responses import BASE_HEADERS, Answer, Item
 from .server import CONTENT_TYPE, UNAVAILABLE_HEADER, Reply, encode_answer, encode_unavailable, response_headers
 from .shaping import Shape, answer_body, field_included
-from .store_answers import StoreEndpoints, render_from_store, store_answer
+from .store_answers import RouteTable, StoreEndpoints, dispatch_route, render_from_store, serves_route, store_answer
 from .text import sanitize_text_field, strip_all_tags
 from .types import EmbedTarget, Headers, Links, Query, QueryValue, Resolver, RestSite
 from .urls import Site
@@ -127,6 +127,7 @@ __all__ = [
     "RestError",
     "RestSite",
     "RouteAnswer",
+    "RouteTable",
     "ServiceUnavailableError",
     "Shape",
     "Site",
@@ -143,6 +144,7 @@ __all__ = [
     "cors_headers",
     "declined_form",
     "denied",
+    "dispatch_route",
     "embed_resolver",
     "encode_answer",
     "encode_unavailable",
@@ -176,6 +178,7 @@ __all__ = [
     "sanitized_query",
     "send",
     "send_page",
+    "serves_route",
     "split_href",
     "store_answer",
     "strip_all_tags",

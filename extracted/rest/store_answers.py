@@ -9,7 +9,8 @@ the proxy sees it and serves WordPress's answer. Content has its own (a response
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -17,14 +18,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .embedding import embed_resolver
-from .errors import ServiceUnavailableError
+from .errors import ServiceUnavailableError, no_route
 from .http import declined_form, send
 from .phpquery import parse_str
 from .responses import Answer
 from .server import Reply, encode_answer, encode_unavailable
 from .types import Query
 
-__all__ = ["StoreEndpoints", "render_from_store", "store_answer"]
+__all__ = [
+    "Handler",
+    "RouteTable",
+    "StoreEndpoints",
+    "dispatch_route",
+    "render_from_store",
+    "serves_route",
+    "store_answer",
+]
 
 
 class StoreEndpoints:
@@ -69,3 +78,28 @@ def store_answer(engine: Engine, endpoints: StoreEndpoints) -> Callable[[str, Re
             return send(request, render_from_store(connection, endpoints, route, parse_str(request.url.query)))
 
     return answer
+
+
+#: one route's endpoint: (connection, site state, the route's match, query) → answer
+Handler = Callable[[Connection, Any, re.Match[str], Query], Answer]
+RouteTable = Sequence[tuple[re.Pattern[str], Handler]]
+
+
+def _normalised(route: str) -> str:
+    return route.rstrip("/") or "/"
+
+
+def dispatch_route(routes: RouteTable, connection: Connection, site: Any, route: str, query: Query) -> Answer:
+    """``WP_REST_Server::dispatch`` over a service's routes (patterns matched whole, a trailing slash
+    ignored): the first that matches answers; ``rest_no_route`` when none does."""
+    route = _normalised(route)
+    for pattern, handler in routes:
+        match = pattern.fullmatch(route)
+        if match:
+            return handler(connection, site, match, query)
+    raise no_route()
+
+
+def serves_route(routes: RouteTable, route: str) -> bool:
+    """Whether :func:`dispatch_route` answers ``route`` with one of ``routes``."""
+    return any(pattern.fullmatch(_normalised(route)) for pattern, _ in routes)

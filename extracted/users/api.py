@@ -24,13 +24,14 @@ from extracted.rest import (
     RestError,
     avatar_urls,
     denied,
+    dispatch_route,
     link,
     listing_args,
     listing_headers,
-    no_route,
     page_window,
     parse_checked,
     sanitized_query,
+    serves_route,
 )
 from extracted.rest.collation import collated_like, like_pattern
 
@@ -192,19 +193,10 @@ ROUTES: list[tuple[re.Pattern[str], Handler]] = [
 ]
 
 
-def _normalised(route: str) -> str:
-    return route.rstrip("/") or "/"
-
-
 def dispatch(connection: Connection, site: UsersSite, route: str, query: Query) -> Answer:
     """``WP_REST_Server::dispatch`` for the users routes (``rest_no_route`` for any other)."""
-    route = _normalised(route)
-    for pattern, handler in ROUTES:
-        match = pattern.fullmatch(route)
-        if match:
-            return handler(connection, site, match, query)
-    raise no_route()
+    return dispatch_route(ROUTES, connection, site, route, query)
 
 
 def is_served(route: str) -> bool:
-    return any(pattern.fullmatch(_normalised(route)) for pattern, _ in ROUTES)
+    return serves_route(ROUTES, route)
