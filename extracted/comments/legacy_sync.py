@@ -26,8 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, and_, delete, select, update
 
 from extracted.runtime import Delete, begin_write
 from extracted.runtime.legacy import Connect, SyncWorker
@@ -173,17 +172,8 @@ class LegacySync(SyncWorker):
         log.info("legacy sync: comment %d is in WordPress%s", comment.id, " (again)" * result.again)
         return 1
 
-    def _counts(self) -> dict[str, int]:
-        table = records.submissions
-        with self.engine.connect() as connection:
-            found = connection.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
-        return {str(state): int(count) for state, count in found}
-
     def health(self) -> dict[str, Any]:
-        try:
-            counts: dict[str, int] | None = self._counts()
-        except SQLAlchemyError:
-            counts = None  # the store is busy or gone: the consumer's health says which
+        counts = self.state_counts(self.engine, records.submissions)
         conflicts = counts.get(records.STATE_CONFLICT, 0) if counts is not None else 0
         with self._lock:
             return {

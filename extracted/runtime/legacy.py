@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pymysql
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .types import ConfigurationError
@@ -184,6 +185,16 @@ class SyncWorker:
 
     def sync_pending(self) -> int:
         raise NotImplementedError
+
+    def state_counts(self, engine: Engine, table: Table) -> dict[str, int] | None:
+        """How many rows of ``table`` (a ledger of things to sync, with a ``state`` column) are in each
+        state; None while the store cannot say (busy or gone: the consumer's health says which)."""
+        try:
+            with engine.connect() as connection:
+                found = connection.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
+        except SQLAlchemyError:
+            return None
+        return {str(state): int(count) for state, count in found}
 
     def run(self, stop: threading.Event) -> None:
         delay = self.retry_initial_s

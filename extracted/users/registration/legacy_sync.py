@@ -28,8 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, Engine, and_, delete, insert, select
 
 from extracted.formatting.phpass import generate_password, hash_password
 from extracted.runtime import begin_write
@@ -182,17 +181,8 @@ class LegacySync(SyncWorker):
 
     # -- the worker -------------------------------------------------------------------------------
 
-    def _counts(self) -> dict[str, int]:
-        table = schema.registrations
-        with self.engine.connect() as connection:
-            found = connection.execute(select(table.c.state, func.count()).group_by(table.c.state)).all()
-        return {str(state): int(count) for state, count in found}
-
     def health(self) -> dict[str, Any]:
-        try:
-            counts: dict[str, int] | None = self._counts()
-        except SQLAlchemyError:
-            counts = None  # the store is busy or gone: the consumer's health says which
+        counts = self.state_counts(self.engine, schema.registrations)
         conflicts = counts.get(STATE_CONFLICT, 0) if counts is not None else 0
         with self._lock:
             return {
