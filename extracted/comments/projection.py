@@ -70,6 +70,7 @@ def _comment(row: Row) -> list[Change]:
         "parent": _int(row.get("comment_parent")),
         "user_id": _int(row.get("user_id")),
     }
+    values.update(schema.lookup_keys(str(values["author_email"]), str(values["content"])))
     return [Upsert(schema.comments.name, {"id": int(row["comment_ID"])}, values)]
 
 

@@ -5,7 +5,9 @@ of its own into it: nothing may be lost), named without WordPress's ``comment_``
 kept as MariaDB shows a ``DATETIME``, ``YYYY-MM-DD HH:MM:SS`` (the zero date ``0000-00-00 00:00:00``),
 so that text order and ``<``/``>`` compare as MariaDB compares the column (``before``, ``after``, the
 ``date`` and ``date_gmt`` orders). The indexes are the listing's: WordPress's
-``comment_approved_date_gmt``, and the filters visitors use (post, parent).
+``comment_approved_date_gmt``, and the filters visitors use (post, parent); ``email_key`` and
+``content_key`` (:func:`lookup_keys`) let the submission checks find the comments MariaDB's collation
+would compare equal without reading every comment.
 
 ``comments_posts`` is the slice of ``wp_posts`` the answers read: whether the comment's post exists,
 whether a visitor may read it (type, status, parent, password) and its permalink (name, date,
@@ -18,9 +20,23 @@ No ``wp_commentmeta``: the REST answer's ``meta`` is ``[]`` (no comment meta is 
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
-__all__ = ["OPTIONS", "ZERO_DATE", "comments", "metadata", "options", "posts", "user_emails"]
+from extracted.rest.collation import fold
+
+__all__ = [
+    "OPTIONS",
+    "ZERO_DATE",
+    "collation_key",
+    "comments",
+    "lookup_keys",
+    "metadata",
+    "options",
+    "posts",
+    "user_emails",
+]
 
 metadata = MetaData()
 
@@ -45,10 +61,29 @@ comments = Table(
     Column("type", String(20), nullable=False, default="comment"),  # as stored: "" is an old plain comment
     Column("parent", BigInteger, nullable=False, default=0),
     Column("user_id", BigInteger, nullable=False, default=0),
+    # how MariaDB's collation compares them (lookup_keys), for the submission checks' lookups
+    Column("email_key", String(100), nullable=False, default=""),
+    Column("content_key", String(32), nullable=False, default=""),
     Index("comments_comments_approved_date_gmt", "approved", "date_gmt"),
+    Index("comments_comments_email_key", "email_key", "date_gmt"),
+    Index("comments_comments_content_key", "post_id", "content_key"),
     Index("comments_comments_post", "post_id", "approved", "date_gmt"),
     Index("comments_comments_parent", "parent", "approved"),
 )
+
+
+def collation_key(text: str) -> str:
+    """Equal for two values MariaDB's ``=`` finds equal in ``utf8mb4_unicode_520_ci``: case and accents
+    folded, trailing spaces ignored (PAD SPACE)."""
+    return fold(text).rstrip(" ")
+
+
+def lookup_keys(author_email: str, content: str) -> dict[str, str]:
+    """The lookup columns of a comment: its email's collation key and a digest of its content's (the
+    duplicate and flood checks narrow their rows with them, then compare exactly as MariaDB does)."""
+    digest = hashlib.md5(collation_key(content).encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    return {"email_key": collation_key(author_email)[:100], "content_key": digest.hexdigest()}
+
 
 posts = Table(
     "comments_posts",

@@ -29,8 +29,6 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, not_, or_, select
 
-from extracted.rest.collation import fold
-
 from . import records, schema
 from .announcer import comment_state, next_comment_id, outbox_event, raise_high_water, remember
 from .derivation import announced_state, posted
@@ -46,7 +44,7 @@ MYSQL_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 def _same(left: str, right: str) -> bool:
     """``=`` in ``utf8mb4_unicode_520_ci`` (PAD SPACE: trailing spaces ignored)."""
-    return fold(left).rstrip(" ") == fold(right).rstrip(" ")
+    return schema.collation_key(left) == schema.collation_key(right)
 
 
 class StoreView:
@@ -111,10 +109,11 @@ class StoreView:
     def is_duplicate(self, question: DuplicateQuestion) -> bool:
         comments = schema.comments
         parent = int(question.parent) if question.parent.lstrip("-").isdigit() else 0
+        content_key = schema.lookup_keys("", question.content)["content_key"]
         rows = self.connection.execute(
             select(comments.c.author, comments.c.author_email, comments.c.content).where(
-                comments.c.post_id == question.post_id, comments.c.parent == parent,
-                comments.c.approved != "trash", self._seen(),
+                comments.c.post_id == question.post_id, comments.c.content_key == content_key,
+                comments.c.parent == parent, comments.c.approved != "trash", self._seen(),
             )
         )  # fmt: skip
         return any(
@@ -126,13 +125,10 @@ class StoreView:
 
     def last_comment_date_gmt(self, *, ip: str, email: str, since: str) -> str | None:
         comments = schema.comments
-        rows = self.connection.execute(
-            select(comments.c.date_gmt, comments.c.author_ip, comments.c.author_email).where(
-                comments.c.date_gmt >= since, self._seen()
-            )
-        )
-        dates = [row.date_gmt for row in rows if row.author_ip == ip or _same(row.author_email, email)]
-        return max(dates) if dates else None
+        by = or_(comments.c.author_ip == ip, comments.c.email_key == schema.collation_key(email))
+        latest = select(func.max(comments.c.date_gmt)).where(comments.c.date_gmt >= since, by, self._seen())
+        found = self.connection.execute(latest).scalar()
+        return None if found is None else str(found)
 
     def user_id_by_email(self, email: str) -> int | None:
         emails = schema.user_emails
@@ -149,11 +145,11 @@ class StoreView:
     def has_approved_comment_by_author(self, author: str, email: str) -> bool:
         comments = schema.comments
         rows = self.connection.execute(
-            select(comments.c.author, comments.c.author_email).where(
-                comments.c.approved == "1", func.lower(comments.c.author_email) == email.lower()
+            select(comments.c.author).where(
+                comments.c.approved == "1", comments.c.email_key == schema.collation_key(email)
             )
         )
-        return any(_same(row.author, author) and _same(row.author_email, email) for row in rows)
+        return any(_same(row.author, author) for row in rows)
 
     def count_older_comments(self, *, post_id: int, before_gmt: str, unapproved_email: str | None) -> int:
         comments = schema.comments
@@ -182,7 +178,8 @@ def record_comment(connection: Connection, accepted: Accepted, *, topic: str, no
     """Store an accepted comment as its system of record (see the module); returns its id."""
     comment_id = next_comment_id(connection)
     values = comment_values(accepted)
-    connection.execute(insert(schema.comments).values(id=comment_id, **values))
+    keys = schema.lookup_keys(str(values["author_email"]), str(values["content"]))
+    connection.execute(insert(schema.comments).values(id=comment_id, **values, **keys))
     raise_high_water(connection, comment_id)
     connection.execute(
         insert(records.submissions).values(

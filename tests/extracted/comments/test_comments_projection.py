@@ -44,6 +44,7 @@ def test_every_column_of_a_comment_is_kept() -> None:
         "post_id": 10, "author": "Ann", "author_email": "a@x.test", "author_url": "https://ann.test",
         "author_ip": "127.0.0.1", "date": "2024-11-24 13:00:00", "date_gmt": "2024-11-24 13:00:00", "content": "Hello",
         "karma": 5, "approved": "1", "agent": "curl", "type": "comment", "parent": 3, "user_id": 2,
+        **schema.lookup_keys("a@x.test", "Hello"),
     })  # fmt: skip
 
 
