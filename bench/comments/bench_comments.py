@@ -1,8 +1,8 @@
 """Comments benchmark (run on demand, prints numbers; not a test), against a running stack (``make demo``'s,
 or the one ``STRANGLER_HOME`` names, or ``--components status.json``).
 
-1. **reads per second**: ``/wp-json/wp/v2/comments?post=1`` and ``/wp-json/wp/v2/comments/1``, 8 concurrent
-   visitors for ``--seconds`` each: WordPress, then the comments service.
+1. **reads per second**: ``/wp-json/wp/v2/comments?post=1`` and ``/wp-json/wp/v2/comments/1`` with wrk (8
+   connections) for ``--seconds`` each: WordPress, then the comments service.
 2. **submissions per second** to ``/wp-comments-post.php``, 8 concurrent visitors for ``--seconds``:
    WordPress, then the comments service. Every submission comes from its own loopback address
    (``127.0.x.y``) and email, as visitors do: WordPress's flood check allows one comment per address or
@@ -32,6 +32,7 @@ import pymysql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.content.bench_content import wrk
 from bench.users.bench_users import _components
 
 CONCURRENCY = 8
@@ -83,19 +84,12 @@ def _report(what: str, seconds: float, ok: int, failed: int, latencies: list[flo
 
 
 def reads(components: dict[str, Any], seconds: float) -> None:
+    """wrk (8 connections), as the content benchmark measures."""
     targets = [("WordPress", components["wordpress"]["url"]), ("comments service", components["comments"]["url"])]
     for path in ("/wp-json/wp/v2/comments?post=1", "/wp-json/wp/v2/comments/1"):
         for name, base in targets:
-
-            async def run(base: str = base, path: str = path) -> tuple[int, int, list[float]]:
-                async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-                    async def request() -> bool:
-                        return (await client.get(path)).status_code == 200
-
-                    return await _load(seconds, request)
-
-            _report(f"reads {path}, {name}", seconds, *asyncio.run(run()))
+            rate, p50, p99 = wrk(base + path, int(seconds), CONCURRENCY)
+            print(f"reads {path}, {name}: {rate:.0f}/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
 
 def submissions(components: dict[str, Any], seconds: float) -> None:
