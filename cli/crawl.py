@@ -23,9 +23,12 @@ _ITEM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
-    """(collection path, item path template or None) for each route."""
+    """(collection path, item path template or None) for each route a visitor reads (GET): a form's
+    POST (comments, registration) is verified by the submissions shadowed, not by a crawl."""
     pairs = []
     for route in capability.routes:
+        if "GET" not in route.methods:
+            continue
         collections = [path for path in route.paths if "{" not in path and "*" not in path]
         items = [path for path in route.paths if _ITEM.search(path)]
         pairs += [(collection, items[0] if items else None) for collection in collections]

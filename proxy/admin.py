@@ -159,7 +159,7 @@ def _number(request: Request, name: str, kind: type[int] | type[float]) -> Any:
 
 
 async def get_comparisons(request: Request) -> JSONResponse:
-    """Filters: route, outcome (match|mismatch|noise|error|skipped), match=true|false, since, until
+    """Filters: route, outcome (match|equivalent|mismatch|noise|error|skipped|declined), match=true|false, since, until
     (unix seconds), limit, before_id (paging)."""
     require_token(request)
     params = request.query_params

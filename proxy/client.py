@@ -14,7 +14,7 @@ import httpx
 from proxy.errors import AdminClientError
 
 ModeName = Literal["legacy", "shadow", "canary", "cutover"]
-Outcome = Literal["match", "equivalent", "mismatch", "noise", "error", "skipped"]  # proxy.outcomes.Outcome
+Outcome = Literal["match", "equivalent", "mismatch", "noise", "error", "skipped", "declined"]  # proxy.outcomes.Outcome
 
 
 class AdminClient:

@@ -19,6 +19,9 @@ class Outcome(enum.StrEnum):
     MISMATCH = "mismatch"
     ERROR = "error"  # the service could not be asked
     SKIPPED = "skipped"  # not compared (e.g. WordPress's answer too large)
+    #: the service declined the request (503 + X-Strangler-Unavailable): WordPress answers it in every
+    #: mode, so it is not a difference (not compared; shown, so that a team sees what stays on WordPress)
+    DECLINED = "declined"
 
 
 #: outcomes where both answers were compared

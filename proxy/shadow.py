@@ -21,6 +21,7 @@ from proxy.outcomes import Outcome, outcome_of
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
 from proxy.parity.compare import decoded_body
 from proxy.parity.ordering import sort_spec
+from proxy.replay import UNAVAILABLE_HEADER
 from proxy.store import ComparisonRecord, ComparisonStore
 from proxy.types import DRY_RUN_HEADER, RawHeaders, ShadowRules, Transport
 
@@ -200,6 +201,10 @@ class ShadowMirror:
             )
         except UpstreamError as exc:
             return self._record(base, Outcome.ERROR, error=f"service: {exc}")
+        declined = candidate.header(UNAVAILABLE_HEADER.decode()) if candidate.status == 503 else None
+        if declined is not None:  # as in cutover, where the proxy falls back: WordPress's answer stands
+            return self._record(base, Outcome.DECLINED, candidate_status=503, candidate_ms=candidate_ms,
+                                error=f"declined by the service: {declined}")  # fmt: skip
         # WordPress asked again only when that cannot act twice (a dry run concerns the service alone)
         if capture.safe and random.random() * 100 < route.shadow.noise_sample_percent:
             await self._learn_noise(capture, legacy, rules)

@@ -149,6 +149,27 @@ async def test_shadow_compares_after_answering(make_harness) -> None:  # type: i
         assert "cookie" not in sent.headers and "authorization" not in sent.headers
 
 
+async def test_a_declined_shadow_copy_is_no_difference(make_harness) -> None:  # type: ignore[no-untyped-def]
+    """The service declines what it does not reproduce (503 + X-Strangler-Unavailable); in cutover the proxy
+    would let WordPress answer it, so in shadow it is counted apart, not against the route's parity."""
+
+    async def declining(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/2"):
+            return httpx.Response(503, json={"code": "strangler_content_unavailable"},
+                                  headers={"X-Strangler-Unavailable": "embed"})  # fmt: skip
+        return await service(request)
+
+    async with make_harness(FakeUpstreams(wordpress, declining), routes_yaml("shadow")) as h:
+        for target in ("/wp-json/wp/v2/posts/1", "/wp-json/wp/v2/posts/2"):
+            assert (await h.client.get(target)).json() == POSTS
+        await h.runtime.shadow.drain()
+        rows = (await h.admin.get("/api/comparisons", params={"route": "posts"})).json()["comparisons"]
+        stats = (await h.admin.get("/api/stats")).json()["routes"]["posts"]
+    assert sorted(r["outcome"] for r in rows) == ["declined", "match"]
+    assert stats["match_percent"] == 100.0
+    assert next(r for r in rows if r["outcome"] == "declined")["error"] == "declined by the service: embed"
+
+
 async def test_shadow_skips_unsafe_methods(make_harness) -> None:  # type: ignore[no-untyped-def]
     upstreams = FakeUpstreams(wordpress, service)
     routes = routes_yaml("shadow", methods="[GET, POST]")

@@ -44,7 +44,8 @@ def test_filters_and_stats() -> None:
     stats = store.stats()
     posts = stats["posts"]
     assert (posts["requests"], posts["fallbacks"], posts["errors"]) == (15, 1, 2)
-    assert posts["comparisons"] == {"match": 6, "equivalent": 0, "mismatch": 1, "noise": 2, "error": 1, "skipped": 0}
+    assert posts["comparisons"] == {"match": 6, "equivalent": 0, "mismatch": 1, "noise": 2, "error": 1, "skipped": 0,
+                                    "declined": 0}  # fmt: skip
     assert posts["match_percent"] == round(100 * 8 / 9, 3) and posts["noise_percent"] == round(100 * 2 / 9, 3)
     assert posts["legacy_ms"] == {"p50": 4.0, "p99": 9.0} and posts["candidate_ms"]["p99"] == 18.0
     assert stats["users"]["match_percent"] == 0.0

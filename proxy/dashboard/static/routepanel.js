@@ -10,7 +10,7 @@ const WINDOWS = [
   [21600, "6 hours"],
   [86400, "24 hours"],
 ];
-const OUTCOMES = ["mismatch", "error", "equivalent", "noise", "match", "skipped", ""];
+const OUTCOMES = ["mismatch", "error", "equivalent", "noise", "match", "skipped", "declined", ""];
 const PARITY = [
   { label: "match %", color: "#2f8f4e", key: (b) => b.match_percent },
   { label: "noise %", color: "#b7791f", key: (b) => b.noise_percent },
