@@ -186,7 +186,16 @@ def verify(
         raise fail(error) from error
     parities = summarise(rows)
     table = Table(
-        "route", "compared", "equal", "noise", "tie order", "mismatches", "errors", "personal", "kept at WordPress"
+        "route",
+        "compared",
+        "equal",
+        "noise",
+        "tie order",
+        "mismatches",
+        "errors",
+        "declined",
+        "personal",
+        "kept at WordPress",
     )
     for route in capability.routes:
         parity = parities.get(route.name) or RouteParity(route.name)
@@ -198,6 +207,7 @@ def verify(
             f"{parity.equivalent_percent:.2f}%" if parity.equivalent_percent is not None else "-",
             str(parity.outcomes["mismatch"]),
             str(parity.outcomes["error"]),
+            str(parity.outcomes["declined"]),
             *kept_cells(traffic.get(route.name, {})),
         )
     console.print(f"{requests} requests crawled through {stack.settings.public_url}")
@@ -205,7 +215,8 @@ def verify(
     console.print(
         "equal: identical, or differing only in WordPress's own randomness (noise) or in the order of items "
         "with equal sort keys (tie order); personal: requests with a login, nonce, post password, commenter "
-        "cookie or preview since the proxy started, kept on WordPress unless the route declares their classes",
+        "cookie or preview since the proxy started, kept on WordPress unless the route declares their classes; "
+        "declined: requests the service said it does not reproduce (WordPress answers them in every mode)",
         style="dim",
     )
     for difference in top_differences(full):
