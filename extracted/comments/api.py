@@ -147,11 +147,11 @@ Handler = Callable[[Connection, CommentsSite, "re.Match[str]", Query], Answer]
 _POST_ROUTES = "|".join(re.escape(route) for route in POST_TYPE_ROUTES.values())
 ROUTES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"/wp/v2/comments", re.IGNORECASE), lambda c, s, m, q: get_comments(c, s, q)),
-    (re.compile(r"/wp/v2/comments/(?P<id>[\d]+)", re.IGNORECASE),
+    (re.compile(r"/wp/v2/comments/(?P<id>[\d]+)", re.IGNORECASE | re.ASCII),
      lambda c, s, m, q: get_comment(c, s, int(m["id"]), q)),
     # what the items link to as embeddable, answered by other services
-    (re.compile(r"/wp/v2/users/[\d]+", re.IGNORECASE), _elsewhere("author")),
-    (re.compile(rf"(?:{_POST_ROUTES})/[\d]+", re.IGNORECASE), _elsewhere("up")),
+    (re.compile(r"/wp/v2/users/[\d]+", re.IGNORECASE | re.ASCII), _elsewhere("author")),
+    (re.compile(rf"(?:{_POST_ROUTES})/[\d]+", re.IGNORECASE | re.ASCII), _elsewhere("up")),
 ]  # fmt: skip
 
 

@@ -3,6 +3,9 @@ and ``/?rest_route=...``), ``/wp-comments-post.php`` (``submission_endpoint``), 
 (with the dry runs compared with WordPress's decisions, ``dry_runs``) and ``/metrics`` (the
 consumer's, and the workers').
 
+Writes to the REST routes (``POST``, ``PUT``, ``PATCH``, ``DELETE``) are answered as WordPress answers a
+visitor, always an error and storing nothing (``create``).
+
 Forms of request the service does not reproduce (``extracted.rest.request_forms``) are declined with
 a 503 and ``X-Strangler-Unavailable``, so the proxy serves WordPress's answer.
 """
@@ -25,6 +28,7 @@ from extracted.rest import (
     encode_unavailable,
     is_dry_run,
     rest_routes,
+    rest_write_routes,
     send_page,
     store_answer,
 )
@@ -32,6 +36,7 @@ from extracted.runtime import ConsumerState, health_routes
 from extracted.runtime.announcing import now_ms
 
 from .api import dispatch, is_served
+from .create import write_answer
 from .dry_runs import counts as dry_run_counts
 from .site import load_site
 from .submission_endpoint import read_submission
@@ -56,6 +61,7 @@ def create_app(engine: Engine, state: ConsumerState, context: object = None) -> 
         *health_routes(state, store_health),
         submission_route(context),
         *rest_routes(store_answer(engine, ENDPOINTS)),
+        *rest_write_routes(write_answer(engine)),  # after the reads: same paths, other methods
     ]
     return Starlette(routes=routes)
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 __all__ = ["Unmodelled", "mysql_to_rfc3339", "php_date_time"]
 
-#: ``rest_parse_date``'s pattern, with the parts captured
+#: ``rest_parse_date``'s pattern, with the parts captured: only an upper-case ``Z``, ASCII digits (PCRE's ``\d``)
 RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:([Zz])|([+-])(\d{2})(?::(\d{2}))?)?"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:(Z)|([+-])(\d{2})(?::(\d{2}))?)?", re.ASCII
 )
-MYSQL_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
+MYSQL_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})", re.ASCII)
 ZERO_DATE_RFC3339 = "-0001-11-30T00:00:00"
 
 

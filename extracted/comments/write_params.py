@@ -44,6 +44,15 @@ _BAD_BYTE = re.compile(r"[\udc80-\udcff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PHP_TRIM = " \t\n\r\0\x0b"
+#: ``WP::$public_query_vars`` after the ``query_vars`` filter, stock WordPress 6.1 with its default post
+#: types and taxonomies: ``parse_request`` refuses a request whose query and form disagree on one
+PUBLIC_QUERY_VARS = frozenset({
+    "m", "p", "posts", "w", "cat", "withcomments", "withoutcomments", "s", "search", "exact", "sentence", "calendar",
+    "page", "paged", "more", "tb", "pb", "author", "order", "orderby", "year", "monthnum", "day", "hour", "minute",
+    "second", "name", "category_name", "tag", "feed", "author_name", "pagename", "page_id", "error", "attachment",
+    "attachment_id", "subpost", "subpost_id", "preview", "robots", "favicon", "taxonomy", "term", "cpage", "post_type",
+    "embed", "post_format", "rest_route", "sitemap", "sitemap-subtype", "sitemap-stylesheet",
+})  # fmt: skip
 
 
 def _decline(what: str, why: str) -> ServiceUnavailableError:
@@ -97,20 +106,46 @@ def _sapi_type(header: str | None) -> str:
     return re.split(r"[;, ]", header or "", maxsplit=1)[0].lower()
 
 
-def _nesting(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_nesting(item) for item in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_nesting(item) for item in value), default=0)
-    return 0
+def _walk(value: Any) -> tuple[int, list[str]]:
+    """A decoded JSON value's container nesting and its strings (keys too), without recursing."""
+    deepest, strings = 0, list[str]()
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            strings += item.keys()
+            stack += ((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack += ((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            strings.append(item)
+        deepest = max(deepest, depth + isinstance(item, dict | list))
+    return deepest, strings
 
 
-def _has_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_surrogate(key) or _has_surrogate(item) for key, item in value.items())
-    return isinstance(value, list) and any(_has_surrogate(item) for item in value)
+def _has_surrogate(strings: list[str]) -> bool:
+    return any(_SURROGATE.search(text) for text in strings)
+
+
+def _risky(text: str) -> bool:
+    """Text where PHP's scanner may report another problem than Python's parser: bytes that are not
+    UTF-8, surrogate escapes, control characters, nesting that may reach PHP's limit."""
+    return (_BAD_BYTE.search(text) is not None or _SURROGATE_ESCAPE.search(text) is not None
+            or _CONTROL.search(text) is not None or text.count("[") + text.count("{") > MAX_JSON_NESTING)  # fmt: skip
+
+
+def _failure(text: str, error: json.JSONDecodeError) -> JsonError:
+    """What PHP reports of a body Python's parser stopped in at ``error.pos`` (what precedes it parsed)."""
+    if _risky(text[: error.pos]):
+        raise _decline("request json", "an invalid JSON body whose first error PHP may read otherwise")
+    if error.msg.startswith("Invalid control character"):
+        return CONTROL_CHARACTER
+    if error.msg.startswith("Unterminated string") and _BAD_BYTE.search(text, error.pos):
+        raise _decline("request json", "an unterminated string with bytes that are not UTF-8")
+    here = text[error.pos : error.pos + 1]
+    if here and _CONTROL.fullmatch(here):
+        return CONTROL_CHARACTER
+    return MALFORMED_UTF8 if here and _BAD_BYTE.fullmatch(here) else SYNTAX
 
 
 def _no_constant(name: str) -> Any:
@@ -120,26 +155,22 @@ def _no_constant(name: str) -> Any:
 def php_json_decode(body: bytes) -> Any:
     """``json_decode($body, true)``: the value, or the :class:`JsonError` PHP reports."""
     text = body.decode("utf-8", "surrogateescape")
-    bad_bytes, escapes = _BAD_BYTE.search(text) is not None, _SURROGATE_ESCAPE.search(text) is not None
-    # where PHP's scanner may stop at another problem than Python's parser
-    uncertain = bad_bytes or escapes or _CONTROL.search(text) is not None
-    uncertain = uncertain or text.count("[") + text.count("{") > MAX_JSON_NESTING
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
-        if uncertain:
-            raise _decline("request json", "an invalid JSON body whose first error PHP may read otherwise") from None
-        return CONTROL_CHARACTER if error.msg.startswith("Invalid control character") else SYNTAX
+        return _failure(text, error)
     except ValueError:  # NaN or Infinity, not JSON to PHP either; or an integer too long for Python
-        if uncertain or ("Infinity" not in text and "NaN" not in text):
+        if _risky(text) or ("Infinity" not in text and "NaN" not in text):
             raise _decline("request json", "a JSON body Python cannot read as PHP does") from None
         return SYNTAX
     except RecursionError:
         raise _decline("request json", "a JSON body nested deeper than Python reads") from None
+    bad_bytes, escapes = _BAD_BYTE.search(text) is not None, _SURROGATE_ESCAPE.search(text) is not None
     if bad_bytes and escapes:
         raise _decline("request json", "malformed UTF-8 and surrogate escapes: PHP reports the first")
-    found = ((MALFORMED_UTF8, bad_bytes), (TOO_DEEP, _nesting(value) > MAX_JSON_NESTING),
-             (UNPAIRED_SURROGATE, not bad_bytes and _has_surrogate(value)))  # fmt: skip
+    depth, strings = _walk(value)
+    found = ((MALFORMED_UTF8, bad_bytes), (TOO_DEEP, depth > MAX_JSON_NESTING),
+             (UNPAIRED_SURROGATE, not bad_bytes and _has_surrogate(strings)))  # fmt: skip
     problems = [problem for problem, present in found if present]
     if len(problems) > 1:
         raise _decline("request json", "a JSON body with several problems PHP may report in another order")
@@ -153,7 +184,7 @@ def _form(body: bytes) -> Query:
     if len(pairs) > MAX_INPUT_VARS or any(pair.split("=", 1)[0].count("[") > MAX_INPUT_NESTING for pair in pairs):
         raise _decline("request body", "more input variables or deeper arrays than PHP keeps")
     values = parse_str(text)
-    if _has_surrogate(values):  # percent-decoded bytes that are not UTF-8 (surrogateescape)
+    if _has_surrogate(_walk(values)[1]):  # percent-decoded bytes that are not UTF-8 (surrogateescape)
         raise _decline("request invalid-utf8", "a form body that is not UTF-8")
     return values
 
@@ -167,29 +198,42 @@ def _post_form(request: WriteRequest, query: Query) -> Query:
     if kind == "multipart/form-data":
         raise _decline("request body", "a multipart body")
     form = _form(request.body)
-    if "rest_route" in form:
-        raise _decline("request body", "rest_route in the body (WordPress's parse_request reads it)")
-    if any(name in query and query[name] != value for name, value in form.items()):
-        raise _decline("request body", "a variable in the body and the query (parse_request may refuse it)")
+    if "_wpnonce" in form:
+        raise _decline("request nonce", "a nonce (WordPress checks it for the visitor)")
+    if "rest_route" in form and not (_identical(form["rest_route"], query.get("rest_route"))):
+        raise _decline("request body", "rest_route in the body (WordPress's parse_request routes by it)")
+    if any(name in query and not _identical(query[name], form[name]) for name in PUBLIC_QUERY_VARS & form.keys()):
+        raise _decline("request body", "a query variable the body disagrees on (parse_request refuses it)")
     return form
 
 
+def _identical(left: Any, right: Any) -> bool:
+    """PHP's ``===`` of two request values (arrays: the same keys in the same order, identical values)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        return list(left) == list(right) and all(_identical(left[key], right[key]) for key in left)
+    return type(left) is type(right) and left == right
+
+
 def sources_of(request: WriteRequest, query: Query, url_params: dict[str, Any],
-               defaults: dict[str, Any]) -> Sources | JsonError:  # fmt: skip
-    """The request's parameters by source, in ``get_parameter_order``'s order; a JSON body's error
-    (``has_valid_params`` reports it before anything else)."""
+               defaults: dict[str, Any]) -> tuple[Sources, JsonError | None]:  # fmt: skip
+    """The request's parameters by source, in ``get_parameter_order``'s order, and a JSON body's error
+    (``has_valid_params`` reports it first; the parameters then have no JSON source)."""
     if len(request.body) > MAX_BODY:
         raise _decline("request body", f"a body over {MAX_BODY} bytes")
+    if "_wpnonce" in query:
+        raise _decline("request nonce", "a nonce (WordPress checks it for the visitor)")
     sources: Sources = []
+    error: JsonError | None = None
     if json_content(request.content_type):
         decoded = php_json_decode(request.body) if request.body not in (b"", b"0") else None
         if isinstance(decoded, JsonError):
-            return decoded
-        sources.append(("JSON", decoded if isinstance(decoded, dict) else {}))
+            error = decoded
+        else:
+            sources.append(("JSON", decoded if isinstance(decoded, dict) else {}))
     form = _post_form(request, query)
     if request.method != "POST" and request.body not in (b"", b"0"):
         media = _media_type(request.content_type)
         if media is None or media == "application/x-www-form-urlencoded":
             form = _form(request.body)  # parse_body_params
     sources += [("POST", form), ("GET", dict(query)), ("URL", url_params), ("defaults", defaults)]
-    return sources
+    return sources, error

@@ -51,8 +51,10 @@ Searching and sorting as MariaDB does
 
 HTTP (Starlette)
     :func:`rest_routes` (``/wp-json/ROUTE``, ``/?rest_route=ROUTE``, ``/index.php?rest_route=ROUTE``, GET
-    and HEAD) around a service's :data:`RouteAnswer`; :func:`declined_form` (the request's declined
-    form, if any), :func:`send` (a reply as WordPress sends it: HEAD, CORS, header bytes),
+    and HEAD) around a service's :data:`RouteAnswer`; :func:`rest_write_routes` the same paths for the
+    write methods a service answers (:data:`WRITE_METHODS`), around its :data:`WriteAnswer` (with the
+    body); :func:`declined_form` (the request's declined form, if any), :func:`send` (a reply as
+    WordPress sends it: HEAD, CORS, header bytes),
     :func:`request_url` (the URL as PHP sees it); :func:`send_page` (a page's reply, not the API's),
     :func:`is_dry_run` (the proxy's :data:`DRY_RUN_HEADER` on a shadow copy: answer, act on nothing).
 
@@ -70,7 +72,19 @@ from .avatars import AVATAR_SIZES, AvatarSettings, avatar_urls, gravatar_hash
 from .collection import listing_args, listing_headers, page_window, pagination_headers
 from .embedding import embed_resolver, split_href
 from .errors import RestError, ServiceUnavailableError, UnsupportedRequestError, denied, invalid_params, no_route
-from .http import DRY_RUN_HEADER, RouteAnswer, declined_form, is_dry_run, request_url, rest_routes, send, send_page
+from .http import (
+    DRY_RUN_HEADER,
+    WRITE_METHODS,
+    RouteAnswer,
+    WriteAnswer,
+    declined_form,
+    is_dry_run,
+    request_url,
+    rest_routes,
+    rest_write_routes,
+    send,
+    send_page,
+)
 from .links import CURIES, compact, link, with_query
 from .params import (
     CONTEXT,
@@ -111,6 +125,7 @@ __all__ = [
     "POST_TYPE_ROUTES",
     "REGISTERED_POST_TYPES",
     "UNAVAILABLE_HEADER",
+    "WRITE_METHODS",
     "Answer",
     "Arg",
     "AvatarSettings",
@@ -133,6 +148,7 @@ __all__ = [
     "Site",
     "StoreEndpoints",
     "UnsupportedRequestError",
+    "WriteAnswer",
     "add_query_arg",
     "answer_body",
     "avatar_urls",
@@ -172,6 +188,7 @@ __all__ = [
     "request_url",
     "response_headers",
     "rest_routes",
+    "rest_write_routes",
     "route_for_post",
     "sanitize_key",
     "sanitize_text_field",

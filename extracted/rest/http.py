@@ -2,11 +2,14 @@
 ``?rest_route=ROUTE`` on ``/`` or ``/index.php``), the request's URL as PHP sees it, the forms of
 request a service declines, and a :class:`~extracted.rest.server.Reply` sent as WordPress sends it
 (``HEAD`` without a body, CORS headers for an ``Origin``, exact header names and ``Content-Length``).
+
+Reads are :func:`rest_routes` (GET and HEAD); a service that also answers writes for its routes adds
+:func:`rest_write_routes` (its own methods, the body read first), so no other service's routes change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -80,4 +83,46 @@ def rest_routes(answer: RouteAnswer) -> list[Route]:
         Route("/wp-json", wp_json, methods=["GET", "HEAD"]),
         Route("/", rest_route, methods=["GET", "HEAD"]),
         Route("/index.php", rest_route, methods=["GET", "HEAD"]),
+    ]
+
+
+#: answers one write request for a REST route, given the route, the request and its body (``None`` when
+#: the body is longer than the routes read)
+WriteAnswer = Callable[[str, Request, bytes | None], Response]
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or ``None`` once it is longer than ``limit`` (the rest is not read)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def rest_write_routes(answer: WriteAnswer, methods: Sequence[str] = WRITE_METHODS, *,
+                      max_body: int = 1024 * 1024) -> list[Route]:  # fmt: skip
+    """``methods`` routes for the paths of :func:`rest_routes`, to list after them (Starlette takes the
+    first route whose path and method match); ``/`` without ``rest_route`` is a bare 404 here too."""
+
+    async def wp_json(request: Request) -> Response:
+        return answer("/" + request.path_params.get("route", ""), request, await _body(request, max_body))
+
+    async def rest_route(request: Request) -> Response:
+        route = parse_str(request.url.query).get("rest_route")
+        if not isinstance(route, str):
+            return Response(status_code=404)
+        return answer(route, request, await _body(request, max_body))
+
+    written = list(methods)
+    return [
+        Route("/wp-json/{route:path}", wp_json, methods=written),
+        Route("/wp-json", wp_json, methods=written),
+        Route("/", rest_route, methods=written),
+        Route("/index.php", rest_route, methods=written),
     ]
