@@ -21,14 +21,10 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
+from cli.stack.ports import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 GZIPPED = gzip.compress(b'{"compressed": true}' * 100, mtime=0)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager
