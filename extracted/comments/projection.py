@@ -11,16 +11,16 @@ pending (``announcer``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, MetaData
 
-from cdc.events import ChangeEvent, Tombstone, parse_topic
+from cdc.events import ChangeEvent, Tombstone
 from extracted.contracts import CloudEvent
-from extracted.runtime import Change, Delete, Truncate, Update, Upsert
+from extracted.runtime import Change, Delete, Update, Upsert
 from extracted.runtime.announcing import now_ms
+from extracted.runtime.row_tables import Row, SourceTable, options_table, project_rows, text
 
 from . import schema
 from .announcer import mark_pending
@@ -29,7 +29,6 @@ from .dry_runs import match_wordpress
 __all__ = ["SOURCE_TABLES", "USERS_AGGREGATE", "CommentsProjection", "mysql_datetime", "project",
            "project_user_event"]  # fmt: skip
 
-Row = dict[str, Any]
 #: the aggregate whose domain events the service consumes (topic ``<prefix>.events.users``)
 USERS_AGGREGATE = "users"
 _EPOCH = datetime(1970, 1, 1)
@@ -45,10 +44,6 @@ def mysql_datetime(value: object) -> str:
     return (_EPOCH + timedelta(milliseconds=int(str(value)))).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def _int(value: object) -> int:
     return int(str(value)) if value not in (None, "") else 0
 
@@ -56,17 +51,17 @@ def _int(value: object) -> int:
 def _comment(row: Row) -> list[Change]:
     values = {
         "post_id": _int(row.get("comment_post_ID")),
-        "author": _text(row.get("comment_author")),
-        "author_email": _text(row.get("comment_author_email")),
-        "author_url": _text(row.get("comment_author_url")),
-        "author_ip": _text(row.get("comment_author_IP")),
+        "author": text(row.get("comment_author")),
+        "author_email": text(row.get("comment_author_email")),
+        "author_url": text(row.get("comment_author_url")),
+        "author_ip": text(row.get("comment_author_IP")),
         "date": mysql_datetime(row.get("comment_date")),
         "date_gmt": mysql_datetime(row.get("comment_date_gmt")),
-        "content": _text(row.get("comment_content")),
+        "content": text(row.get("comment_content")),
         "karma": _int(row.get("comment_karma")),
-        "approved": _text(row.get("comment_approved")),
-        "agent": _text(row.get("comment_agent")),
-        "type": _text(row.get("comment_type")),
+        "approved": text(row.get("comment_approved")),
+        "agent": text(row.get("comment_agent")),
+        "type": text(row.get("comment_type")),
         "parent": _int(row.get("comment_parent")),
         "user_id": _int(row.get("user_id")),
     }
@@ -76,12 +71,12 @@ def _comment(row: Row) -> list[Change]:
 
 def _post(row: Row) -> list[Change]:
     values = {
-        "type": _text(row.get("post_type")),
-        "status": _text(row.get("post_status")),
-        "password": _text(row.get("post_password")),
-        "comment_status": _text(row.get("comment_status")),
-        "ping_status": _text(row.get("ping_status")),
-        "name": _text(row.get("post_name")),
+        "type": text(row.get("post_type")),
+        "status": text(row.get("post_status")),
+        "password": text(row.get("post_password")),
+        "comment_status": text(row.get("comment_status")),
+        "ping_status": text(row.get("ping_status")),
+        "name": text(row.get("post_name")),
         "parent": _int(row.get("post_parent")),
         "author": _int(row.get("post_author")),
         "date": mysql_datetime(row.get("post_date")),
@@ -90,52 +85,18 @@ def _post(row: Row) -> list[Change]:
     return [Upsert(schema.posts.name, {"id": int(row["ID"])}, values)]
 
 
-def _option(row: Row) -> list[Change]:
-    key = {"option_id": int(row["option_id"])}
-    if row.get("option_name") not in schema.OPTIONS:  # renamed away from a kept name
-        return [Delete(schema.options.name, key)]
-    values = {"name": _text(row["option_name"]), "value": _text(row.get("option_value"))}
-    return [Upsert(schema.options.name, key, values)]
-
-
-KeyOf = Callable[[Row], dict[str, int]]
-#: source table -> (store table, the store key of a source row, the changes of an inserted or updated row)
-TABLES: dict[str, tuple[str, KeyOf, Callable[[Row], list[Change]]]] = {
-    "wp_comments": (schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
-    "wp_posts": (schema.posts.name, lambda r: {"id": int(r["ID"])}, _post),
-    "wp_options": (schema.options.name, lambda r: {"option_id": int(r["option_id"])}, _option),
+#: source table -> how its rows become store changes
+TABLES: dict[str, SourceTable] = {
+    "wp_comments": SourceTable(schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
+    "wp_posts": SourceTable(schema.posts.name, lambda r: {"id": int(r["ID"])}, _post),
+    "wp_options": options_table(schema.options.name, schema.OPTIONS),
 }
 SOURCE_TABLES = tuple(TABLES)
 
 
-def _ignored(source: str, event: ChangeEvent, row: Row) -> bool:
-    """An option the service does not keep, before and after: nothing to do."""
-    if source != "wp_options" or row.get("option_name") in schema.OPTIONS:
-        return False
-    before = event.before or {}
-    return event.op != "u" or before.get("option_name") not in schema.OPTIONS
-
-
 def project(event: ChangeEvent | Tombstone) -> Sequence[Change]:
     """The store changes of one change event (tombstones change nothing: the delete did)."""
-    if isinstance(event, Tombstone):
-        return []
-    source = event.table or parse_topic(event.topic)[2]
-    if source not in TABLES:
-        return []
-    table, key_of, changes_of = TABLES[source]
-    if event.op == "t":
-        return [Truncate(table)]
-    row = event.row
-    if row is None:
-        raise ValueError(f"{event.op!r} event on {source} without a row")
-    if _ignored(source, event, row):
-        return []
-    if event.op == "d":
-        return [Delete(table, key_of(row))]
-    if event.op == "u" and event.before is not None and key_of(event.before) != key_of(row):
-        return [Delete(table, key_of(event.before)), *changes_of(row)]  # a primary key updated in place
-    return changes_of(row)
+    return project_rows(TABLES, event)
 
 
 def project_user_event(event: CloudEvent) -> Sequence[Change]:
