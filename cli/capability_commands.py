@@ -148,8 +148,19 @@ def extract(name: Annotated[str, typer.Argument(help="capability, e.g. content")
                 )
     except AdminClientError as error:
         raise fail(error) from error
+    if not capability.routes:
+        console.print(f"[green]{name}[/] is extracted: its service is caught up (it serves no route of the site).")
+        return
     console.print(f"[green]{name}[/] is extracted: its service is caught up and its routes are shadowed.")
     console.print(f"next: strangler verify {name}   then   strangler cutover {name} --percent 10")
+
+
+def _routeless(capability: Capability, what: str) -> bool:
+    """A capability that serves no route (extensions) has nothing to verify, cut over or roll back."""
+    if capability.routes:
+        return False
+    console.print(f"{capability.name} serves no route of the site: nothing to {what}.")
+    return True
 
 
 def _recent(client: Any, capability: Capability) -> list[dict[str, Any]]:
@@ -165,6 +176,8 @@ def verify(
 ) -> None:
     """Crawl the capability's routes through the shadow path and print a parity report."""
     capability = _capability(name)
+    if _routeless(capability, "verify"):
+        return
     try:
         stack = open_stack()
         service = stack.service(name)
@@ -237,6 +250,8 @@ def cutover(
 ) -> None:
     """Serve the capability's routes from its service (all, or a canary percentage)."""
     capability = _capability(name)
+    if _routeless(capability, "cut over"):
+        return
     try:
         with admin_client() as client:
             parities = summarise(_recent(client, capability))
@@ -256,6 +271,8 @@ def cutover(
 def rollback(name: Annotated[str, typer.Argument(help="capability, e.g. content")]) -> None:
     """Send every route of the capability back to WordPress at once."""
     capability = _capability(name)
+    if _routeless(capability, "roll back"):
+        return
     try:
         with admin_client() as client:
             for route in capability.routes:

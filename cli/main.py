@@ -14,6 +14,8 @@ from cli import capability_commands
 from cli.cdc_commands import cdc_app
 from cli.common import console, fail, open_stack
 from cli.events_commands import events_app
+from cli.extension_commands import extensions_app, webhooks_app
+from cli.mail_commands import mail_app
 from cli.route_commands import route_app
 from cli.service_commands import service_app
 from cli.stack import Stack, StackError
@@ -23,6 +25,9 @@ app.add_typer(route_app, name="route")
 app.add_typer(cdc_app, name="cdc")
 app.add_typer(service_app, name="service")
 app.add_typer(events_app, name="events")
+app.add_typer(mail_app, name="mail")
+app.add_typer(extensions_app, name="extensions")
+app.add_typer(webhooks_app, name="webhooks")
 capability_commands.register(app)
 
 

@@ -6,7 +6,6 @@ Each is ``python -m <package> ...`` with a ``/healthz`` endpoint that answers JS
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ import httpx
 
 from cli.stack.component import Component
 from cli.stack.processes import ProcessTable
-from cli.stack.settings import StackSettings
+from cli.stack.settings import StackSettings, smtp_override
 
 if TYPE_CHECKING:
     from cli.capabilities import Capability
@@ -185,11 +184,12 @@ class ExtractedService(PythonService):
         """What the stack tells every extracted service beyond the kit's arguments (``--settings``; each
         service reads what it needs and checks it): WordPress's database as WordPress itself connects
         to it (the users service's legacy sync writes registered users there), and the SMTP server
-        mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; none by default), and the
-        salt WordPress signs held comments' links with (the comments service answers as WordPress)."""
+        mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; by default the stack's
+        mail sink, which delivers nothing), and the salt WordPress signs held comments' links with (the
+        comments service answers as WordPress)."""
         settings = self.settings
         salt = settings.secrets.wordpress_salt
-        smtp_host, _, smtp_port = os.environ.get("STRANGLER_SMTP", "").rpartition(":")
+        smtp_host, smtp_port = smtp_override() or (settings.host, settings.ports["smtp"])
         return {
             "wordpress_database": {
                 "host": settings.host,
@@ -199,9 +199,13 @@ class ExtractedService(PythonService):
                 "database": settings.database,
                 "table_prefix": TABLE_PREFIX,
             },
-            "smtp": {"host": smtp_host, "port": int(smtp_port)} if smtp_host and smtp_port.isdigit() else None,
+            "smtp": {"host": smtp_host, "port": smtp_port},
             # wp_salt('auth') = AUTH_KEY . AUTH_SALT of the wp-config.php the stack wrote (its template)
             "wordpress_salts": {"auth": f"{salt}-auth-key{salt}-auth-salt"},
+            # the extensions service's management API takes the stack's admin token (the proxy's), and
+            # its webhooks may go to this machine: the native stack is a local rehearsal
+            "api_token": settings.secrets.proxy_admin_token,
+            "webhooks": {"allow_loopback": True},
         }
 
     def write_settings_file(self) -> Path:

@@ -33,6 +33,8 @@ FIXED_PORTS: dict[str, int] = {
     "proxy_admin": 18001,
     "cdc": 18002,
     "supervisor": 18003,
+    "smtp": 18025,  # the mail sink's SMTP server (cli.stack.mail)
+    "mail_http": 18026,  # the mail sink's /healthz, /metrics and /messages
 }
 
 
@@ -172,6 +174,18 @@ class StackSettings:
         temporary.write_text(json.dumps(document, indent=2) + "\n")
         temporary.chmod(0o600)
         temporary.replace(self.state_file)
+
+
+def smtp_override() -> tuple[str, int] | None:
+    """``STRANGLER_SMTP=HOST:PORT``: the real SMTP server the services mail to instead of the stack's
+    mail sink; None when it is unset or empty."""
+    raw = os.environ.get("STRANGLER_SMTP", "").strip()
+    if not raw:
+        return None
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise IncompatibleStateError(f"STRANGLER_SMTP={raw!r} is not HOST:PORT")
+    return host.strip("[]"), int(port)
 
 
 def default_home() -> Path:

@@ -10,6 +10,7 @@ from typing import Any
 from cli.stack.component import Component
 from cli.stack.errors import ComponentFailedError
 from cli.stack.kafka import Kafka
+from cli.stack.mail import MailSink
 from cli.stack.mariadb import MariaDB
 from cli.stack.packages import ensure_packages
 from cli.stack.processes import ProcessTable
@@ -36,15 +37,16 @@ class Stack:
         self.wordpress = WordPress(settings, self.processes)
         self.kafka = Kafka(settings, self.processes)
         self.cdc = Cdc(settings, self.processes)
+        self.mail = MailSink(settings, self.processes)
         services = self.extracted_services()
         watched = {"wordpress": f"{settings.wordpress_url}/wp-json/", "cdc": self.cdc.health_url}
         self.proxy = Proxy(settings, self.processes, watched | {s.name: s.health_url for s in services})
         self.supervisor = Supervisor(settings, self.processes)
         # Components launched together, stage by stage; a stage waits for the one before it.
         self.stages: list[list[Component]] = [
-            [self.mariadb, self.kafka, self.wordpress, self.proxy],
+            [self.mariadb, self.kafka, self.wordpress, self.proxy, self.mail],
             [self.cdc],  # reads MariaDB's binlog into Kafka: both must be up
-            list(services),  # consume CDC's topics
+            list(services),  # consume CDC's topics; mail to the sink
             [self.supervisor],  # restarts what crashes, once everything runs
         ]
 

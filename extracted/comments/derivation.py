@@ -96,9 +96,16 @@ class Decision:
 WAIT = Decision(ready=False)
 
 
-def posted(comment: CommentState, version: int = 1) -> DerivedEvent:
+#: ``comment.posted``'s ``origin``: a visitor's comment the comments service took (its system of record)…
+ORIGIN_SERVICE = "comments-service"
+#: …or one WordPress wrote (a reply in wp-admin, a pingback, a form WordPress still takes), seen through CDC
+ORIGIN_WORDPRESS = "wordpress"
+
+
+def posted(comment: CommentState, version: int = 1, *, origin: str = ORIGIN_WORDPRESS) -> DerivedEvent:
     data: dict[str, object] = {"id": comment.id, **{name: comment.fields[name] for name in FIELDS}}
     data["status"] = comment.status
+    data["origin"] = origin
     return DerivedEvent("comment.posted", comment.id, data, version)
 
 

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, and_, func, insert, not_, or_, select
 
 from . import records, schema
 from .announcer import comment_state, next_comment_id, outbox_event, raise_high_water, remember
-from .derivation import announced_state, posted
+from .derivation import ORIGIN_SERVICE, announced_state, posted
 from .submission.settings import SubmissionSettings
 from .submission.view import Accepted, DuplicateQuestion, PostView, StoredComment
 
@@ -189,7 +189,7 @@ def record_comment(connection: Connection, accepted: Accepted, *, topic: str, no
     )  # fmt: skip
     state = comment_state(connection, comment_id)
     assert state is not None
-    event = posted(state)
+    event = posted(state, origin=ORIGIN_SERVICE)
     records.outbox.append(connection, [outbox_event(topic, event, now_ms)], now_ms)
     remember(connection, comment_id, announced_state(state, event.version))
     return comment_id

@@ -43,6 +43,12 @@ rewrites); a plain ``Origin`` gets WordPress's CORS headers.
 from MariaDB (``é`` finds ``e``, ``ß`` does not find ``ss``); a ``search`` over 1,600 bytes is ignored as
 ``WP_Query`` ignores it; ``sanitize_text_field`` trims what PHP's ``trim`` trims (NUL, not NBSP).
 
+**Post events** (``post_events``, ``post_records``, ``post_announcer``): ``post.published``,
+``post.updated`` (only the changed fields), ``post.unpublished`` and ``post.deleted`` on
+``<prefix>.events.posts``, derived from a post's settled state against what consumers were last told
+(a ledger): revisions, autosaves, meta and counters make none; a scheduled post is published when it
+goes live. An outbox and a relay publish them exactly once (as users' and comments' events).
+
 Tie order of term listings (``tie_order``, ``terms_order``): where MariaDB's plan can be predicted
 from the data (an unfiltered listing sorted before the join), its order for equal keys is reproduced
 (quicksort, the radix switch, row references' little-endian bytes; measured: 776 of 1,600 random

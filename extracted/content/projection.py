@@ -12,7 +12,8 @@ changed, ``user.role_changed`` the roles now, ``user.deleted`` the id. The runti
 events that fit their contract, once per event id (``extracted.runtime.EventProjection``). A deleted
 user's posts are not touched here: WordPress reassigns or deletes them, row changes of ``wp_posts``
 that arrive anyway. An update about a user content never heard of changes nothing. Comments come
-from the comments service's events the same way (``comment_events``).
+from the comments service's events the same way (``comment_events``). ``after_batch`` renders the
+queued posts and marks the posts whose row or terms changed pending for the post events (``post_announcer``).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from sqlalchemy import Connection, MetaData
 from cdc.events import ChangeEvent, Tombstone, parse_topic
 from extracted.contracts import CloudEvent
 from extracted.runtime import Change, Delete, Truncate, Update, Upsert
+from extracted.runtime.announcing import now_ms
 
 from . import schema
 from .comment_events import COMMENTS_AGGREGATE, project_comment_event
+from .post_records import mark_pending
 from .render_inputs import RENDERING_OPTIONS
 from .rendering import ALL_POSTS, render_dirty
 
@@ -230,4 +233,7 @@ class ContentProjection:
         return project_user_event(event)
 
     def after_batch(self, connection: Connection, changes: Sequence[Change]) -> None:
+        """Render the queued posts; the posts whose row or terms changed become pending for the
+        announcer (``post_records.mark_pending``)."""
         render_dirty(connection)
+        mark_pending(connection, changes, now_ms())

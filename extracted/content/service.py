@@ -2,22 +2,51 @@
 
 Per process, a :class:`~extracted.content.app.Generation` counts committed batches: the consumer
 bumps it after each one (``on_commit``) and the app drops its response cache when it changed.
+
+Beside the consumer it runs its workers: the :class:`~extracted.content.post_announcer.Announcer`
+(pending posts → ``post.*`` events in the outbox) and the
+:class:`~extracted.runtime.event_relay.OutboxRelay` (the outbox → ``<prefix>.events.posts`` on Kafka,
+exactly once; its ``transactional.id`` is the service's name and consumer group, as for users and comments).
 """
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
+from extracted.contracts import events_topic
+from extracted.runtime import RuntimeSettings, Worker
+from extracted.runtime.event_kafka import KafkaEventSink
+from extracted.runtime.event_relay import OutboxRelay
 from extracted.runtime.service import ServiceDefinition
 
+from . import post_records
 from .app import Generation, create_app
 from .errors import ContentError
+from .post_announcer import AGGREGATE, Announcer
 from .projection import ContentProjection
 
+__all__ = ["DEFINITION", "transactional_id", "workers"]
+
+NAME = "content"
+
+
+def transactional_id(runtime: RuntimeSettings) -> str:
+    return f"{NAME}-outbox.{runtime.group}"
+
+
+def workers(engine: Engine, runtime: RuntimeSettings, generation: Generation) -> list[Worker]:
+    sink = KafkaEventSink(runtime.bootstrap, transactional_id(runtime))
+    relay = OutboxRelay(engine, post_records.outbox, sink, [events_topic(runtime.prefix, AGGREGATE)])
+    return [Announcer(engine, runtime.prefix, on_events=relay.wake), relay]
+
+
 DEFINITION: ServiceDefinition[Generation] = ServiceDefinition(
-    name="content",
-    description="WordPress content REST API",
+    name=NAME,
+    description="WordPress content REST API and post events",
     projection=ContentProjection,
     app=create_app,
     context=Generation,
     on_commit=Generation.bump,
     errors=(ContentError,),
+    workers=workers,
 )

@@ -18,8 +18,11 @@ Public surface:
 - Errors, all ``ContractError`` (a ``ValueError``): ``MalformedEventError``, ``UnknownEventTypeError``,
   ``SchemaViolationError`` (``.event_type``, ``.path``, ``.problems``), ``CatalogError``.
 
-Event types today (aggregate ``users``, subject = the user ID as a decimal string):
-``user.registered``, ``user.profile_updated``, ``user.role_changed``, ``user.deleted``.
+Event types today (subject = the aggregate's ID as a decimal string): aggregate ``users`` (the user ID):
+``user.registered``, ``user.profile_updated``, ``user.role_changed``, ``user.deleted``; aggregate
+``comments`` (the comment ID): ``comment.posted``, ``comment.approved``, ``comment.status_changed``,
+``comment.updated``, ``comment.deleted``; aggregate ``posts`` (the post ID, posts and pages, published by
+the content service): ``post.published``, ``post.updated``, ``post.unpublished``, ``post.deleted``.
 """
 
 from .asyncapi import asyncapi_document

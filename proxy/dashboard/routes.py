@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from proxy.admin import apply_table, json_body, require_token, runtime_of
 from proxy.config import table_to_data
 from proxy.dashboard.components import ComponentMonitor
+from proxy.dashboard.extensions import extensions_routes
 from proxy.dashboard.history import bucket_history, bucket_size, load_history
 from proxy.dashboard.reproduce import reproduce
 from proxy.dashboard.types import Component
@@ -150,4 +151,5 @@ def dashboard_routes(components: tuple[Component, ...] = ()) -> list[BaseRoute]:
         Route("/api/stats/history", stats_history, methods=["GET"]),
         Route("/api/comparisons/{id:int}/reproduce", reproduce_comparison, methods=["GET"]),
         Route("/api/routes/{name}/ignore", change_ignore, methods=["POST", "DELETE"]),
+        *extensions_routes(components),
     ]

@@ -52,7 +52,7 @@ def test_events_default_to_none(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("events", "expected"),
     [
-        ("events: [people]", r":5: capabilities\.content\.events\[0\]: 'people' is not an aggregate .*comments, users"),
+        ("events: [people]", r":5: capabilities\.content\.events\[0\]: 'people' is not an aggregate .*posts, users"),
         ("events: [users, users]", r":5: capabilities\.content\.events\[1\]: 'users' is listed twice"),
         ("events: users", r":5: capabilities\.content\.events: must be a"),
         ("events: [{users: 1}]", r":5: capabilities\.content\.events\[0\]: .* is not an aggregate"),

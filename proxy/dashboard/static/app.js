@@ -2,6 +2,7 @@
 // ignored fields), all through the admin API.
 import { Unauthorized, api, token } from "./api.js";
 import { openDrilldown } from "./drilldown.js";
+import { ExtensionsSection } from "./extensions.js";
 import { ms } from "./dom.js";
 import { RoutesTable, renderComponents } from "./overview.js";
 import { RoutePanel } from "./routepanel.js";
@@ -56,6 +57,7 @@ async function refresh() {
       ]);
       Object.assign(state, { routes: table.routes, services: table.services, stats: stats.routes, noise: noise.noise });
       renderComponents($("components"), components);
+      extensions.refresh("extensions" in components); // not awaited: it has its own pace and errors
       const lag = Object.entries(components).find(
         ([name, c]) => name.startsWith("cdc") && c.details?.lag_ms !== undefined,
       );
@@ -126,6 +128,8 @@ function inspect(name) {
   });
   refresh();
 }
+
+const extensions = new ExtensionsSection($("extensions"), { flash, onError: reportError });
 
 const routesTable = new RoutesTable(document.querySelector("#routes tbody"), {
   onApply: applyMode,

@@ -47,7 +47,7 @@ def test_a_comment_still_being_written_waits() -> None:
 def test_a_new_comment_is_posted_whole_with_its_status() -> None:
     decision = run(comment("0"), None)
     assert types(decision) == ["comment.posted"]
-    assert decision.events[0].data == {"id": 7, **BASE, "status": "hold"}
+    assert decision.events[0].data == {"id": 7, **BASE, "status": "hold", "origin": "wordpress"}  # seen through CDC
     assert decision.announced == told("0", 1)
     valid(decision)
 

@@ -50,6 +50,25 @@ EXAMPLE_DATA: dict[str, dict[str, Any]] = {
     "comment.status_changed": {"id": 7, "post": 1, "status": "spam", "previous_status": "approved"},
     "comment.updated": {"id": 7, "post": 1, "changed": {"content": "Nicer ferns.", "parent": 3}},
     "comment.deleted": {"id": 7, "post": 0},
+    "post.published": {
+        "id": 7,
+        "type": "post",
+        "status": "publish",
+        "title": "Ferns & <em>mosses</em>",
+        "content": "<!-- wp:paragraph -->\n<p>Ferns.</p>\n<!-- /wp:paragraph -->",
+        "excerpt": "",
+        "slug": "ferns-mosses",
+        "link": "http://localhost:8080/2026/12/07/ferns-mosses/",
+        "author": 1,
+        "date_gmt": "2026-12-07T06:24:18Z",
+        "comment_status": "open",
+        "password_protected": False,
+        "categories": [1],
+        "tags": [],
+    },
+    "post.updated": {"id": 7, "type": "page", "changed": {"title": "Ferns", "date_gmt": None, "tags": [3, 5]}},
+    "post.unpublished": {"id": 7, "type": "post", "status": "trash"},
+    "post.deleted": {"id": 7, "type": "post"},
 }
 
 FORBIDDEN_FIELDS = ("user_pass", "user_activation_key", "session_tokens")

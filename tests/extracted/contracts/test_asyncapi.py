@@ -119,8 +119,8 @@ def test_channels_are_the_aggregate_topics(document: dict[str, Any]) -> None:
         "protocol": "kafka",
         "description": document["servers"]["kafka"]["description"],
     }
-    assert set(document["channels"]) == {"users", "comments"}
-    for aggregate in ("users", "comments"):
+    assert set(document["channels"]) == {"users", "comments", "posts"}
+    for aggregate in ("users", "comments", "posts"):
         channel = document["channels"][aggregate]
         assert channel["address"] == events_topic("wordpress", aggregate) == f"wordpress.events.{aggregate}"
         types = {name for name in EXAMPLE_DATA if _aggregate_of(name) == aggregate}

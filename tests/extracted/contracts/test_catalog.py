@@ -40,14 +40,16 @@ events:
 
 def test_the_shipped_catalog() -> None:
     catalog = default_catalog()
-    assert list(catalog.aggregates) == ["users", "comments"]
+    assert list(catalog.aggregates) == ["users", "comments", "posts"]
     assert list(catalog.event_types) == [
         "user.registered", "user.profile_updated", "user.role_changed", "user.deleted",
         "comment.posted", "comment.approved", "comment.status_changed", "comment.updated", "comment.deleted",
+        "post.published", "post.updated", "post.unpublished", "post.deleted",
     ]  # fmt: skip
     assert catalog.topic_of("wordpress", "user.role_changed") == "wordpress.events.users"
     assert catalog.topic_of("wordpress", "comment.approved") == "wordpress.events.comments"
-    assert catalog.topics("acme") == ["acme.events.users", "acme.events.comments"]
+    assert catalog.topics("acme") == ["acme.events.users", "acme.events.comments", "acme.events.posts"]
+    assert catalog.topic_of("wordpress", "post.published") == "wordpress.events.posts"
     assert "author_ip" in catalog.event_type("comment.posted").personal_data
     registered = catalog.event_type("user.registered")
     assert registered.schema_path == SCHEMAS / "user.registered.schema.json"

@@ -1,0 +1,1 @@
+"""Example extensions, for authors: each a module with an ``extension`` (see ``extracted.extensions.sdk``)."""
