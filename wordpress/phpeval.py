@@ -20,6 +20,8 @@ from types import TracebackType
 from typing import Any
 
 RUNNER_DIR = Path(__file__).parent / "php" / "formatting"
+#: the base class of every offline db.php drop-in; placed beside it in the content directory
+OFFLINE_WPDB = Path(__file__).parent / "php" / "offline_wpdb.php"
 DEFAULT_ABSPATH = Path("/usr/share/wordpress")
 
 JsonObject = Mapping[str, Any]
@@ -60,6 +62,7 @@ class PhpFormatter:
             raise PhpEvalError(reason)
         self._content_dir = Path(tempfile.mkdtemp(prefix="strangler-wp-content-"))
         shutil.copy(RUNNER_DIR / "db.php", self._content_dir / "db.php")
+        shutil.copy(OFFLINE_WPDB, self._content_dir / OFFLINE_WPDB.name)
         (self._content_dir / "themes").symlink_to(abspath / "wp-content" / "themes")
         (self._content_dir / "plugins").mkdir()
         self._abspath = abspath

@@ -19,12 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import signal
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -33,6 +29,7 @@ from fastapi import FastAPI, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 
 from cli.stack.mail_store import MailStore, message_text
+from extracted.runtime.service import SignalExitServer
 
 __all__ = ["CatchingHandler", "create_app", "main"]
 
@@ -92,22 +89,6 @@ def create_app(store: MailStore, smtp_address: str, registry: CollectorRegistry)
     return app
 
 
-class _Server(uvicorn.Server):
-    """Stops on SIGTERM/SIGINT and exits 0 (uvicorn would re-raise the signal: status -15)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        def stop(signum: int, frame: FrameType | None) -> None:
-            self.should_exit = True
-
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
 def _host_port(text: str, option: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
@@ -131,7 +112,7 @@ async def _serve(smtp: tuple[str, int], http: tuple[str, int], store: MailStore)
     )
     log.info("mail sink: SMTP on %s:%d, HTTP on %s:%d, store %s", *smtp, *http, store.folder)
     try:
-        await _Server(config).serve()
+        await SignalExitServer(config).serve()
     finally:
         smtp_server.close()
         await smtp_server.wait_closed()

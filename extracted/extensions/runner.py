@@ -27,6 +27,7 @@ from sqlalchemy import Engine, insert, select
 from extracted.contracts import CloudEvent, ContractError, parse_and_validate
 from extracted.runtime import Backoff, Broker, BrokerSession, DeadLetter, Record, TopicPartition
 from extracted.runtime.announcing import now_ms
+from extracted.runtime.consumer import unassigned_partitions
 from extracted.runtime.store import begin_write
 
 from . import schema
@@ -181,14 +182,7 @@ class ExtensionRunner:
             self.counters.lag = session.lag()
 
     def _assign(self, session: BrokerSession) -> None:
-        existing = session.topics()
-        wanted = {
-            TopicPartition(topic, partition)
-            for topic in self.topics
-            if topic in existing
-            for partition in session.partitions(topic)
-        }
-        added = wanted - session.assignment()
+        added = unassigned_partitions(session, self.topics)
         if not added:
             return
         stored = self._stored_positions()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from .applier import apply_batch
@@ -34,6 +34,18 @@ T = TypeVar("T")
 LAG_REFRESH_S = 1.0
 #: how long the loop waits between looks when none of its topics exists yet
 IDLE_WAIT_S = 1.0
+
+
+def unassigned_partitions(session: BrokerSession, topics: Sequence[str]) -> set[TopicPartition]:
+    """The partitions of those of ``topics`` that exist now which ``session`` does not read yet."""
+    existing = session.topics()
+    wanted = {
+        TopicPartition(topic, partition)
+        for topic in topics
+        if topic in existing
+        for partition in session.partitions(topic)
+    }
+    return wanted - session.assignment()
 
 
 class Backoff:
@@ -189,14 +201,7 @@ class Consumer:
 
     def _assign_new_partitions(self, session: BrokerSession) -> None:
         """Assign every partition of the topics that exists; new ones start after their stored position."""
-        existing = session.topics()
-        wanted = {
-            TopicPartition(topic, partition)
-            for topic in self.topics
-            if topic in existing
-            for partition in session.partitions(topic)
-        }
-        added = wanted - session.assignment()
+        added = unassigned_partitions(session, self.topics)
         if not added:
             return
         stored = self.store.stored_positions()

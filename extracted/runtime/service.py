@@ -97,8 +97,9 @@ class ServiceSettings:
         return host, int(port)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn re-raises SIGTERM after shutting down (exit status -15); the service exits 0 instead."""
+class SignalExitServer(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after shutting down (exit status -15); a server of ours exits 0 instead
+    (the services, and the stack's own processes such as its mail sink)."""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -144,7 +145,7 @@ def serve(definition: ServiceDefinition[Context], settings: ServiceSettings, *, 
         lifespan="off",
     )
     try:
-        _Server(config).run()  # returns after SIGTERM/SIGINT, once requests in flight are answered
+        SignalExitServer(config).run()  # returns after SIGTERM/SIGINT, once requests in flight are answered
     finally:
         stop.set()
         thread.join(timeout=STOP_TIMEOUT_S)

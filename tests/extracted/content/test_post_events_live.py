@@ -9,17 +9,14 @@ The post is deleted for good at the end, whatever happens (other tests crawl the
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 
-from extracted.contracts import parse_and_validate
 from tests.extracted.content.content_process import admin_client, wait_for
+from tests.extracted.users.test_users_live import events_of
 from tests.stack_fixture import StackHandle
 
 pytestmark = pytest.mark.stack
@@ -27,30 +24,8 @@ TOPIC = "wordpress.events.posts"
 
 
 def events_about(bootstrap: str, post_id: int) -> list[dict[str, Any]]:
-    """The committed events about one post (read_committed, every partition to its end), each checked
-    against its contract; in publishing order (one key, one partition)."""
-    consumer = Consumer({
-        "bootstrap.servers": bootstrap, "group.id": f"posts-test-{uuid.uuid4().hex}", "enable.auto.commit": False,
-        "isolation.level": "read_committed", "enable.partition.eof": True, "fetch.wait.max.ms": 10,
-    })  # fmt: skip
-    try:
-        metadata = consumer.list_topics(TOPIC, timeout=10).topics.get(TOPIC)
-        if metadata is None or metadata.error is not None:
-            return []
-        consumer.assign([TopicPartition(TOPIC, p, OFFSET_BEGINNING) for p in metadata.partitions])
-        found: list[dict[str, Any]] = []
-        at_end: set[int] = set()
-        while len(at_end) < len(metadata.partitions):
-            for message in consumer.consume(1000, 0.2):
-                error = message.error()
-                if error is not None:
-                    assert error.code() == KafkaError._PARTITION_EOF, error
-                    at_end.add(message.partition() or 0)
-                elif message.key() == str(post_id).encode():
-                    found.append(json.loads(parse_and_validate(message.value() or b"").to_json()))
-        return found
-    finally:
-        consumer.close()
+    """The committed events about one post, each checked against its contract, in publishing order."""
+    return [{k: v for k, v in event.items() if k != "key"} for event in events_of(bootstrap, post_id, TOPIC)]
 
 
 @pytest.fixture(scope="module")

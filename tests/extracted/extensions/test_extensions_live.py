@@ -80,6 +80,28 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
         server.server_close()
 
 
+def post_title(stack: StackHandle, post_id: int) -> str:
+    return str(query(stack.components, "SELECT post_title FROM wp_posts WHERE ID = %s", (post_id,))[0][0])
+
+
+def wait_for_mail(stack: StackHandle, subject_part: str, body_part: str) -> dict[str, Any]:
+    """The stack's mail sink's message whose subject and body contain these (waits up to 60 s)."""
+    sink = stack.refresh()["mail"]["url"]
+
+    def found() -> dict[str, Any] | None:
+        for mail in httpx.get(f"{sink}/messages", timeout=5).json()["messages"]:
+            if subject_part in mail["subject"]:
+                whole: dict[str, Any] = httpx.get(f"{sink}/messages/{mail['id']}", timeout=5).json()
+                if body_part in json.dumps(whole):
+                    return whole
+        return None
+
+    assert wait_until(lambda: found() is not None, 60), httpx.get(f"{sink}/messages", timeout=5).json()
+    mail = found()
+    assert mail is not None
+    return mail
+
+
 def strangler(stack: StackHandle, *arguments: str) -> str:
     result = CliRunner().invoke(app, list(arguments), env={"STRANGLER_HOME": str(stack.home), "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -118,6 +140,14 @@ def test_a_comment_reaches_a_webhook_once_despite_a_failed_attempt(
         api.post(f"/webhooks/deliveries/{webhook_id}/replay").raise_for_status()
         assert wait_until(lambda: len(listener.requests) == 3, 30), listener.requests
         assert listener.requests[2]["id"] == webhook_id and list(listener.processed) == [webhook_id]
+
+        # the same comment, held for moderation (a first comment of its author, comment_previously_approved):
+        # WordPress never saw it, so site-emails sends WordPress's notice to the site's admin
+        assert event["data"]["status"] == "hold" and event["data"]["origin"] == "comments-service"
+        notice = wait_for_mail(stack, f'Please moderate: "{post_title(stack, 1)}"', content)
+        (admin_email,) = query(stack.components, "SELECT option_value FROM wp_options WHERE option_name = %s",
+                               ("admin_email",))[0]  # fmt: skip
+        assert notice["to"] == [admin_email]
 
         listed = json.loads(strangler(stack, "extensions", "list", "--json"))
         webhooks = next(item for item in listed if item["name"] == "webhooks")

@@ -8,42 +8,9 @@
  * calendar's queries are answered from the request's published posts, threaded comment queries from its
  * comments, and every other query finds nothing.
  */
-class Strangler_Offline_DB extends wpdb {
-	public function __construct() {
-		$this->dbuser   = 'offline';
-		$this->dbname   = 'offline';
-		$this->dbhost   = 'offline';
-		$this->ready    = true;
-		$this->charset  = 'utf8mb4';
-		$this->collate  = 'utf8mb4_unicode_ci';
-	}
+require_once WP_CONTENT_DIR . '/offline_wpdb.php';
 
-	public function db_connect( $allow_bail = true ) {
-		return true;
-	}
-
-	public function check_connection( $allow_bail = true ) {
-		return true;
-	}
-
-	public function _real_escape( $string ) {
-		return is_scalar( $string ) ? $this->add_placeholder_escape( addslashes( (string) $string ) ) : '';
-	}
-
-	public function set_charset( $dbh, $charset = null, $collate = null ) {
-	}
-
-	public function set_sql_mode( $modes = array() ) {
-	}
-
-	public function db_version() {
-		return '10.11.6';
-	}
-
-	public function db_server_info() {
-		return '10.11.6-MariaDB';
-	}
-
+class Strangler_Offline_DB extends Strangler_Offline_Wpdb {
 	public function query( $query ) {
 		$this->flush();
 		$this->last_query  = $query;

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli.stack.ports import free_port
 from tests.extracted.users.registration.registration_harness import OfflineWordPress
 
 PHP_DIR = Path(__file__).parent / "php"
@@ -78,12 +79,6 @@ class Visit:
     path: str = "/wp-comments-post.php"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class OfflineCommentsWordPress(OfflineWordPress):
     def __init__(self, *, workers: int = 4) -> None:
         super().__init__(workers=workers)
@@ -91,7 +86,7 @@ class OfflineCommentsWordPress(OfflineWordPress):
         (content / "db.php").unlink()
         (content / "db.php").symlink_to(PHP_DIR / "db.php")
         (content / "mu-plugins" / "comments-harness.php").symlink_to(PHP_DIR / "comments-harness.php")
-        self.port = _free_port()
+        self.port = free_port()
         env = {"PATH": "/usr/bin:/bin", "PHP_CLI_SERVER_WORKERS": str(workers)}
         self._server = subprocess.Popen(
             ["php", "-d", "display_errors=0", *self._opcache, "-S", f"127.0.0.1:{self.port}",

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from wordpress.phpeval import php_available, stop_line_process
+from wordpress.phpeval import OFFLINE_WPDB, php_available, stop_line_process
 
 PHP_DIR = Path(__file__).parent / "php"
 
@@ -30,6 +30,7 @@ class WordPressNotices:
         (self.root / "content").mkdir()
         (self.root / "outbox").mkdir()
         shutil.copy(PHP_DIR / "db.php", self.root / "content" / "db.php")
+        shutil.copy(OFFLINE_WPDB, self.root / "content" / OFFLINE_WPDB.name)
         sendmail = self.root / "sendmail.sh"
         sendmail.write_text('#!/bin/sh\ncat > "$STRANGLER_OUTBOX/$(date +%s%N).eml"\n')
         sendmail.chmod(0o700)

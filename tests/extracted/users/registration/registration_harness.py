@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from wordpress.phpeval import stop_line_process
+from wordpress.phpeval import OFFLINE_WPDB, stop_line_process
 
 PHP_DIR = Path(__file__).parent / "php"
 WORDPRESS_FILES = Path("/usr/share/wordpress")
@@ -107,6 +107,7 @@ class OfflineWordPress:
         (content / "plugins").mkdir()
         (content / "themes").symlink_to(WORDPRESS_FILES / "wp-content" / "themes")
         (content / "db.php").symlink_to(PHP_DIR / "db.php")
+        (content / OFFLINE_WPDB.name).symlink_to(OFFLINE_WPDB)
         (content / "mu-plugins" / "harness.php").symlink_to(PHP_DIR / "harness.php")
         # Compiled scripts cached on disk: a request is then WordPress's work, not PHP's compiling (-40%).
         (self.root / "opcache").mkdir()

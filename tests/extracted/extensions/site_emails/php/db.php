@@ -5,42 +5,9 @@
  * "waiting", an UPDATE of a comment's status changes the case's comment, and every other query finds
  * nothing (writes succeed).
  */
-class Strangler_Site_Emails_DB extends wpdb {
-	public function __construct() {
-		$this->dbuser  = 'offline';
-		$this->dbname  = 'offline';
-		$this->dbhost  = 'offline';
-		$this->ready   = true;
-		$this->charset = 'utf8mb4';
-		$this->collate = 'utf8mb4_unicode_ci';
-	}
+require_once WP_CONTENT_DIR . '/offline_wpdb.php';
 
-	public function db_connect( $allow_bail = true ) {
-		return true;
-	}
-
-	public function check_connection( $allow_bail = true ) {
-		return true;
-	}
-
-	public function _real_escape( $string ) {
-		return is_scalar( $string ) ? $this->add_placeholder_escape( addslashes( (string) $string ) ) : '';
-	}
-
-	public function set_charset( $dbh, $charset = null, $collate = null ) {
-	}
-
-	public function set_sql_mode( $modes = array() ) {
-	}
-
-	public function db_version() {
-		return '10.11.6';
-	}
-
-	public function db_server_info() {
-		return '10.11.6-MariaDB';
-	}
-
+class Strangler_Site_Emails_DB extends Strangler_Offline_Wpdb {
 	private function rows( $kind, $id ) {
 		foreach ( $GLOBALS['strangler_case'][ $kind ] ?? array() as $row ) {
 			if ( (string) ( $row['ID'] ?? $row['comment_ID'] ) === (string) $id ) {

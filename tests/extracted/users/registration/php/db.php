@@ -9,16 +9,13 @@
  * no user exists on this site. The users tables describe their columns as MariaDB does for WordPress's
  * schema, so wpdb refuses a value too long for its column (an address over 100 characters) as it would.
  */
-class Strangler_Registration_DB extends wpdb {
+require_once WP_CONTENT_DIR . '/offline_wpdb.php';
+
+class Strangler_Registration_DB extends Strangler_Offline_Wpdb {
 	private $next_id = 1000;
 
 	public function __construct() {
-		$this->dbuser  = 'offline';
-		$this->dbname  = 'offline';
-		$this->dbhost  = 'offline';
-		$this->ready   = true;
-		$this->charset = 'utf8mb4';
-		$this->collate  = 'utf8mb4_unicode_520_ci';
+		parent::__construct( 'utf8mb4_unicode_520_ci' );
 		$this->use_mysqli = true;
 		$this->is_mysql   = true; // wpdb checks values against the columns (SHOW FULL COLUMNS, answered below)
 	}
@@ -44,32 +41,6 @@ class Strangler_Registration_DB extends wpdb {
 			'meta_value' => 'longtext',
 		),
 	);
-
-	public function db_connect( $allow_bail = true ) {
-		return true;
-	}
-
-	public function check_connection( $allow_bail = true ) {
-		return true;
-	}
-
-	public function _real_escape( $string ) {
-		return is_scalar( $string ) ? $this->add_placeholder_escape( addslashes( (string) $string ) ) : '';
-	}
-
-	public function set_charset( $dbh, $charset = null, $collate = null ) {
-	}
-
-	public function set_sql_mode( $modes = array() ) {
-	}
-
-	public function db_version() {
-		return '10.11.6';
-	}
-
-	public function db_server_info() {
-		return '10.11.6-MariaDB';
-	}
 
 	public function query( $query ) {
 		$this->flush();
