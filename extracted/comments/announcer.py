@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from extracted.contracts import events_topic
 from extracted.runtime import Change, Truncate
 from extracted.runtime.announcing import Announcer as KitAnnouncer
-from extracted.runtime.announcing import Pending, RoundRules, domain_event, now_ms
+from extracted.runtime.announcing import Pending, RoundRules, now_ms
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import records, schema
@@ -70,10 +70,8 @@ def remember(connection: Connection, comment_id: int, announced: Announced | Non
 
 
 def outbox_event(topic: str, derived: DerivedEvent, now: int) -> OutboxEvent:
-    return domain_event(
-        topic, SOURCE, event_type=derived.type, subject=derived.comment_id, version=derived.version,
-        data=derived.data, now_ms=now,
-    )  # fmt: skip
+    """The outbox's copy of ``derived`` (:func:`~extracted.runtime.announcing.domain_event`)."""
+    return derived.outbox_event(topic, SOURCE, now)
 
 
 def raise_high_water(connection: Connection, comment_id: int) -> None:

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from extracted.runtime.announcing import Pending
+from extracted.runtime.announcing import Decision as KitDecision
+from extracted.runtime.announcing import DerivedEvent, Pending
 
 __all__ = [
     "FIELDS",
@@ -75,22 +76,8 @@ class Announced:
     version: int
 
 
-@dataclass(frozen=True)
-class DerivedEvent:
-    type: str
-    comment_id: int
-    data: dict[str, object]
-    #: the comment's event number (1 for ``comment.posted``): with the id, it names the event for dedupe
-    version: int
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``ready`` False: wait (nothing changes). Else publish ``events`` and remember ``announced``."""
-
-    ready: bool
-    events: tuple[DerivedEvent, ...] = ()
-    announced: Announced | None = None
+#: this derivation's verdict on one aggregate (the kit's, with what consumers know of it)
+Decision = KitDecision[Announced]
 
 
 WAIT = Decision(ready=False)

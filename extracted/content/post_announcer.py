@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select
 
 from extracted.contracts import events_topic
 from extracted.runtime.announcing import Announcer as KitAnnouncer
-from extracted.runtime.announcing import Pending, RoundRules, domain_event, now_ms
+from extracted.runtime.announcing import Pending, RoundRules, now_ms
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import post_records, schema
@@ -84,10 +84,8 @@ def remember(connection: Connection, post_id: int, announced: Announced | None) 
 
 
 def outbox_event(topic: str, derived: DerivedEvent, now: int) -> OutboxEvent:
-    return domain_event(
-        topic, SOURCE, event_type=derived.type, subject=derived.post_id, version=derived.version,
-        data=derived.data, now_ms=now,
-    )  # fmt: skip
+    """The outbox's copy of ``derived`` (:func:`~extracted.runtime.announcing.domain_event`)."""
+    return derived.outbox_event(topic, SOURCE, now)
 
 
 class _RoundStates:

@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from extracted.runtime.announcing import Pending
+from extracted.runtime.announcing import Decision as KitDecision
+from extracted.runtime.announcing import DerivedEvent, Pending
 
 __all__ = ["FIELDS", "PUBLISHED", "TYPES", "Announced", "Decision", "DerivedEvent", "PostState", "decide"]
 
@@ -72,23 +73,8 @@ class Announced:
         return self.status == PUBLISHED
 
 
-@dataclass(frozen=True)
-class DerivedEvent:
-    type: str
-    post_id: int
-    data: dict[str, object]
-    #: the post's event number: with the id and the type, it names the event for dedupe
-    version: int
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``ready`` False: wait. Else publish ``events`` and, when there are any, remember ``announced``
-    (None: forget the post)."""
-
-    ready: bool
-    events: tuple[DerivedEvent, ...] = ()
-    announced: Announced | None = None
+#: this derivation's verdict on one aggregate (the kit's, with what consumers know of it)
+Decision = KitDecision[Announced]
 
 
 WAIT = Decision(ready=False)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, and_, delete, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,7 +30,8 @@ from extracted.contracts import deterministic_id, format_time, kafka_key, new_ev
 from .event_outbox import EventOutbox, OutboxEvent
 from .store import begin_write
 
-__all__ = ["AnnouncementRules", "Announcer", "Pending", "RoundRules", "domain_event", "now_ms"]
+__all__ = ["AnnouncementRules", "Announcer", "Decision", "DerivedEvent", "Pending", "RoundRules", "domain_event",
+           "now_ms"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,35 @@ def domain_event(
     event = new_event(event_type, str(subject), dict(data), source=source, id=event_id, time=format_time(moment))
     validate(event)  # a producer never publishes what its own contract refuses
     return OutboxEvent(topic, kafka_key(event), event.to_json(), event.id)
+
+
+@dataclass(frozen=True)
+class DerivedEvent:
+    """An event a derivation decided on: its type, its aggregate's id (the subject), its data, and the
+    aggregate's event number (``version``: with the id and the type it names the event, for dedupe)."""
+
+    type: str
+    subject: int
+    data: dict[str, object]
+    version: int
+
+    def outbox_event(self, topic: str, source: str, now_ms: int) -> OutboxEvent:
+        """The outbox's copy (:func:`domain_event`)."""
+        return domain_event(topic, source, event_type=self.type, subject=self.subject, version=self.version,
+                            data=self.data, now_ms=now_ms)  # fmt: skip
+
+
+AnnouncedState = TypeVar("AnnouncedState")
+
+
+@dataclass(frozen=True)
+class Decision(Generic[AnnouncedState]):
+    """A derivation's verdict on one aggregate: ``ready`` False: wait (nothing changes). Else publish
+    ``events`` and remember ``announced`` (what consumers know now; None: forget the aggregate)."""
+
+    ready: bool
+    events: tuple[DerivedEvent, ...] = ()
+    announced: AnnouncedState | None = None
 
 
 #: one round's decision for one aggregate: None while it is not ready, else its events (maybe none)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from extracted.contracts import events_topic
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
 from extracted.runtime.announcing import Announcer as KitAnnouncer
-from extracted.runtime.announcing import Pending, RoundRules, domain_event, now_ms
+from extracted.runtime.announcing import Pending, RoundRules, now_ms
 from extracted.runtime.event_outbox import OutboxEvent
 
 from . import schema
@@ -70,10 +70,7 @@ def remember(connection: Connection, user_id: int, announced: Announced | None) 
 
 def outbox_event(topic: str, derived: DerivedEvent, now_ms: int) -> OutboxEvent:
     """The outbox's copy of ``derived`` (:func:`~extracted.runtime.announcing.domain_event`)."""
-    return domain_event(
-        topic, SOURCE, event_type=derived.type, subject=derived.user_id, version=derived.version, data=derived.data,
-        now_ms=now_ms,
-    )  # fmt: skip
+    return derived.outbox_event(topic, SOURCE, now_ms)
 
 
 class UsersAnnouncement:

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from extracted.formatting.phpdata import UnserializeError, php_unserialize
-from extracted.runtime.announcing import Pending
+from extracted.runtime.announcing import Decision as KitDecision
+from extracted.runtime.announcing import DerivedEvent, Pending
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -82,22 +83,8 @@ class Announced:
     version: int
 
 
-@dataclass(frozen=True)
-class DerivedEvent:
-    type: str
-    user_id: int
-    data: dict[str, object]
-    #: the user's event number (1 for ``user.registered``): with the id, it names the event for dedupe
-    version: int
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``ready`` False: wait (nothing changes). Else publish ``events`` and remember ``announced``."""
-
-    ready: bool
-    events: tuple[DerivedEvent, ...] = ()
-    announced: Announced | None = None
+#: this derivation's verdict on one aggregate (the kit's, with what consumers know of it)
+Decision = KitDecision[Announced]
 
 
 WAIT = Decision(ready=False)

@@ -37,7 +37,7 @@ def types(decision: Decision) -> list[str]:
 
 def valid(decision: Decision) -> None:
     for event in decision.events:
-        validate(new_event(event.type, str(event.comment_id), event.data, source="/tests", time="2026-12-07T06:24:18Z"))
+        validate(new_event(event.type, str(event.subject), event.data, source="/tests", time="2026-12-07T06:24:18Z"))
 
 
 def test_a_comment_still_being_written_waits() -> None:

@@ -37,7 +37,7 @@ def run(post: PostState | None, announced: Announced | None, pending: Pending = 
 def test_a_post_seen_published_for_the_first_time_is_published_with_every_field() -> None:
     decision = run(published(), None)
     (event,) = decision.events
-    assert event.type == "post.published" and event.version == 1 and event.post_id == 7
+    assert event.type == "post.published" and event.version == 1 and event.subject == 7
     assert event.data == {"id": 7, "type": "post", "status": "publish", **fields()}
     assert decision.announced == told()
 
