@@ -29,6 +29,8 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from extracted.contracts import CloudEvent
+from extracted.extensions.sdk import matches as pattern_matches
+from extracted.runtime import Backoff
 from extracted.runtime.store import begin_write
 
 from .schedule import DeliveryState, decide, endpoint_after_attempt
@@ -45,13 +47,9 @@ RATE_WINDOW_S = 60.0
 
 
 def matches(filters: Sequence[str], event_type: str) -> bool:
-    """Whether an endpoint with ``filters`` (exact types, ``prefix.*``, ``*``) wants ``event_type``."""
-    for wanted in filters:
-        if wanted in ("*", event_type):
-            return True
-        if wanted.endswith(".*") and event_type.startswith(wanted[:-1]):
-            return True
-    return False
+    """Whether an endpoint with ``filters`` (exact types, ``prefix.*``, ``*``) wants ``event_type``: the
+    patterns mean what they mean in an extension's subscriptions (``sdk.matches``)."""
+    return any(pattern_matches(wanted, event_type) for wanted in filters)
 
 
 def insert_delivery(
@@ -171,24 +169,24 @@ class Dispatcher:
         self.client.close()
 
     def run(self, stop: threading.Event) -> None:
-        delay = 0.2
+        backoff = Backoff(0.2, 10.0)
         try:
             while not stop.is_set():
                 try:
                     attempted = self.dispatch_due()
-                    delay = 0.2
+                    backoff.reset()
                     with self.counters.lock:
                         self.counters.failing = False
                 # the store most often; anything else too (a notice hook that raised, a corrupt secret):
                 # a worker retries and reports rather than die, and the deliveries wait in the store
                 except Exception as error:
+                    delay = backoff.next_delay()
                     log.warning("webhooks: dispatching failed: %s; retrying in %.1f s", error, delay, exc_info=True)
                     with self.counters.lock:
                         self.counters.failing = True
                         self.counters.last_error = f"{type(error).__name__}: {error}"
                         self.counters.failures += 1
                     stop.wait(delay)
-                    delay = min(delay * 2, 10.0)
                     continue
                 if attempted < self.batch:
                     self._wake.wait(self._idle_wait())
