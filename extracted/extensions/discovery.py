@@ -1,15 +1,16 @@
-"""Finding extensions: the Python entry point group ``wp_strangler.extensions``.
+"""Finding extensions: the Python entry point group ``wp_strangler.extensions``, and the settings' ``load``.
 
-Each entry point names an :class:`~extracted.extensions.sdk.Extension` (``pkg.module:extension``) or a
-module with an ``extension`` attribute. One that cannot be loaded (an import error, a wrong object, a
-name used twice) does not stop the service: it is listed as broken, with why, and never run.
+Each entry point (or ``load`` entry: name → ``pkg.module:attribute``, for an extension not packaged)
+names an :class:`~extracted.extensions.sdk.Extension` (``pkg.module:extension``) or a module with an
+``extension`` attribute. One that cannot be loaded (an import error, a wrong object, a name used twice)
+does not stop the service: it is listed as broken, with why, and never run.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .sdk import Extension
@@ -44,9 +45,13 @@ def _as_extension(loaded: object) -> Extension:
 
 def discover(
     entry_points: Callable[[], Iterable[importlib.metadata.EntryPoint]] | None = None,
+    *,
+    load: Mapping[str, str] | None = None,
 ) -> Found:
-    """The extensions installed in this environment (``entry_points`` injectable for tests)."""
-    points = entry_points() if entry_points else importlib.metadata.entry_points(group=GROUP)
+    """The extensions installed in this environment (``entry_points`` injectable for tests), plus those
+    the settings name in ``load`` (name → ``pkg.module:attribute``), checked the same way."""
+    points = list(entry_points() if entry_points else importlib.metadata.entry_points(group=GROUP))
+    points += [importlib.metadata.EntryPoint(name, target, GROUP) for name, target in (load or {}).items()]
     found: dict[str, Extension] = {}
     broken: list[Broken] = []
     for point in sorted(points, key=lambda point: point.name):

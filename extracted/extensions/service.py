@@ -61,7 +61,8 @@ def workers(
     engine: Engine, runtime: RuntimeSettings, context: ExtensionsContext, *, broker: Broker | None = None
 ) -> Sequence[Worker]:
     settings = context.settings = load_settings(runtime.settings_file)
-    context.found = discover()
+    found = discover(load=settings.load)
+    context.found = Found(tuple(ext for ext in found.extensions if settings.runs(ext.name)), found.broken)
     context.webhooks = webhook_wiring(engine, settings.webhooks)
     defaults = {extension.name: extension.enabled_by_default for extension in context.found.extensions}
     context.switchboard = Switchboard(engine, defaults)
