@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test lint typecheck pytest system venv down bench clean
+.PHONY: demo test lint typecheck pytest system venv down bench clean deploy-check
 
 demo: venv system
 	$(BIN)/strangler up --seed
@@ -39,6 +39,10 @@ down: venv
 
 bench: venv system
 	$(BIN)/python -m bench
+
+# deploy/kubernetes: every overlay rendered (kubectl kustomize) and validated against three Kubernetes versions' schemas
+deploy-check: venv
+	$(BIN)/python -m cli.deploy_check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
