@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -97,7 +98,13 @@ def test_an_extension_that_raises_dead_letters_the_event_and_the_others_go_on(
         assert event["data"]["content"] == content
         assert b"the failing probe refuses" in dict(letter.headers)["error"]
 
-        health = httpx.get(f"{url}/healthz", timeout=10).json()["workers"]
+        def workers() -> dict[str, Any]:
+            return dict(httpx.get(f"{url}/healthz", timeout=10).json()["workers"])
+
+        # the letter is on Kafka before the runner's ledger commit and its counters: wait for those
+        assert wait_until(lambda: workers()["extension-failing-probe"]["dead_lettered"] == 1
+                          and workers()["extension-recording-probe"]["handled"] == 1, 30), workers()  # fmt: skip
+        health = workers()
         failing, recording = health["extension-failing-probe"], health["extension-recording-probe"]
         assert failing["dead_lettered"] == 1 and failing["retries"] == 1 and failing["handled"] == 0
         assert recording["handled"] == 1 and recording["dead_lettered"] == 0
