@@ -9,8 +9,6 @@ settle): a content service counts as ready once it is caught up *and* knows ever
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,8 +19,7 @@ from typing import Any
 import httpx
 
 from cli.stack.ports import free_port
-
-REPOSITORY = Path(__file__).resolve().parents[3]
+from tests.service_process import service_process
 
 
 def wait_for(check: Callable[[], bool], timeout: float, interval: float = 0.02) -> float:
@@ -97,19 +94,10 @@ def content_service(
         "--bootstrap", components["kafka"]["bootstrap"], "--store", f"sqlite:///{store}", "--prefix", prefix,
         "--group", f"content-test-{os.getpid()}-{port}", "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPOSITORY)
     url = f"http://127.0.0.1:{port}"
-    try:
+    with service_process(command, "content service"):
         wait_until_ready(components, url, prefix)
         yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            exit_code = process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
-        assert exit_code == 0, f"the content service exited with {exit_code} on SIGTERM"
 
 
 def admin_client(components: dict[str, dict[str, Any]]) -> httpx.Client:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,11 +23,11 @@ from kafka import KafkaConsumer
 from cli.stack.ports import free_port, wait_until
 from tests.cdc.harness import query
 from tests.extracted.comments.test_comments_submissions_live import submit
+from tests.service_process import service_process
 from tests.stack_fixture import StackHandle
 
 pytestmark = pytest.mark.stack
 
-REPOSITORY = Path(__file__).resolve().parents[3]
 PROBES = "tests.extracted.extensions.probes"
 
 
@@ -60,17 +58,9 @@ def probes_service(stack: StackHandle, tmp_path: Path) -> Iterator[tuple[str, st
         "--bootstrap", stack.components["kafka"]["bootstrap"], "--store", f"sqlite:///{store}",
         "--prefix", "wordpress", "--group", group, "--settings", str(settings), "--log-level", "critical",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPOSITORY)
-    try:
+    with service_process(command, "extensions service"):
         assert wait_until(lambda: positioned(store) == {"failing-probe", "recording-probe"}, 60), positioned(store)
         yield f"http://127.0.0.1:{port}", group, recorded
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            assert process.wait(timeout=20) == 0
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
 
 
 def test_an_extension_that_raises_dead_letters_the_event_and_the_others_go_on(
