@@ -26,6 +26,7 @@ from .sdk import ExtensionContext
 from .settings import ExtensionsSettings, load_settings
 from .site import SiteProjection, StoreSiteView
 from .webhook_wiring import WebhookWiring, webhook_wiring
+from .webhook_wiring import extension as webhooks_extension
 
 __all__ = ["DEFINITION", "ExtensionsContext", "workers"]
 
@@ -82,7 +83,8 @@ def workers(
         )  # fmt: skip
         context.runners[extension.name] = runner
         made.append(runner)
-    made.append(context.webhooks.dispatcher)
+    if settings.runs(webhooks_extension.name):  # its deliveries are made where the built-in extension runs
+        made.append(context.webhooks.dispatcher)
     return made
 
 
