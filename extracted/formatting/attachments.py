@@ -6,8 +6,9 @@ import math
 import posixpath
 import re
 
-from .html import escape_attribute, escape_url
+from .html import escape_attribute
 from .types import Attachment, ImageMeta, ImageSize, SiteOptions
+from .urls import esc_url
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "jpe", "gif", "png", "webp")
 EDIT_HASH = re.compile(r"-e[0-9]{13}")
@@ -221,7 +222,7 @@ def attachment_link_html(
         text = attachment.title
     if not text.strip():
         text = escape_attribute(posixpath.splitext(posixpath.basename(attachment.attached_file))[0])
-    return f"<a href='{escape_url(url)}'>{text}</a>"
+    return f"<a href='{esc_url(url)}'>{text}</a>"
 
 
 _TAGS = re.compile(r"<[^>]*>?")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .html import escape_attribute, escape_url
+from .html import escape_attribute
+from .urls import esc_url
 
 TAG = re.compile(r"(<[^<>]+>)")
 CODE_START = re.compile(r"<(?:code|pre|script|style)[\s>]", re.IGNORECASE | re.ASCII)
@@ -52,14 +53,14 @@ def _linkify(piece: str, rel: str) -> str:
         while address.count("(") < address.count(")"):
             cut = address.rfind(")")
             address, suffix = address[:cut], address[cut:] + suffix
-        escaped = escape_url(address)
+        escaped = esc_url(address)
         return match.group(1) + _link(escaped, rel, suffix) if escaped else match.group(0)
 
     def host(match: re.Match[str]) -> str:
         destination, trailing = "http://" + match.group(2), ""
         if destination[-1] in ".,;:)":
             destination, trailing = destination[:-1], destination[-1]
-        escaped = escape_url(destination)
+        escaped = esc_url(destination)
         return match.group(1) + _link(escaped, rel, trailing) if escaped else match.group(0)
 
     def email(match: re.Match[str]) -> str:

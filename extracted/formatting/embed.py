@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote_plus
 
-from .html import escape_html, escape_url, split_html
+from .html import escape_html, split_html
 from .phpdata import php_int, php_serialize
 from .players import AUDIO_TYPES, VIDEO_TYPES
 from .shortcodes import Attributes, do_shortcode
+from .urls import esc_url
 
 LINE_BREAK_PLACEHOLDER = "<!-- wp-line-break -->"
 # "(^|\s|>)https?://", spelled from its "://" (a literal the regex engine scans for) with lookbehinds over it.
@@ -49,13 +50,13 @@ class Embedder:
         if youtube:
             return self.autoembed("https://youtube.com/watch?v=" + quote_plus(youtube.group(2)))
         if AUDIO_URL.search(url):
-            return f'[audio src="{escape_url(url)}" /]'
+            return f'[audio src="{esc_url(url)}" /]'
         if VIDEO_URL.search(url):
             dimensions = ""
             width, height = raw.get("width", ""), raw.get("height", "")
             if width and width != "0" and height and height != "0":
                 dimensions = f'width="{php_int(width)}" height="{php_int(height)}" '
-            return f'[video {dimensions} src="{escape_url(url)}" /]'
+            return f'[video {dimensions} src="{esc_url(url)}" /]'
         return None
 
     def embed(self, url: str, raw: Attributes, *, link_unknown: bool) -> str:
@@ -72,7 +73,7 @@ class Embedder:
         cached = self.post_meta.get(f"_oembed_{key}", "")
         if cached and cached not in ("{{unknown}}", "0"):
             return cached
-        return f'<a href="{escape_url(url)}">{escape_html(url)}</a>' if link_unknown else url
+        return f'<a href="{esc_url(url)}">{escape_html(url)}</a>' if link_unknown else url
 
     def autoembed(self, content: str) -> str:
         """``WP_Embed::autoembed``: embed URLs that stand alone on a line or in a paragraph."""

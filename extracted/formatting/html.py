@@ -1,4 +1,5 @@
-"""HTML primitives shared by the formatters: splitting text from tags, escaping for text, attributes and URLs."""
+"""HTML primitives shared by the formatters: splitting text from tags, escaping for text and attributes
+(URLs: ``urls.esc_url``)."""
 
 from __future__ import annotations
 
@@ -16,35 +17,7 @@ NAMED_ENTITY = re.compile(r"&amp;([A-Za-z]{2,8}[0-9]{0,2});")
 DECIMAL_ENTITY = re.compile(r"&amp;#(0*[0-9]{1,7});")
 HEX_ENTITY = re.compile(r"&amp;#[Xx](0*[0-9A-Fa-f]{1,6});")
 
-ALLOWED_PROTOCOLS = (
-    "http",
-    "https",
-    "ftp",
-    "ftps",
-    "mailto",
-    "news",
-    "irc",
-    "irc6",
-    "ircs",
-    "gopher",
-    "nntp",
-    "feed",
-    "telnet",
-    "mms",
-    "rtsp",
-    "sms",
-    "svn",
-    "tel",
-    "fax",
-    "xmpp",
-    "webcal",
-    "urn",
-)
-URL_FORBIDDEN = re.compile(r"[^a-z0-9\-~+_.?#=!&;,/:%@$|*'()\[\]\x80-\U0010ffff]", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-COLON = re.compile(r":|&#0*58;|&#x0*3a;|&colon;", re.IGNORECASE)
-UNTERMINATED_COLON = re.compile(r"(&#0*58(?![;0-9])|&#x0*3a(?![;a-f0-9]))", re.IGNORECASE)
-SLASH_QUESTION = re.compile(r"/\?")
 
 
 def split_html(text: str) -> list[str]:
@@ -101,65 +74,6 @@ def escape_attribute(text: str) -> str:
 
 
 escape_html = escape_attribute
-
-
-def _protocol(scheme: str) -> str:
-    name = "".join(scheme.split()).lower()
-    return f"{name}:" if name in ALLOWED_PROTOCOLS else ""
-
-
-def _strip_bad_protocol_once(value: str) -> str:
-    value = UNTERMINATED_COLON.sub(r"\1;", value)
-    pieces = COLON.split(value, 1)
-    if len(pieces) < 2 or SLASH_QUESTION.search(pieces[0]):
-        return value
-    scheme, rest = pieces
-    return _protocol(scheme) + rest.strip(" \t\n\r\0\x0b")
-
-
-def strip_bad_protocols(value: str) -> str:
-    """``wp_kses_bad_protocol``: URL schemes other than the allowed ones removed."""
-    value = CONTROL_CHARACTERS.sub("", value)
-    for _ in range(6):
-        stripped = _strip_bad_protocol_once(value)
-        if stripped == value:
-            return value
-        value = stripped
-    return ""
-
-
-URL_FRONT = re.compile(r"([a-z][a-z0-9+.\-]*)://([^/?#]*)", re.IGNORECASE)
-
-
-def _encode_brackets_after_host(url: str) -> str:
-    """Brackets are only legal in a host (IPv6): encode the ones after it."""
-    front_match = URL_FRONT.match(url)
-    front = front_match.group(0) if front_match else ("//" if url.startswith("/") else "")
-    dirty = url.replace(front, "") if front else url
-    clean = dirty.replace("[", "%5B").replace("]", "%5D")
-    return url.replace(dirty, clean) if dirty else url
-
-
-def escape_url(url: str) -> str:
-    """``esc_url`` for display, for the URLs of media and links WordPress builds."""
-    if not url:
-        return url
-    url = URL_FORBIDDEN.sub("", url.lstrip(" \t\n\r\0\x0b").replace(" ", "%20"))
-    if not url:
-        return url
-    if not url.lower().startswith("mailto:"):
-        while any(s in url for s in ("%0d", "%0a", "%0D", "%0A")):
-            for stripped in ("%0d", "%0a", "%0D", "%0A"):
-                url = url.replace(stripped, "")
-    url = url.replace(";//", "://")
-    if ":" not in url and url[0] not in "/#?" and not re.match(r"[a-z0-9-]+?\.php", url, re.IGNORECASE):
-        url = "http://" + url
-    url = normalize_entities(url).replace("&amp;", "&#038;").replace("'", "&#039;")
-    if "[" in url or "]" in url:
-        url = _encode_brackets_after_host(url)
-    if url[0] != "/" and strip_bad_protocols(url).lower() != url.lower():
-        return ""
-    return url
 
 
 PERCENT_OCTET = re.compile(r"%[a-fA-F0-9][a-fA-F0-9]")

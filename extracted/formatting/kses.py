@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .errors import UnsupportedContentError
-from .html import CONTROL_CHARACTERS, escape_attribute, normalize_entities, strip_bad_protocols
+from .html import CONTROL_CHARACTERS, escape_attribute, normalize_entities
 from .kses_comments import (
     filter_comment_author,
     filter_comment_author_email,
@@ -25,6 +25,7 @@ from .kses_comments import (
     filter_comment_content,
 )
 from .kses_core import COMMENT_TAGS, URI_ATTRIBUTES, wp_kses
+from .urls import bad_protocol
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
@@ -207,7 +208,7 @@ def filter_attribute(attribute: str, element: str) -> str:
             quote = '"'
         value = escape_attribute(value)
         if name.lower() in URI_ATTRIBUTES:
-            value = strip_bad_protocols(value)
+            value = bad_protocol(value)
         stripped = f"{name}={quote}{value}{quote}"
     if not _allowed(name, element) or name.lower() == "style":  # style: CSS filtering not supported
         stripped = ""

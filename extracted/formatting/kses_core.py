@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .html import ALLOWED_PROTOCOLS, normalize_entities
+from .html import normalize_entities
 from .kses_blocks import filter_block_content
 from .kses_php import esc_html
 from .php import ascii_lower, byte_length
 from .safecss import safecss_filter_attr
-from .urls import bad_protocol, no_null
+from .urls import ALLOWED_PROTOCOLS, bad_protocol, no_null
 
 #: an element's allowed attributes: True, or the checks its value must pass ("maxlen", "values"...)
 AllowedAttributes = Mapping[str, object]

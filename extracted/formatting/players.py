@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .attachments import attachment_url
-from .html import escape_attribute, escape_html, escape_url
+from .html import escape_attribute, escape_html
 from .mime_types import file_type
 from .phpdata import php_int
 from .shortcodes import Attributes
 from .types import PostContext, RenderState, SiteOptions
+from .urls import esc_url
 
 AUDIO_TYPES = ("mp3", "ogg", "flac", "m4a", "wav")
 VIDEO_TYPES = ("mp4", "m4v", "webm", "ogv", "flv")
@@ -61,7 +62,7 @@ def _sources(
             continue
         first = first or value
         mime = src_type if name == "src" and src_type else _mime_type(value)
-        sources.append(f'<source type="{mime}" src="{escape_url(_with_instance(value, instance))}" />')
+        sources.append(f'<source type="{mime}" src="{esc_url(_with_instance(value, instance))}" />')
     return "".join(sources), first
 
 
@@ -84,7 +85,7 @@ def render_audio(attributes: Attributes, post: PostContext, site: SiteOptions, s
     source = values.get("src", "")
     if source and source != "0":
         if _extension(source, AUDIO_TYPES) is None:
-            return f'<a class="wp-embedded-audio" href="{escape_url(source)}">{escape_html(source)}</a>'
+            return f'<a class="wp-embedded-audio" href="{esc_url(source)}">{escape_html(source)}</a>'
     elif not _primary(values, AUDIO_TYPES):
         values["src"] = _attached(post, "audio", site)
         if not values["src"]:
@@ -99,7 +100,7 @@ def render_audio(attributes: Attributes, post: PostContext, site: SiteOptions, s
     html_attributes["style"] = values.get("style", "width: 100%;")
     sources, first = _sources(values, AUDIO_TYPES, instance)
     start = "<!--[if lt IE 9]><script>document.createElement('audio');</script><![endif]-->\n" if instance == 1 else ""
-    fallback = escape_url(first)
+    fallback = esc_url(first)
     return (
         f'{start}<audio {_attribute_string(html_attributes)} controls="controls">{sources}'
         f'<a href="{fallback}">{fallback}</a></audio>'
@@ -130,7 +131,7 @@ def render_video(
     if source and source != "0":
         src_type, values["src"] = _video_source(values)
         if src_type is None and _extension(source, VIDEO_TYPES) is None:
-            return f'<a class="wp-embedded-video" href="{escape_url(source)}">{escape_html(source)}</a>'
+            return f'<a class="wp-embedded-video" href="{esc_url(source)}">{escape_html(source)}</a>'
     elif not _primary(values, VIDEO_TYPES):
         values["src"] = _attached(post, "video", site)
         if not values["src"]:
@@ -142,7 +143,7 @@ def render_video(
         "width": str(width),
         "height": str(height),
     }
-    poster = escape_url(values.get("poster", ""))
+    poster = esc_url(values.get("poster", ""))
     if poster and poster != "0":
         html_attributes["poster"] = poster
     for flag, default in (("loop", ""), ("autoplay", ""), ("muted", "false")):
@@ -158,7 +159,7 @@ def render_video(
             inner = inner.replace("\r\n", "").replace("\n", "").replace("\t", "")
         sources += inner.strip(" \t\n\r\0\x0b")
     start = "<!--[if lt IE 9]><script>document.createElement('video');</script><![endif]-->\n" if instance == 1 else ""
-    fallback = escape_url(first)
+    fallback = esc_url(first)
     width_rule = f"width: {php_int(str(values.get('width', '640')))}px;" if values.get("width", "640") else ""
     return (
         f'<div style="{width_rule}" class="wp-video">{start}<video {_attribute_string(html_attributes)} '

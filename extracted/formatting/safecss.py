@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .html import CONTROL_CHARACTERS, strip_bad_protocols
+from .html import CONTROL_CHARACTERS
+from .urls import bad_protocol
 
 ALLOWED_PROPERTIES = frozenset(
     [
@@ -179,7 +180,7 @@ def _declaration_allowed(item: str) -> bool:
             if url in ("", "0") or url.strip(PHP_TRIM) in ("", "0"):
                 return False
             url = url.strip(PHP_TRIM)
-            if strip_bad_protocols(url) != url:
+            if bad_protocol(url) != url:
                 return False
             test = test.replace(url_match, "")
     if gradients:

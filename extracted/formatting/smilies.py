@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .html import escape_attribute, escape_url
+from .html import escape_attribute
 from .patterns import at_start_or_after, prefix_tree
 from .texturize import SPACE, SPACES
+from .urls import esc_url
 
 SMILIES: dict[str, str] = {
     ":mrgreen:": "mrgreen.png",
@@ -80,7 +81,7 @@ def convert_smilies(text: str, site_url: str) -> str:
         replacement = SMILIES[smiley]
         if not replacement.lower().endswith(IMAGE_EXTENSIONS):
             return replacement
-        source = escape_url(f"{site_url}/wp-includes/images/smilies/{replacement}")
+        source = esc_url(f"{site_url}/wp-includes/images/smilies/{replacement}")
         return (
             f'<img src="{source}" alt="{escape_attribute(smiley)}" class="wp-smiley" '
             'style="height: 1em; max-height: 1em;" />'

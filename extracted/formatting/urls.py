@@ -1,5 +1,8 @@
-"""URLs as kses and the comment filters see them: PHP's ``parse_url``, ``wp_kses_bad_protocol`` and
-``sanitize_url`` (``esc_url`` in its database context).
+"""URLs as kses, the formatters and the comment filters see them: PHP's ``parse_url``,
+``wp_kses_bad_protocol``, ``esc_url`` and ``sanitize_url`` (``esc_url`` in its database context).
+
+PHP's ``strtolower`` is ASCII-only and its ``!=`` loose, and PCRE patterns without the ``u`` flag read
+bytes, so every non-ASCII character is kept where WordPress keeps ``\\x80-\\xff``.
 
 ``wp_kses_bad_protocol`` decodes numeric entities of a scheme with PHP's ``chr()``, which dies (a
 ``TypeError``) on a number beyond PHP's int: ``WordPressFatalError`` here.
@@ -11,8 +14,14 @@ import re
 from dataclasses import dataclass
 
 from .errors import WordPressFatalError
-from .html import ALLOWED_PROTOCOLS, URL_FORBIDDEN
-from .php import PHP_TRIM, ascii_lower, byte_length, fits_php_int, php_empty
+from .html import CONTROL_CHARACTERS, normalize_entities
+from .php import PHP_TRIM, ascii_lower, byte_length, fits_php_int, loose_equals, php_empty
+
+#: ``wp_allowed_protocols()``
+ALLOWED_PROTOCOLS = ("http", "https", "ftp", "ftps", "mailto", "news", "irc", "irc6", "ircs", "gopher", "nntp",
+                     "feed", "telnet", "mms", "rtsp", "sms", "svn", "tel", "fax", "xmpp", "webcal", "urn")  # fmt: skip
+#: what ``esc_url`` removes from a URL before anything else
+URL_FORBIDDEN = re.compile(r"[^a-z0-9\-~+_.?#=!&;,/:%@$|*'()\[\]\x80-\U0010ffff]", re.IGNORECASE)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -182,7 +191,6 @@ def wp_parse_url(url: str) -> ParsedUrl | None:
     return parse_url(url)
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SLASH_ZERO = re.compile(r"\\+0+")
 
 
@@ -217,7 +225,7 @@ _ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]")
 def _protocol(scheme: str, protocols: tuple[str, ...]) -> str:
     """``wp_kses_bad_protocol_once2``: the scheme with its colon if it is allowed, else ''."""
     name = ascii_lower(no_null(_ASCII_SPACE.sub("", decode_entities(scheme))))
-    return f"{name}:" if any(ascii_lower(p) == name for p in protocols) else ""
+    return f"{name}:" if any(loose_equals(ascii_lower(p), name) for p in protocols) else ""
 
 
 def _bad_protocol_once(text: str, protocols: tuple[str, ...], count: int = 1) -> str:
@@ -240,10 +248,9 @@ def bad_protocol(text: str, protocols: tuple[str, ...] = ALLOWED_PROTOCOLS) -> s
     """``wp_kses_bad_protocol``: schemes that are not allowed removed, six times at most (else '')."""
     text = no_null(text)
     for _ in range(6):
-        stripped = _bad_protocol_once(text, protocols)
-        if stripped == text:
+        original, text = text, _bad_protocol_once(text, protocols)
+        if loose_equals(original, text):  # PHP's loop ends on a loose !=
             return text
-        text = stripped
     return ""
 
 
@@ -277,8 +284,9 @@ def _encode_brackets_after_host(url: str) -> str:
     return url.replace(dirty, clean) if dirty else url
 
 
-def sanitize_url(url: str) -> str:
-    """``sanitize_url`` (``esc_url`` for the database): no entity escaping, '' for a bad scheme."""
+def esc_url(url: str, *, display: bool = True, protocols: tuple[str, ...] = ALLOWED_PROTOCOLS) -> str:
+    """``esc_url($url)`` (``display``: entities normalized, ``&`` and ``'`` escaped) or ``esc_url_raw``:
+    '' for a scheme that is not allowed; an allowed one comes back as ``wp_kses_bad_protocol`` writes it."""
     if url == "":
         return url
     url = URL_FORBIDDEN.sub("", url.lstrip(PHP_TRIM).replace(" ", "%20"))
@@ -290,8 +298,16 @@ def sanitize_url(url: str) -> str:
     # (the newline octets may have left nothing: PHP reads "" as the first character then)
     if ":" not in url and url[:1] not in ("/", "#", "?") and not _PHP_FILE.match(url):
         url = "http://" + url
+    if display:
+        url = normalize_entities(url).replace("&amp;", "&#038;").replace("'", "&#039;")
     if "[" in url or "]" in url:
         url = _encode_brackets_after_host(url)
-    if url[0] != "/" and ascii_lower(bad_protocol(url)) != ascii_lower(url):
-        return ""
-    return url
+    if url[0] == "/":
+        return url
+    good = bad_protocol(url, protocols)
+    return good if loose_equals(ascii_lower(good), ascii_lower(url)) else ""
+
+
+def sanitize_url(url: str) -> str:
+    """``sanitize_url`` (``esc_url_raw``, for the database): ``esc_url`` without the display escaping."""
+    return esc_url(url, display=False)

@@ -15,7 +15,7 @@
         ...
 
 Modules: ``request`` (PHP's ``$_POST``/``$_COOKIE`` from the request), ``rules`` (``decide``: the post's
-checks, required fields, lengths, ``wp_new_comment``), ``fields`` and ``urls`` (the ``pre_comment_*``
+checks, required fields, lengths, ``wp_new_comment``), ``fields`` (the ``pre_comment_*``
 filters), ``moderation`` (approval: ``check_comment``, the disallowed words), ``columns`` (what
 ``wp_comments`` accepts), ``view`` (what the store answers, the decisions), ``links`` (the redirect, the
 moderation hash), ``answers`` (status, headers, cookies, the ``wp_die`` page), ``settings`` (the options

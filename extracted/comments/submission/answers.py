@@ -30,12 +30,12 @@ from importlib.resources import files
 from string import Template
 
 from extracted.formatting.html import escape_attribute
+from extracted.formatting.urls import esc_url
 from extracted.rest.phpquery import php_rawurlencode
 
 from .links import submission_location
 from .request import CommentSubmission
 from .settings import SubmissionSettings
-from .urls import esc_url
 from .view import Accepted, PostView, Refused, SubmissionView
 
 __all__ = ["SubmissionAnswer", "accepted_answer", "method_not_allowed", "refused_answer", "wp_die_page"]

@@ -10,10 +10,11 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from ..blocks import Block
-from ..html import escape_html, escape_url
+from ..html import escape_html
 from ..phpdata import php_string, php_truthy
 from ..texturize import wptexturize
 from ..types import RenderState, SiteData, SiteOptions
+from ..urls import esc_url
 from .dates import parse_mysql, php_date
 from .links import day_link, month_link, year_link
 from .wrapper import wrapper_attributes
@@ -71,7 +72,7 @@ def get_archives(data: SiteData, site: SiteOptions, kind: str, *, option: bool, 
     html = ""
     for key, count, moment in archive_groups(data, kind):
         url, text = _link(kind, key, moment, site)
-        url, text = escape_url(url), wptexturize(text)
+        url, text = esc_url(url), wptexturize(text)
         after = f"&nbsp;({count})" if counts else ""
         if option:
             html += f"\t<option value='{url}'> {text} {after}</option>\n"

@@ -15,11 +15,12 @@ from typing import Any
 from urllib.parse import quote
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_url
+from ..html import escape_attribute
 from ..phpdata import php_int, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..title import PHP_TRIM
 from ..types import SiteComment, SiteData, SiteOptions, SitePost, SiteUser
+from ..urls import esc_url
 from .links import author_url
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
@@ -94,8 +95,8 @@ def get_avatar(
     classes += [css_class] if css_class else []
     extra = (extra_attr + " " if extra_attr else "") + "loading='lazy' decoding='async'"
     return (
-        f"<img alt='{escape_attribute(alt)}' src='{escape_url(avatar_url(hash_, shown, site, secure))}' "
-        f"srcset='{escape_url(avatar_url(hash_, double, site, secure))} 2x' "
+        f"<img alt='{escape_attribute(alt)}' src='{esc_url(avatar_url(hash_, shown, site, secure))}' "
+        f"srcset='{esc_url(avatar_url(hash_, double, site, secure))} 2x' "
         f"class='{escape_attribute(' '.join(classes))}' height='{shown}' width='{shown}' {extra}/>"
     )
 
@@ -154,7 +155,7 @@ def render_avatar(block: Block, site: SiteOptions, data: SiteData, post: SitePos
         )
         if php_truthy(attrs["isLink"]) and comment.author_url:
             label = f"({comment.author} website link, opens in a new tab)"
-            image = _link(escape_url(comment.author_url), target, label, image)
+            image = _link(esc_url(comment.author_url), target, label, image)
     else:
         author_id = php_int(attrs["userId"]) if "userId" in attrs else post.author
         user = find_user(data, author_id)

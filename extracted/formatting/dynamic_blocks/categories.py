@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_url
+from ..html import escape_attribute
 from ..phpdata import php_truthy
 from ..types import RenderState, SiteData, SiteOptions, SiteTerm
+from ..urls import esc_url
 from .links import term_link
 from .terms import term_counts, term_descendants
 from .wrapper import wrapper_attributes
@@ -113,7 +114,7 @@ def _list(
             html = html[: -len("</li>\n")] + "\t" * (depth - 1) + "<ul class='children'>\n"
             depth_open = depth
         count = f" ({counts.get(term.id, 0)})" if attrs.get("showPostCounts") else ""
-        link = f'<a href="{escape_url(term_link(site, data, term))}">{escape_attribute(term.name)}</a>{count}'
+        link = f'<a href="{esc_url(term_link(site, data, term))}">{escape_attribute(term.name)}</a>{count}'
         html += f'\t<li class="cat-item cat-item-{term.id}">{link}\n</li>\n'
     html, _ = _close_levels(html, depth_open, 0)
     return html

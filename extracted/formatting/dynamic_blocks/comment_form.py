@@ -11,9 +11,10 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from ..blocks import Block
-from ..html import escape_html, escape_url
+from ..html import escape_html
 from ..phpdata import php_string
 from ..types import SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .wrapper import wrapper_attributes
 
 REQUIRED = ' <span class="required">*</span>'
@@ -67,7 +68,7 @@ def render_comment_form(block: Block, site: SiteOptions, data: SiteData, post: S
     align = block.attributes.get("textAlign")
     classes = "comment-respond" + (f" has-text-align-{php_string(align)}" if align is not None else "")
     wrapper = wrapper_attributes(block, **{"class": classes})
-    action = escape_url(f"{site.site_url}/wp-comments-post.php")
+    action = esc_url(f"{site.site_url}/wp-comments-post.php")
     submit = (
         '<p class="form-submit wp-block-button"><input name="submit" type="submit" id="submit" '
         'class="wp-block-button__link wp-element-button" value="Post Comment" /> '

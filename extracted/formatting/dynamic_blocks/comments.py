@@ -10,11 +10,12 @@ from typing import Any
 from ..autop import wpautop
 from ..blocks import Block
 from ..excerpt import trim_words
-from ..html import escape_html, escape_url
+from ..html import escape_html
 from ..phpdata import php_int, php_truthy
 from ..strip_tags import strip_tags
 from ..title import get_the_title
 from ..types import SiteComment, SiteData, SiteOptions
+from ..urls import esc_url
 from .avatars import comment_hash, get_avatar
 from .dates import parse_mysql, php_date
 from .links import author_url, permalink
@@ -58,18 +59,18 @@ def _comment(comment: SiteComment, attrs: dict[str, Any], site: SiteOptions, dat
             comment_hash(comment, data), 48, site, data, css_class="wp-block-latest-comments__comment-avatar"
         )
     html += '<article><footer class="wp-block-latest-comments__comment-meta">'
-    url = escape_url("" if comment.author_url == "http://" else comment.author_url)
+    url = esc_url("" if comment.author_url == "http://" else comment.author_url)
     if not url and comment.user_id:
         url = author_url(site, data, comment.user_id)
     author = comment_author(comment, data)
     if url:
-        html += f'<a class="wp-block-latest-comments__comment-author" href="{escape_url(url)}">{author}</a>'
+        html += f'<a class="wp-block-latest-comments__comment-author" href="{esc_url(url)}">{author}</a>'
     else:
         html += f'<span class="wp-block-latest-comments__comment-author">{author}</span>'
     post = data.post(comment.post_id)
     link = permalink(site, data, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
     html += (
-        f' on <a class="wp-block-latest-comments__comment-link" href="{escape_url(link)}">'
+        f' on <a class="wp-block-latest-comments__comment-link" href="{esc_url(link)}">'
         f"{_post_title(data, comment.post_id)}</a>"
     )
     if attrs["displayDate"]:

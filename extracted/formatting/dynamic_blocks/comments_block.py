@@ -15,10 +15,11 @@ from ..block_supports import apply_block_supports, elements_support
 from ..blocks import Block, BlockRenderer
 from ..comment import comment_text
 from ..errors import WordPressFatalError
-from ..html import escape_attribute, escape_url, sanitize_html_class
+from ..html import escape_attribute, sanitize_html_class
 from ..phpdata import php_string, php_truthy
 from ..title import get_the_title
 from ..types import RenderState, SiteComment, SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .comments import comment_author
 from .dates import parse_mysql, php_date
 from .links import add_query_arg, permalink, post_permalink
@@ -137,7 +138,7 @@ def render_comment_reply_link(block: Block, site: SiteOptions, data: SiteData) -
     if site.thread_comments_depth <= depth or post is None or post.comment_status != "open":
         return ""
     reply_to = escape_attribute(f"Reply to {comment_author(comment, data)}")
-    url = escape_url(add_query_arg(post_permalink(site, data, post), "replytocom", str(comment.id)))
+    url = esc_url(add_query_arg(post_permalink(site, data, post), "replytocom", str(comment.id)))
     link = (
         f"<a rel='nofollow' class='comment-reply-link' href='{url}#respond' data-commentid=\"{comment.id}\" "
         f'data-postid="{post.id}" data-belowelement="comment-{comment.id}" data-respondelement="respond" '
@@ -158,10 +159,10 @@ def render_comment_author_name(block: Block, site: SiteOptions, data: SiteData) 
         return ""
     attrs = block.attributes
     author = comment_author(comment, data)
-    url = "" if comment.author_url == "http://" else escape_url(comment.author_url)
+    url = "" if comment.author_url == "http://" else esc_url(comment.author_url)
     if url and php_truthy(attrs.get("isLink")) and php_truthy(attrs.get("linkTarget")):
         target = escape_attribute(php_string(attrs["linkTarget"]))
-        author = f'<a rel="external nofollow ugc" href="{escape_url(url)}" target="{target}" >{author}</a>'
+        author = f'<a rel="external nofollow ugc" href="{esc_url(url)}" target="{target}" >{author}</a>'
     wrapper = wrapper_attributes(block, **_text_align(attrs))
     return f"<div {wrapper}>{author}</div>"
 
@@ -177,7 +178,7 @@ def render_comment_date(block: Block, site: SiteOptions, data: SiteData) -> str:
     if php_truthy(attrs.get("isLink")):
         post = data.post(comment.post_id)
         link = permalink(site, data, comment.post_id, post.post_type if post else "post") + f"#comment-{comment.id}"
-        shown = f'<a href="{escape_url(link)}">{shown}</a>'
+        shown = f'<a href="{esc_url(link)}">{shown}</a>'
     machine = escape_attribute(php_date("c", moment)) if moment else ""
     return f'<div {wrapper_attributes(block)}><time datetime="{machine}">{shown}</time></div>'
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_html, escape_url
+from ..html import escape_attribute, escape_html
 from ..phpdata import php_int, php_string, php_truthy
 from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .dates import parse_mysql, php_date
 from .links import post_permalink
 from .wrapper import wrapper_attributes
@@ -67,7 +68,7 @@ def render_site_title(block: Block, site: SiteOptions, data: SiteData) -> str:
     title = escape_html(data.title)
     if php_truthy(attrs.get("isLink")):
         target = escape_attribute(php_string(attrs["linkTarget"]) if php_truthy(attrs.get("linkTarget")) else "_self")
-        title = f'<a href="{escape_url(site.home_url)}" target="{target}" rel="home">{title}</a>'
+        title = f'<a href="{esc_url(site.home_url)}" target="{target}" rel="home">{title}</a>'
     level = attrs.get("level")
     tag = "h1" if level is None else _heading(level, str(php_int(level)))
     return f"<{tag} {wrapper_attributes(block, **_text_align(attrs))}>{title}</{tag}>"
@@ -80,7 +81,7 @@ def render_post_excerpt(block: Block, site: SiteOptions, data: SiteData, post: S
     attrs = block.attributes
     more = ""
     if php_truthy(attrs.get("moreText")):
-        link = escape_url(post_permalink(site, data, post))
+        link = esc_url(post_permalink(site, data, post))
         more = f'<a class="wp-block-post-excerpt__more-link" href="{link}">{php_string(attrs["moreText"])}</a>'
     align = attrs.get("textAlign")
     extra = {"class": f"has-text-align-{php_string(align)}"} if align is not None else {}

@@ -11,10 +11,10 @@ from typing import Any
 
 from ..blocks import Block
 from ..errors import WordPressFatalError
-from ..html import escape_url
 from ..phpdata import php_int, php_string, php_truthy
 from ..title import get_the_title
 from ..types import SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .dates import parse_mysql, php_date
 from .links import post_permalink
 from .wrapper import wrapper_attributes
@@ -60,7 +60,7 @@ def latest_posts(data: SiteData, attrs: dict[str, Any]) -> list[SitePost]:
 def _list_item(
     post: SitePost, attrs: dict[str, Any], site: SiteOptions, data: SiteData, excerpt: ExcerptRenderer
 ) -> str:
-    link = escape_url(post_permalink(site, data, post))
+    link = esc_url(post_permalink(site, data, post))
     title = get_the_title(post) or "(no title)"
     html = f'<li><a class="wp-block-latest-posts__post-title" href="{link}">{title}</a>'
     if php_truthy(attrs.get("displayAuthor")):

@@ -15,11 +15,12 @@ from typing import Any
 from ..block_data import provided_context
 from ..blocks import Block, BlockRenderer
 from ..errors import UnsupportedContentError
-from ..html import escape_attribute, escape_url
+from ..html import escape_attribute
 from ..kses import kses_post_text
 from ..phpdata import nested, php_string, php_truthy
 from ..strip_tags import strip_all_tags
 from ..types import SiteData, SiteOptions
+from ..urls import esc_url
 from .style_engine import kebab_case
 from .wrapper import wrapper_attributes
 
@@ -149,7 +150,7 @@ def render_navigation_link(block: Block, renderer: BlockRenderer, data: SiteData
     html = f"<li {_item_wrapper(block, in_submenu, classes)}>"
     html += '<a class="wp-block-navigation-item__content" '
     if attrs.get("url") is not None:
-        html += f' href="{escape_url(php_string(attrs["url"]))}"'
+        html += f' href="{esc_url(php_string(attrs["url"]))}"'
     html += _anchor_attributes(attrs, False) + '><span class="wp-block-navigation-item__label">'
     html += kses_post_text(php_string(attrs["label"])) + "</span>"
     if php_truthy(attrs.get("description")):
@@ -189,7 +190,7 @@ def render_navigation_submenu(block: Block, renderer: BlockRenderer, data: SiteD
         html += '<a class="wp-block-navigation-item__content"'
         url = php_string(attrs.get("url"))
         if php_truthy(url):
-            html += f' href="{escape_url(url)}"'
+            html += f' href="{esc_url(url)}"'
         html += _anchor_attributes(attrs, bool(active)) + f">{label}</a>"
         if show_icons:
             html += (
@@ -239,5 +240,5 @@ def render_home_link(block: Block, site: SiteOptions) -> str:
     # WordPress's markup has the stray quote before rel (and no aria-current: a REST request is no home page).
     return (
         f'<li {wrapper}><a class="wp-block-home-link__content wp-block-navigation-item__content" '
-        f'href="{escape_url(site.home_url)}" "rel="home">{kses_post_text(php_string(attrs["label"]))}</a></li>'
+        f'href="{esc_url(site.home_url)}" "rel="home">{kses_post_text(php_string(attrs["label"]))}</a></li>'
     )

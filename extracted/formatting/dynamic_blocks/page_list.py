@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_html, escape_url
+from ..html import escape_attribute, escape_html
 from ..kses import kses_post_text
 from ..phpdata import nested, php_string, php_truthy
 from ..strip_tags import strip_all_tags
 from ..types import SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .links import post_permalink
 from .navigation_links import SUBMENU_ICON, context_font_size
 from .style_engine import kebab_case
@@ -119,7 +120,7 @@ class _PageTree:
             )
         else:
             aria = ' aria-current="page"' if page.id == self.current else ""
-            link = escape_url(post_permalink(self.site, self.data, page))
+            link = esc_url(post_permalink(self.site, self.data, page))
             html += f'<a class="wp-block-pages-list__item__link{content_class}" href="{link}"{aria}>{title}</a>'
         if has_children:
             if self.in_navigation and self.show_icons and not self.open_on_click:

@@ -19,9 +19,10 @@ from extracted.rest.phpquery import wp_add_query_arg as add_query_arg
 from extracted.rest.types import QueryValue
 
 from ..blocks import Block
-from ..html import escape_html, escape_url
+from ..html import escape_html
 from ..phpdata import php_int, php_string, php_truthy
 from ..types import SiteData
+from ..urls import esc_url
 from .query import matching_posts, page_key, page_size, request_query, requested_page
 from .wrapper import wrapper_attributes
 
@@ -66,7 +67,7 @@ def render_next(block: Block, data: SiteData) -> str:
     request = urlsplit(data.request_url)
     href = add_query_arg(request.path + ("?" + request.query if request.query else ""), {page_key(block): "2"})
     wrapper = wrapper_attributes(block)
-    return f'<a href="{escape_url(href)}" {wrapper}>{label}{_arrow(block, "next")}</a>'
+    return f'<a href="{esc_url(href)}" {wrapper}>{label}{_arrow(block, "next")}</a>'
 
 
 def render_previous(block: Block, data: SiteData) -> str:
@@ -91,7 +92,7 @@ def render_numbers(block: Block, data: SiteData) -> str:
             links.append(f'<span aria-current="page" class="page-numbers current">{number}</span>')
             dots = True
         elif number <= END_SIZE or number <= 1 + MID_SIZE or number > total - END_SIZE:
-            href = escape_url(add_query_arg(f"?{key}={number}", arguments))
+            href = esc_url(add_query_arg(f"?{key}={number}", arguments))
             links.append(f'<a class="page-numbers" href="{href}">{number}</a>')
             dots = True
         elif dots:

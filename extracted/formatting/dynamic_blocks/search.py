@@ -10,11 +10,12 @@ import re
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_url
+from ..html import escape_attribute
 from ..phpdata import php_int, php_numeric, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..strip_tags import strip_all_tags
 from ..types import RenderState, SiteOptions
+from ..urls import esc_url
 from .wrapper import wrapper_attributes
 
 POSITION_CLASSES = {
@@ -232,6 +233,4 @@ def render_search(block: Block, site: SiteOptions, state: RenderState) -> str:
         f"{field}{hidden}{button}</div>"
     )
     wrapper = wrapper_attributes(block, **{"class": _block_classes(attrs)})
-    return (
-        f'<form role="search" method="get" action="{escape_url(site.home_url + "/")}" {wrapper}>{label}{fields}</form>'
-    )
+    return f'<form role="search" method="get" action="{esc_url(site.home_url + "/")}" {wrapper}>{label}{fields}</form>'

@@ -8,8 +8,9 @@ from importlib.resources import files
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_html, escape_url
+from ..html import escape_html
 from ..phpdata import php_string, php_truthy
+from ..urls import esc_url
 from .wrapper import wrapper_attributes
 
 # WordPress's services (name and SVG icon by slug), exported from social-link.php.
@@ -54,6 +55,6 @@ def render_social_link(block: Block) -> str:
     )
     return (
         f"<li {wrapper_attributes(block, **extra)}>"
-        f'<a href="{escape_url(_with_scheme(url))}" {rel_target} class="wp-block-social-link-anchor">'
+        f'<a href="{esc_url(_with_scheme(url))}" {rel_target} class="wp-block-social-link-anchor">'
         f'{_service(service, "icon")}<span class="{label_class}">{escape_html(label)}</span></a></li>'
     )

@@ -12,10 +12,11 @@ from collections import Counter
 from typing import Any
 
 from ..blocks import Block
-from ..html import escape_attribute, escape_html, escape_url
+from ..html import escape_attribute, escape_html
 from ..phpdata import php_int, php_string, php_truthy
 from ..safecss import safecss_filter_attr
 from ..types import SiteData, SiteOptions, SitePost, SiteTerm
+from ..urls import esc_url
 from .links import term_link
 from .wrapper import wrapper_attributes
 
@@ -97,7 +98,7 @@ def tag_cloud(data: SiteData, site: SiteOptions, attrs: dict[str, Any]) -> str:
         size = php_float(smallest + (scaled[term.id] - low) * step).replace(",", ".") + unit
         shown_count = f'<span class="tag-link-count"> ({count})</span>' if php_truthy(attrs["showTagCounts"]) else ""
         links.append(
-            f'<a href="{escape_url(term_link(site, data, term))}" class="tag-cloud-link tag-link-{term.id} '
+            f'<a href="{esc_url(term_link(site, data, term))}" class="tag-cloud-link tag-link-{term.id} '
             f'tag-link-position-{position}" style="font-size: {escape_attribute(size)};" '
             f'aria-label="{escape_attribute(term.name)} ({items})">{escape_html(term.name)}{shown_count}</a>'
         )
@@ -141,7 +142,7 @@ def render_post_terms(block: Block, site: SiteOptions, data: SiteData, post: Sit
     html = f"<div {wrapper}>"
     if php_truthy(attrs.get("prefix")):
         html += f'<span class="wp-block-post-terms__prefix">{php_string(attrs["prefix"])}</span>'
-    links = [f'<a href="{escape_url(term_link(site, data, t))}" rel="tag">{t.name}</a>' for t in terms]
+    links = [f'<a href="{esc_url(term_link(site, data, t))}" rel="tag">{t.name}</a>' for t in terms]
     html += f'<span class="wp-block-post-terms__separator">{escape_html(separator)}</span>'.join(links)
     if php_truthy(attrs.get("suffix")):
         html += f'<span class="wp-block-post-terms__suffix">{php_string(attrs["suffix"])}</span>'

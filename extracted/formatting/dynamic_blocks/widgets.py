@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..blocks import Block
 from ..errors import UnsupportedContentError
-from ..html import escape_attribute, escape_html, escape_url
+from ..html import escape_attribute, escape_html
 from ..phpdata import php_string, php_truthy
 from ..types import SiteData, SiteOptions, SitePost
+from ..urls import esc_url
 from .links import login_url, post_permalink
 from .wrapper import wrapper_attributes
 
@@ -51,11 +52,11 @@ def render_loginout(block: Block, site: SiteOptions, data: SiteData) -> str:
     attrs = block.attributes
     classes = "logged-out"
     redirect = data.request_url if php_truthy(attrs.get("redirectToCurrent")) else ""
-    contents = f'<a href="{escape_url(login_url(site, redirect))}">Log in</a>'
+    contents = f'<a href="{esc_url(login_url(site, redirect))}">Log in</a>'
     if php_truthy(attrs.get("displayLoginAsForm")):
         classes += " has-login-form"
-        action = escape_url(f"{site.site_url}/wp-login.php")
-        contents = LOGIN_FORM.format(action=action, redirect=escape_url(data.request_url))
+        action = esc_url(f"{site.site_url}/wp-login.php")
+        contents = LOGIN_FORM.format(action=action, redirect=esc_url(data.request_url))
     return f"<div {wrapper_attributes(block, **{'class': classes})}>{contents}</div>"
 
 

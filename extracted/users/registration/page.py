@@ -18,11 +18,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from extracted.formatting.chars import convert_chars
-from extracted.formatting.html import escape_attribute, escape_html, escape_url, sanitize_html_class
+from extracted.formatting.html import escape_attribute, escape_html, sanitize_html_class
 from extracted.formatting.php import ascii_lower, php_empty, stripslashes
 from extracted.formatting.redirects import SiteUrls
 from extracted.formatting.texturize import wptexturize
-from extracted.formatting.urls import parse_url
+from extracted.formatting.urls import esc_url, parse_url
 
 from .request import RegistrationRequest
 from .validation import RegistrationError, RegistrationRules
@@ -132,7 +132,7 @@ def _head(settings: RegistrationSettings, request: RegistrationRequest, urls: Si
     robots = "max-image-preview:large, noindex, noarchive" if settings.blog_public else "noindex, nofollow, noarchive"
     styles = "".join(
         f"<link rel='stylesheet' id='{handle}-css' "
-        f"href='{escape_url(urls.site_url() + path + '?ver=' + settings.wp_version)}' media='all' />\n"
+        f"href='{esc_url(urls.site_url() + path + '?ver=' + settings.wp_version)}' media='all' />\n"
         for handle, path in STYLESHEETS
     )
     interim_style = (
@@ -169,10 +169,10 @@ def _site_icon(icon: SiteIcon | None) -> str:
     if icon is None:
         return ""
     tags = [
-        f'<link rel="icon" href="{escape_url(icon.url_32)}" sizes="32x32" />' if icon.url_32 else "",
-        f'<link rel="icon" href="{escape_url(icon.url_192)}" sizes="192x192" />' if icon.url_192 else "",
-        f'<link rel="apple-touch-icon" href="{escape_url(icon.url_180)}" />' if icon.url_180 else "",
-        f'<meta name="msapplication-TileImage" content="{escape_url(icon.url_270)}" />' if icon.url_270 else "",
+        f'<link rel="icon" href="{esc_url(icon.url_32)}" sizes="32x32" />' if icon.url_32 else "",
+        f'<link rel="icon" href="{esc_url(icon.url_192)}" sizes="192x192" />' if icon.url_192 else "",
+        f'<link rel="apple-touch-icon" href="{esc_url(icon.url_180)}" />' if icon.url_180 else "",
+        f'<meta name="msapplication-TileImage" content="{esc_url(icon.url_270)}" />' if icon.url_270 else "",
     ]
     return "".join(f"{tag}\n" for tag in tags if tag)
 
@@ -187,8 +187,8 @@ def _form(request: RegistrationRequest, urls: SiteUrls) -> str:
     # The page shows the posted fields unslashed a second time (WordPress unslashed them once already).
     login = escape_attribute(stripslashes(request.posted("user_login")))
     email = escape_attribute(stripslashes(request.posted("user_email")))
-    action = escape_url(urls.admin_site_url("wp-login.php?action=register"))
-    lost_password = escape_url(urls.admin_site_url("wp-login.php?action=lostpassword"))
+    action = esc_url(urls.admin_site_url("wp-login.php?action=register"))
+    lost_password = esc_url(urls.admin_site_url("wp-login.php?action=lostpassword"))
     return (
         f'\t\t<form name="registerform" id="registerform" action="{action}" method="post" novalidate="novalidate">\n'
         "\t\t\t<p>\n"
@@ -212,7 +212,7 @@ def _form(request: RegistrationRequest, urls: SiteUrls) -> str:
         "\t\t</form>\n"
         "\n"
         '\t\t<p id="nav">\n'
-        f'\t\t\t<a href="{escape_url(urls.login_url)}">Log in</a>\n'
+        f'\t\t\t<a href="{esc_url(urls.login_url)}">Log in</a>\n'
         f'\t\t\t | <a href="{lost_password}">Lost your password?</a>'
         "\t\t</p>\n"
     )
@@ -227,11 +227,11 @@ def _footer(settings: RegistrationSettings, request: RegistrationRequest, urls: 
         if privacy is not None and privacy.url and not php_empty(privacy.title):
             policy = (
                 '<div class="privacy-policy-page-link"><a class="privacy-policy-link" '
-                f'href="{escape_url(privacy.url)}">{escape_html(privacy.title)}</a></div>'
+                f'href="{esc_url(privacy.url)}">{escape_html(privacy.title)}</a></div>'
             )
         back = (
             '\t\t\t\t<p id="backtoblog">\n'
-            f'\t\t\t<a href="{escape_url(urls.home_url("/"))}">&larr; Go to {bloginfo_display(settings.blog_name)}</a>'
+            f'\t\t\t<a href="{esc_url(urls.home_url("/"))}">&larr; Go to {bloginfo_display(settings.blog_name)}</a>'
             "\t\t</p>\n"
             f"\t\t{policy}\t</div>\n\t\t\t\t\t"
         )

@@ -311,6 +311,11 @@ function strangler_evaluate( array $request ) {
 		case 'wp_kses':
 			// ``allowed_html``: a context name ('data' is $allowedtags) or a list of allowed tags.
 			return wp_kses( $text, $request['allowed_html'] ?? 'data', $request['allowed_protocols'] ?? array() );
+		case 'esc_url':
+		case 'esc_url_raw':
+			return call_user_func( $request['fn'], $text );
+		case 'wp_kses_bad_protocol':
+			return wp_kses_bad_protocol( $text, wp_allowed_protocols() );
 		case 'parse_url':
 			return json_encode( parse_url( $text ), JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE );
 		default:
