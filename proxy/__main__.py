@@ -5,7 +5,7 @@
         --admin-listen 127.0.0.1:8081 \\      # admin: GET /healthz, GET /metrics (open), /api/... (bearer)
         --wordpress http://127.0.0.1:8000 \\  # WordPress (nginx) base URL
         --routes PATH/routes.yaml \\          # route table; may not exist yet (= everything to WordPress)
-        --store sqlite:///PATH/proxy.db \\    # comparison store, any SQLAlchemy URL
+        --store sqlite:///PATH/proxy.db \\    # comparison store: sqlite:///PATH or postgresql://... (replicas)
         --admin-token-file PATH/admin_token \\
         [--workers N] [--wordpress-timeout SECONDS] [--log-level info] \\
         [--server native|uvicorn] \\          # HTTP server: ours (default, measured faster) or uvicorn
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from proxy.config import load_table
 from proxy.dashboard import Component, parse_component
-from proxy.errors import RouteConfigError
+from proxy.errors import RouteConfigError, StoreError
 from proxy.server import ServeOptions, serve
 
 
@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--store",
         default="sqlite://",
-        help="SQLAlchemy URL of the comparison store (default in-memory: one worker only, lost on exit)",
+        help="comparison store: sqlite:///PATH (one machine), postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE"
+        " (replicas sharing one store; needs the 'postgres' extra); default in-memory: one worker only, lost on exit",
     )
     run.add_argument("--admin-token-file", type=Path, required=True)
     run.add_argument("--workers", type=int, default=1)
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers > 1 and args.store in ("sqlite://", "sqlite:///:memory:"):
         print("proxy: several workers need a shared --store (e.g. sqlite:///PATH/proxy.db)", file=sys.stderr)
         return 2
+    problem = check_store(args.store)
+    if problem:
+        print(f"proxy: --store: {problem}", file=sys.stderr)
+        return 2
     options = ServeOptions(
         listen=args.listen,
         admin_listen=args.admin_listen,
@@ -117,6 +122,24 @@ def main(argv: list[str] | None = None) -> int:
         components=tuple(args.components),
     )
     return serve(options)
+
+
+def check_store(url: str) -> str | None:
+    """Why the store cannot serve (bad URL, no driver, unreachable, refused), or None. Creating it here
+    makes a bad ``--store`` exit 2 at startup rather than fail in every worker."""
+    from proxy.store import open_store
+
+    try:
+        store = open_store(url)
+    except StoreError as exc:
+        return str(exc)
+    try:
+        store.create()
+    except StoreError as exc:
+        return str(exc)
+    finally:
+        store.dispose()
+    return None
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ class ProxyRuntime:
         from proxy.admin import build_admin_app
         from proxy.dashboard.routes import dashboard_routes
         from proxy.shadow import ShadowMirror
-        from proxy.store import ComparisonStore
+        from proxy.store import open_store
 
         self.config = config
         self.started_at = time.time()
@@ -74,7 +74,7 @@ class ProxyRuntime:
         self.observer = TrafficObserver()
         self.legacy: Transport = legacy or UpstreamTransport()
         self.services: Transport = services or self.legacy
-        self.store = ComparisonStore(config.store_url, retention_rows=config.retention_rows)
+        self.store = open_store(config.store_url, retention_rows=config.retention_rows)
         self.shadow: ShadowRunner
         if config.shadow_channel is not None:
             from proxy.shadow_channel import SocketShadowSink

@@ -22,8 +22,8 @@ from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_no
 from proxy.parity.compare import decoded_body
 from proxy.parity.ordering import sort_spec
 from proxy.replay import UNAVAILABLE_HEADER
-from proxy.store import ComparisonRecord, ComparisonStore
-from proxy.types import DRY_RUN_HEADER, RawHeaders, ShadowRules, Transport
+from proxy.store import ComparisonRecord
+from proxy.types import DRY_RUN_HEADER, ComparisonStorage, RawHeaders, ShadowRules, Transport
 
 log = logging.getLogger("proxy.shadow")
 MAX_STORED_BODY = 64 * 1024  # bytes of each body kept with a comparison
@@ -79,7 +79,7 @@ class ShadowMirror:
         *,
         transport: Transport,
         legacy_transport: Transport,
-        store: ComparisonStore,
+        store: ComparisonStorage,
         observer: TrafficObserver,
         queue_size: int = 1000,
         concurrency: int = 8,

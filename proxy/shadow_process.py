@@ -35,10 +35,10 @@ def _yield_cpu_to_visitors() -> None:
 
 async def _run(options: ServeOptions, channel: Path) -> None:
     from proxy.shadow import ShadowMirror
-    from proxy.store import ComparisonStore
+    from proxy.store import open_store
     from proxy.upstream import UpstreamTransport
 
-    store = ComparisonStore(options.store)
+    store = open_store(options.store)
     await asyncio.to_thread(store.create)
     observer = TrafficObserver()
     transport = UpstreamTransport()

@@ -1,5 +1,9 @@
 """Comparison store (SQLAlchemy; SQLite by default): shadow comparisons with a retention bound,
-per-route traffic counters shared by all workers, and learned noise fields."""
+per-route traffic counters shared by all workers, and learned noise fields.
+
+`open_store` picks the implementation from the URL: this module's `ComparisonStore` for SQLite (the
+processes of one proxy on one machine), `proxy.store_postgres` for PostgreSQL (several proxy replicas
+sharing one store). Both satisfy `proxy.types.ComparisonStorage`."""
 
 from __future__ import annotations
 
@@ -16,12 +20,18 @@ from sqlalchemy.pool import StaticPool
 from proxy.errors import StoreError
 from proxy.metrics import RouteTraffic
 from proxy.outcomes import Outcome, parity_percentages
+from proxy.types import ComparisonStorage
 
-_meta = sa.MetaData()
+__all__ = ["ComparisonRecord", "ComparisonStore", "open_store", "percentile", "store_kind"]
+
+metadata = sa.MetaData()
+#: 64-bit where the database's integers are 32-bit (PostgreSQL): at 1,000 a second a 32-bit counter or
+#: id runs out within a month. SQLite's INTEGER is 64-bit already, and only INTEGER makes the rowid key.
+BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 comparisons = sa.Table(
     "comparisons",
-    _meta,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    metadata,
+    sa.Column("id", BIG, primary_key=True, autoincrement=True),
     sa.Column("ts", sa.Float, nullable=False, index=True),
     sa.Column("route", sa.String(200), nullable=False, index=True),
     sa.Column("method", sa.String(16), nullable=False),
@@ -39,13 +49,13 @@ comparisons = sa.Table(
 )
 traffic = sa.Table(
     "traffic",
-    _meta,
+    metadata,
     sa.Column("route", sa.String(200), primary_key=True),
-    *(sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in RouteTraffic.__annotations__),
+    *(sa.Column(name, BIG, nullable=False, server_default="0") for name in RouteTraffic.__annotations__),
 )
 noise_fields = sa.Table(
     "noise_fields",
-    _meta,
+    metadata,
     sa.Column("route", sa.String(200), primary_key=True),
     sa.Column("path", sa.String(500), primary_key=True),
     sa.Column("first_seen", sa.Float, nullable=False),
@@ -54,6 +64,27 @@ noise_fields = sa.Table(
 _RACED = ("already exists", "duplicate column")
 OUTCOMES = tuple(o.value for o in Outcome)
 STATS_SAMPLE = 10_000  # latest comparisons per route used for latency percentiles
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def store_kind(url: str) -> str:
+    """``sqlite`` or ``postgresql``, from the URL's scheme (a driver suffix such as ``+psycopg`` is
+    allowed); anything else raises StoreError naming the URL."""
+    scheme = url.partition("://")[0].partition("+")[0].lower() if "://" in url else ""
+    if scheme == "sqlite":
+        return "sqlite"
+    if scheme in POSTGRES_SCHEMES:
+        return "postgresql"
+    raise StoreError(f"unsupported store URL {url!r}: use sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
+
+
+def open_store(url: str, retention_rows: int = 100_000) -> ComparisonStorage:
+    """The comparison store ``url`` names (not created yet: call ``create()``)."""
+    if store_kind(url) == "postgresql":
+        from proxy.store_postgres import PostgresComparisonStore
+
+        return PostgresComparisonStore(url, retention_rows=retention_rows)
+    return ComparisonStore(url, retention_rows=retention_rows)
 
 
 @dataclass(frozen=True)
@@ -103,30 +134,13 @@ class ComparisonStore:
         # after such a collision sees the table and creates only what is still missing.
         for attempt in range(5):
             try:
-                _meta.create_all(self.engine)
-                self._add_new_columns()
+                metadata.create_all(self.engine)
+                with self.engine.begin() as conn:
+                    add_new_columns(conn)
                 return
             except SQLAlchemyError as exc:
                 if not any(m in str(exc) for m in _RACED) or attempt == 4:
                     raise StoreError(f"cannot create the comparison store: {exc}") from exc
-
-    def _add_new_columns(self) -> None:
-        """A store written by an older proxy lacks the columns added since: add them (counters at 0,
-        anything else empty). Columns are only ever added, so this is all the migration there is."""
-        inspector = sa.inspect(self.engine)
-        for table in _meta.sorted_tables:
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            missing = [c for c in table.columns if c.name not in present]
-            if not missing:
-                continue
-            with self.engine.begin() as conn:
-                for column in missing:
-                    kind = column.type.compile(dialect=self.engine.dialect)
-                    default = column.server_default
-                    if default is not None:
-                        assert isinstance(default, sa.DefaultClause)
-                        kind += f" NOT NULL DEFAULT {default.arg}"
-                    conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -136,11 +150,21 @@ class ComparisonStore:
             return
         try:
             with self.engine.begin() as conn:
-                conn.execute(comparisons.insert(), [vars(r) for r in records])  # not asdict: it deep-copies
-                newest = conn.execute(sa.select(sa.func.max(comparisons.c.id))).scalar_one()
-                conn.execute(comparisons.delete().where(comparisons.c.id <= newest - self.retention_rows))
+                # vars, not asdict: asdict deep-copies the bodies
+                conn.execute(comparisons.insert(), [self._storable(vars(r)) for r in records])
+                if self._may_prune(conn):
+                    newest = conn.execute(sa.select(sa.func.max(comparisons.c.id))).scalar_one()
+                    conn.execute(comparisons.delete().where(comparisons.c.id <= newest - self.retention_rows))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot store comparisons: {exc}") from exc
+
+    def _storable(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A comparison's row as this database can hold it (SQLite holds any text)."""
+        return row
+
+    def _may_prune(self, conn: sa.Connection) -> bool:
+        """Whether this transaction applies the retention bound (SQLite: its writers take turns)."""
+        return True
 
     def add_traffic(self, pending: dict[str, RouteTraffic]) -> None:
         try:
@@ -214,6 +238,22 @@ class ComparisonStore:
             row["diff"] = json.loads(row["diff"]) if row.get("diff") else None
         return rows
 
+    def latency_rows(
+        self, route: str | None, since: float, until: float, limit: int
+    ) -> list[tuple[float, str, float | None, float | None]]:
+        """(ts, outcome, legacy_ms, candidate_ms) of the newest ``limit`` comparisons in [since, until]."""
+        columns = comparisons.c
+        query = (
+            sa.select(columns.ts, columns.outcome, columns.legacy_ms, columns.candidate_ms)
+            .where(columns.ts >= since, columns.ts <= until)
+            .order_by(columns.id.desc())
+            .limit(limit)
+        )
+        if route:
+            query = query.where(columns.route == route)
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+
     def comparison(self, comparison_id: int) -> dict[str, Any] | None:
         rows = self.comparisons(before_id=comparison_id + 1, limit=1, full=True)
         return rows[0] if rows and rows[0]["id"] == comparison_id else None
@@ -240,6 +280,21 @@ class ComparisonStore:
                 ).all()
                 entry["latencies"] = latencies
         return {route: _summarise(entry) for route, entry in out.items()}
+
+
+def add_new_columns(conn: sa.Connection) -> None:
+    """A store written by an older proxy lacks the columns added since: add them (counters at 0,
+    anything else empty). Columns are only ever added, so this is all the migration there is."""
+    inspector = sa.inspect(conn)
+    for table in metadata.sorted_tables:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in (c for c in table.columns if c.name not in present):
+            kind = column.type.compile(dialect=conn.dialect)
+            default = column.server_default
+            if default is not None:
+                assert isinstance(default, sa.DefaultClause)
+                kind += f" NOT NULL DEFAULT {default.arg}"
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def _summarise(entry: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The proxy's contract: route table, routing decisions and the upstream transport interface."""
+"""The proxy's contract: route table, routing decisions, the upstream transport and comparison store
+interfaces."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import enum
 import functools
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from proxy.metrics import RouteTraffic
+    from proxy.store import ComparisonRecord
 
 RawHeaders = list[tuple[bytes, bytes]]
 """Headers as they travel: lower- or mixed-case names, repeats preserved, latin-1 bytes."""
@@ -161,3 +166,46 @@ class Transport(Protocol):
     ) -> UpstreamResponse: ...
 
     async def aclose(self) -> None: ...
+
+
+class ComparisonStorage(Protocol):
+    """Shadow comparisons, per-route traffic counters and learned noise fields, shared by every process
+    of a proxy, and with PostgreSQL by several proxy replicas (``proxy.store.open_store``). Blocking:
+    callers on an event loop use ``asyncio.to_thread``. Failures raise ``StoreError``."""
+
+    def create(self) -> None:
+        """Creates what is missing; safe when other processes or replicas do the same at once."""
+
+    def dispose(self) -> None: ...
+
+    def add_comparisons(self, records: list[ComparisonRecord]) -> None:
+        """Stores the records and drops what falls beyond the retention bound."""
+
+    def add_traffic(self, pending: dict[str, RouteTraffic]) -> None:
+        """Adds these counts to the shared per-route counters the cutover gate reads."""
+
+    def add_noise(self, route: str, paths: frozenset[str]) -> None: ...
+
+    def noise(self) -> dict[str, frozenset[str]]: ...
+
+    def comparisons(
+        self,
+        *,
+        route: str | None = None,
+        outcome: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+        full: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Newest first, at most 1000; bodies only when ``full``."""
+
+    def comparison(self, comparison_id: int) -> dict[str, Any] | None: ...
+
+    def latency_rows(
+        self, route: str | None, since: float, until: float, limit: int
+    ) -> list[tuple[float, str, float | None, float | None]]: ...
+
+    def stats(self) -> dict[str, dict[str, Any]]:
+        """Per route: traffic counters, outcome counts, match percentages, latency percentiles."""

@@ -36,6 +36,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     # the dashboard's browser test (headless, driven by selenium)
     Requirement("chromium", "/usr/bin/chromium"),
     Requirement("chromium-driver", "/usr/bin/chromedriver"),
+    # the proxy's shared comparison store for replicas (tests/postgres_fixture.py starts a private server)
+    Requirement("postgresql", "/usr/lib/postgresql/15/bin/initdb"),
 )
 
 

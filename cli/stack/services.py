@@ -5,6 +5,8 @@ Each is ``python -m <package> ...`` with a ``/healthz`` endpoint that answers JS
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ import httpx
 
 from cli.stack.component import Component
 from cli.stack.processes import ProcessTable
-from cli.stack.settings import StackSettings, smtp_override
+from cli.stack.settings import StackSettings, proxy_store_override, smtp_override
 
 if TYPE_CHECKING:
     from cli.capabilities import Capability
@@ -84,7 +86,7 @@ class Proxy(PythonService):
             "--admin-listen", f"{settings.host}:{settings.ports['proxy_admin']}",
             "--wordpress", settings.wordpress_url,
             "--routes", str(self.routes_file),
-            "--store", f"sqlite:///{store}",
+            "--store", proxy_store_override() or f"sqlite:///{store}",
             "--admin-token-file", str(self.token_file),
             *(f"--component={name}={url}" for name, url in self.watched.items()),
         ]  # fmt: skip
@@ -186,10 +188,16 @@ class ExtractedService(PythonService):
         to it (the users service's legacy sync writes registered users there), and the SMTP server
         mail goes to (``STRANGLER_SMTP`` = ``HOST:PORT`` when the stack starts; by default the stack's
         mail sink, which delivers nothing), and the salt WordPress signs held comments' links with (the
-        comments service answers as WordPress)."""
+        comments service answers as WordPress), the users service's internal API token and where the
+        site-emails extension asks it for set-password keys (it sends the registration mails)."""
         settings = self.settings
         salt = settings.secrets.wordpress_salt
         smtp_host, smtp_port = smtp_override() or (settings.host, settings.ports["smtp"])
+        # derived from a stack secret (stable across restarts, never stored apart): the users service
+        # checks it on /internal, the site-emails extension sends it
+        internal_token = hmac.new(salt.encode(), b"users-internal-api", hashlib.sha256).hexdigest()
+        users_port = settings.ports.get("users")
+        users_url = f"http://{settings.host}:{users_port}" if users_port else ""
         return {
             "wordpress_database": {
                 "host": settings.host,
@@ -206,6 +214,8 @@ class ExtractedService(PythonService):
             # its webhooks may go to this machine: the native stack is a local rehearsal
             "api_token": settings.secrets.proxy_admin_token,
             "webhooks": {"allow_loopback": True},
+            "internal_token": internal_token,
+            "extensions": {"site-emails": {"users_url": users_url, "users_token": internal_token}},
         }
 
     def write_settings_file(self) -> Path:

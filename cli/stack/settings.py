@@ -188,6 +188,19 @@ def smtp_override() -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
+def proxy_store_override() -> str | None:
+    """``STRANGLER_PROXY_STORE=postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE``: a comparison store the
+    proxy shares with other proxy replicas, instead of the stack's SQLite file; None when unset or empty."""
+    raw = os.environ.get("STRANGLER_PROXY_STORE", "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("postgresql://", "postgresql+psycopg://", "postgres://", "sqlite:///")):
+        raise IncompatibleStateError(
+            f"STRANGLER_PROXY_STORE={raw.partition('://')[0]}://... is neither postgresql://... nor sqlite:///PATH"
+        )
+    return raw
+
+
 def default_home() -> Path:
     return Path(os.environ.get("STRANGLER_HOME", ".strangler")).resolve()
 

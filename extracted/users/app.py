@@ -1,6 +1,7 @@
 """The users service's HTTP app: ``/wp/v2/users[/ID]`` through ``extracted.rest`` (``/wp-json/...`` and
-``/?rest_route=...``), ``/wp-login.php?action=register`` (``registration.endpoint``), plus ``/healthz``
-and ``/metrics`` (the consumer's, and the workers').
+``/?rest_route=...``), ``/wp-login.php?action=register`` (``registration.endpoint``), the internal API
+under ``/internal`` (``internal_api``: bearer token; the set-password keys of the site-emails mails),
+plus ``/healthz`` and ``/metrics`` (the consumer's, and the workers').
 
 Forms of request the service does not reproduce (``extracted.rest.request_forms``: ``_jsonp``, method
 overrides…) are declined with a 503 and ``X-Strangler-Unavailable``, so the proxy serves WordPress's answer.
@@ -16,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from extracted.rest import (
     Query,
@@ -33,6 +34,7 @@ from extracted.rest import (
 from extracted.runtime import ConsumerState, health_routes
 
 from .api import dispatch, is_served
+from .internal_api import PREFIX, create_internal_app
 from .registration.endpoint import login_request, request_start
 from .site import load_site
 
@@ -80,6 +82,7 @@ def create_app(engine: Engine, state: ConsumerState, context: object = None) -> 
     routes = [
         *health_routes(state, store_health),
         registration_route(context),
+        Mount(PREFIX, app=create_internal_app(context)),
         *rest_routes(store_answer(engine, ENDPOINTS)),
     ]
     return Starlette(routes=routes)

@@ -5,13 +5,15 @@ users → domain events in the outbox), the :class:`~extracted.runtime.event_rel
 outbox → ``<prefix>.events.users`` on Kafka, exactly once), which the announcer and registration wake
 after writing events, and — with a legacy database in the service's ``--settings`` — the
 :class:`~extracted.users.registration.legacy_sync.LegacySync` (the users the service registered →
-WordPress's MariaDB, then the set-password mail). The relay's Kafka ``transactional.id`` is the
-service's name and consumer group (:func:`transactional_id`), the same for every run of one
-deployment: a restarted process fences the one it replaces, and two deployments (their own groups
-and stores) never fence each other.
+WordPress's MariaDB; the site-emails extension sends WordPress's mails, with a set-password key of
+the internal API's :class:`~extracted.users.registration.set_password_key.SetPasswordKeys`). The
+relay's Kafka ``transactional.id`` is the service's name and consumer group (:func:`transactional_id`),
+the same for every run of one deployment: a restarted process fences the one it replaces, and two
+deployments (their own groups and stores) never fence each other.
 
-The process's context (:class:`UsersContext`) hands the app the registration endpoint the workers'
-settings made (``/wp-login.php?action=register``).
+The process's context (:class:`UsersContext`) hands the app what the workers' settings made: the
+registration endpoint (``/wp-login.php?action=register``), the set-password keys and the token of the
+internal API (``/internal``).
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from extracted.runtime.service import ServiceDefinition
 from . import schema
 from .announcer import Announcer
 from .app import create_app
+from .internal_api import internal_token
 from .projection import UsersProjection
 from .registration.endpoint import RegistrationEndpoint
 from .registration.legacy_sync import LegacySync, connect_mariadb
-from .registration.mail import Mailer
+from .registration.set_password_key import SetPasswordKeys
 
 __all__ = ["DEFINITION", "UsersContext", "transactional_id", "workers"]
 
@@ -46,6 +49,10 @@ class UsersContext:
 
     #: made with the workers (it needs the service's settings); None before
     registration: RegistrationEndpoint | None = None
+    #: with a legacy database: the internal API's keys (None: it answers 503)
+    set_password_keys: SetPasswordKeys | None = None
+    #: the internal API's bearer token ("" = the API is off)
+    internal_token: str = ""
 
 
 def transactional_id(runtime: RuntimeSettings) -> str:
@@ -60,10 +67,11 @@ def workers(engine: Engine, runtime: RuntimeSettings, context: UsersContext) -> 
     announcer = Announcer(engine, runtime.prefix, on_events=relay.wake)
     found: list[Worker] = [announcer, relay]
     sync = None
+    context.internal_token = internal_token(runtime.settings_file)
     if settings.database is not None:
-        mailer = Mailer(settings.smtp) if settings.smtp is not None else None
-        sync = LegacySync(engine, connect_mariadb(settings.database), table_prefix=settings.table_prefix,
-                          mailer=mailer)  # fmt: skip
+        connect = connect_mariadb(settings.database)
+        sync = LegacySync(engine, connect, table_prefix=settings.table_prefix)
+        context.set_password_keys = SetPasswordKeys(engine, connect, table_prefix=settings.table_prefix)
         found.append(sync)
 
     def registered() -> None:

@@ -8,10 +8,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
-
 from proxy.outcomes import parity_percentages
-from proxy.store import ComparisonStore, comparisons, percentile
+from proxy.store import percentile
+from proxy.types import ComparisonStorage
 
 MAX_BUCKETS = 500
 MAX_ROWS = 100_000  # the store's default retention
@@ -47,15 +46,5 @@ def _summarise(start: float, rows: list[Row]) -> dict[str, Any]:
     }
 
 
-def load_history(store: ComparisonStore, route: str | None, since: float, until: float) -> list[Row]:
-    columns = comparisons.c
-    query = (
-        sa.select(columns.ts, columns.outcome, columns.legacy_ms, columns.candidate_ms)
-        .where(columns.ts >= since, columns.ts <= until)
-        .order_by(columns.id.desc())
-        .limit(MAX_ROWS)
-    )
-    if route:
-        query = query.where(columns.route == route)
-    with store.engine.connect() as conn:
-        return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+def load_history(store: ComparisonStorage, route: str | None, since: float, until: float) -> list[Row]:
+    return store.latency_rows(route, since, until, MAX_ROWS)

@@ -1,6 +1,6 @@
-"""The stack's mail sink on the real stack: the users service's registration mails land there, and
-``strangler mail`` shows them. The user registered here is deleted again (WordPress's own
-``wp_delete_user`` through its REST API), and ``users_can_register`` is restored."""
+"""The stack's mail sink on the real stack: the registration mails (site-emails, for registrations the
+users service took) land there, and ``strangler mail`` shows them. The user registered here is deleted
+again (WordPress's own ``wp_delete_user`` through its REST API), and ``users_can_register`` is restored."""
 
 from __future__ import annotations
 

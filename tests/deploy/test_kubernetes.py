@@ -322,6 +322,10 @@ def test_the_dev_credentials_agree_with_each_other(overlay: str, host: str) -> N
     salt = wordpress["salt"]
     assert settings["wordpress_salts"] == {"auth": f"{salt}-auth-key{salt}-auth-salt"}
     assert settings["api_token"] == _secret_data(overlay, "proxy-secrets")["admin-token"]
+    # site-emails asks the users service for set-password keys with the token the service checks
+    site_emails = settings["extensions"]["site-emails"]
+    assert site_emails["users_url"] == f"http://{host.format('users')}:{CAPABILITIES['users'].port}"
+    assert site_emails["users_token"] == settings["internal_token"]
     init = (REPOSITORY / "wordpress" / "config" / "mariadb-init.sql").read_text()
     assert f"IDENTIFIED BY '{_secret_data(overlay, 'cdc-secrets')['password']}'" in init
 

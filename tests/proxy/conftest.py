@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_fixture import postgres_database, postgres_server
 from tests.proxy.fakes import Harness, harness_factory
+
+__all__ = ["postgres_database", "postgres_server"]  # the PostgreSQL server fixtures, for the store tests
 
 
 @pytest.fixture

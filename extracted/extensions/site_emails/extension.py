@@ -1,4 +1,4 @@
-"""The ``site-emails`` extension: WordPress's comment notices sent when the comment events arrive.
+"""The ``site-emails`` extension: WordPress's notification mails sent when the domain events arrive.
 
 ``comment.posted``: the moderation notice for a held comment, the post-author notice for an approved
 one (``comment_post``'s two hooks). ``comment.approved``: the post-author notice, as
@@ -14,6 +14,12 @@ extension mails only for ``comment.posted`` events whose ``origin`` is the comme
 visitor's comment WordPress never took). ``comments_from: all`` mails for every comment and approval,
 for a site whose WordPress sends no mail any more.
 A mail the SMTP server refuses raises, so the runner retries the event.
+
+``user.registered`` with ``origin: users-service`` (a visitor's registration the users service took):
+WordPress's "New User Registration" to the admin and "Login Details" to the user, with a set-password
+key from the users service (settings ``users_url``, ``users_token``; see ``registration``). Retries
+(a key not ready while the legacy sync is pending, SMTP) follow :data:`RETRY`: about three minutes,
+then the event is a dead letter.
 """
 
 from __future__ import annotations
@@ -22,16 +28,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from extracted.contracts import CloudEvent
-from extracted.extensions.sdk import Extension, ExtensionContext
+from extracted.extensions.sdk import Extension, ExtensionContext, RetryPolicy
 from extracted.runtime.legacy import SmtpServer
 from extracted.runtime.mail import Mail, Mailer
 
 from .facts import CommentFacts, NoticeFacts, SiteReader, from_site
 from .notices import moderation_notice, post_author_notice, should_notify_moderator, should_notify_post_author
+from .registration import is_service_registration, mails_for_registration
 
-__all__ = ["extension", "mails_for", "notify"]
+__all__ = ["RETRY", "extension", "mails_for", "notify", "notify_new_user"]
 
-extension = Extension("site-emails", description="WordPress's comment moderation and post-author notification mails")
+#: 10 tries, 0.5 s doubling to 60 s between them (3 min in all): a registration's key waits for the
+#: legacy sync, which waits for MariaDB
+RETRY = RetryPolicy(attempts=10, initial_s=0.5, maximum_s=60.0)
+extension = Extension(
+    "site-emails",
+    description="WordPress's comment moderation, post-author and new-user notification mails",
+    retry=RETRY,
+)
 
 
 SERVICE_ORIGIN = "comments-service"
@@ -93,3 +107,20 @@ def notify(event: CloudEvent, context: ExtensionContext) -> None:
     context.log.info(
         "comment %s: sent %s", event.subject, ", ".join(f"{mail.subject!r} to {mail.to}" for mail in mails)
     )
+
+
+@extension.on("user.registered")
+def notify_new_user(event: CloudEvent, context: ExtensionContext) -> None:
+    if not is_service_registration(event):
+        return  # WordPress made the user: it sent (or chose not to send) the mails itself
+    mailer = _mailer(context)
+    if mailer is None:
+        context.log.warning("user %s: new-user mails not sent, no SMTP server configured", event.subject)
+        return
+    mails = mails_for_registration(event, context.site, context.settings)
+    if not mails:
+        context.log.info("user %s: no mail (registered at %s: too long ago, or no address wp_mail accepts)",
+                         event.subject, event.time)  # fmt: skip
+        return
+    mailer.send(mails)
+    context.log.info("user %s: sent %s", event.subject, ", ".join(f"{mail.subject!r} to {mail.to}" for mail in mails))

@@ -1,29 +1,30 @@
-"""The legacy sync: registrations the service recorded → WordPress's MariaDB, then the set-password mail.
+"""The legacy sync: registrations the service recorded → WordPress's MariaDB.
 
-A service worker (``legacy_sync``). For each registration not yet synced, oldest first: a fresh
-set-password key (in memory only), one MariaDB transaction (``wordpress_rows.write_user``: the user
-with the service's id, the key's hash), then in the store the user's provisional meta rows replaced by
-WordPress's (so the CDC echo of the sync finds the read model as it is: nothing to announce) and the
-registration ``written``; then WordPress's two mails, with that key, and the registration ``synced``.
+A service worker (``legacy_sync``). For each registration not yet synced, oldest first: one MariaDB
+transaction (``wordpress_rows.write_user``: the user with the service's id, a ``user_pass`` and a
+set-password key hash of secrets nobody keeps, so the row is at once as WordPress's own), then in the
+store the user's provisional meta rows replaced by WordPress's (so the CDC echo of the sync finds the
+read model as it is: nothing to announce), and the registration ``synced``.
+
+The mails WordPress sends for a registration ("New User Registration" to the admin, "Login Details"
+to the user) are the site-emails extension's (``extracted.extensions.site_emails``): it reads the
+``user.registered`` event (``origin: users-service``) and asks the internal API for a fresh key once
+the registration is ``synced`` (``set_password_key``). The users service sends no mail.
 
 * **WordPress down** does not matter (the sync writes the database, not through PHP); **MariaDB
   unreachable** is retried with a doubling backoff (``failing``, ``last_error``), registrations wait.
-* **Idempotent**: a re-run (a crash after the MariaDB commit, a mail that failed) finds the row with
-  the same id and login and only replaces its key before mailing again: no second user. A crash
-  between the mail and ``synced`` sends the mails again (at least once), with a new key that
-  replaces the old one; the mail is never skipped.
+* **Idempotent**: a re-run (a crash after the MariaDB commit) finds the row with the same id and login
+  and only replaces its unknown key: no second user. No key is mailed before ``synced``, so a re-run
+  never replaces a mailed one.
 * **Conflicts** (the id, login or email given to someone else by WordPress, see ``record``): the
   registration is marked ``conflict`` with the reason, kept, counted, and the worker is unhealthy
   while any is unresolved (so is the service: ``strangler up`` waits for it in vain until an operator
   settles the registration). Its copy leaves the read model: WordPress's user of that id is the truth.
-* **No SMTP server** configured: the user is written, no mail is sent; logged and counted
-  (``mails_skipped``).
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,21 +36,17 @@ from extracted.runtime import begin_write
 from extracted.runtime.legacy import Connect, SyncWorker, connect_mariadb
 from extracted.users import schema
 
-from .mail import Mailer, MailSite, admin_notification, login_details
 from .newuser import NewUser
-from .record import STATE_CONFLICT, STATE_PENDING, STATE_SYNCED, mark, option
+from .record import STATE_CONFLICT, STATE_PENDING, STATE_SYNCED, mark
+from .set_password_key import KEY_LENGTH, activation_value
 from .wordpress_rows import Conflict, Written, write_user
 
-__all__ = ["STATE_WRITTEN", "UNSYNCED", "LegacySync", "MailError", "connect_mariadb"]
+__all__ = ["STATE_WRITTEN", "UNSYNCED", "LegacySync", "connect_mariadb"]
 
 log = logging.getLogger(__name__)
-#: in WordPress, the mails not sent yet
+#: in WordPress, the store's meta mirrored, not marked synced yet
 STATE_WRITTEN = "written"
 UNSYNCED = (STATE_PENDING, STATE_WRITTEN)
-
-
-class MailError(Exception):
-    """The SMTP server refused or was unreachable: the registration stays ``written``, retried with backoff."""
 
 
 def _new_user(row: Any) -> NewUser:
@@ -68,29 +65,26 @@ def _withdraw(connection: Connection, user: NewUser) -> None:
 class LegacySync(SyncWorker):
     """Copies registrations into WordPress until stopped; :meth:`wake` after one was recorded."""
 
-    retried = (*SyncWorker.retried, MailError)
-
     def __init__(
         self,
         engine: Engine,
         connect: Connect,
         *,
         table_prefix: str = "wp_",
-        mailer: Mailer | None = None,
         idle_s: float = 2.0,
         retry_initial_s: float = 0.2,
         retry_max_s: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(idle_s=idle_s, retry_initial_s=retry_initial_s, retry_max_s=retry_max_s)
-        self.engine, self.connect, self.prefix, self.mailer, self.clock = engine, connect, table_prefix, mailer, clock
-        self.written = self.again = self.mails_sent = self.mails_skipped = self.mail_failures = 0
+        self.engine, self.connect, self.prefix, self.clock = engine, connect, table_prefix, clock
+        self.written = self.again = 0
 
     # -- one round --------------------------------------------------------------------------------
 
     def sync_pending(self) -> int:
         """Sync every registration waiting; returns how many became ``synced``. Raises :data:`UNREACHABLE`
-        errors (MariaDB) and :class:`MailError` for the caller's backoff (the round stops there)."""
+        errors (MariaDB) for the caller's backoff (the round stops there)."""
         table = schema.registrations
         with self.engine.connect() as connection:
             rows = connection.execute(select(table).where(table.c.state.in_(UNSYNCED)).order_by(table.c.user_id)).all()
@@ -101,8 +95,8 @@ class LegacySync(SyncWorker):
 
     def _sync(self, row: Any) -> int:
         user = _new_user(row)
-        key = generate_password(20)  # get_password_reset_key's; lives only until the mail is sent
-        activation = f"{int(self.clock())}:{hash_password(key)}"
+        # a key nobody knows, as WordPress's row has one once registered: the mail's comes from the API
+        activation = activation_value(generate_password(KEY_LENGTH), self.clock())
         with self.connect() as mariadb, mariadb.cursor() as cursor:
             try:
                 result = write_user(
@@ -126,7 +120,6 @@ class LegacySync(SyncWorker):
         with self._lock:
             self.written += 1
             self.again += int(result.again)
-        self._mail(user, key, https=bool(row.https))
         with begin_write(self.engine) as connection:
             mark(connection, user.id, STATE_SYNCED, synced_ms=int(self.clock() * 1000), last_error="")
         log.info("legacy sync: user %d (%s) is in WordPress%s", user.id, user.login, " (again)" * result.again)
@@ -146,39 +139,6 @@ class LegacySync(SyncWorker):
                 )
             mark(connection, user.id, STATE_WRITTEN, attempts=0, last_error="")
 
-    def _site(self) -> MailSite:
-        with self.engine.connect() as connection:
-            home = option(connection, "home", "http://localhost")
-            return MailSite(
-                blogname=option(connection, "blogname"),
-                siteurl=option(connection, "siteurl", home),
-                home=home,
-                admin_email=option(connection, "admin_email"),
-                charset=option(connection, "blog_charset", "UTF-8"),
-            )
-
-    def _mail(self, user: NewUser, key: str, *, https: bool) -> None:
-        """WordPress's mails with ``key``; :class:`MailError` when the server failed (retried with a new key)."""
-        if self.mailer is None:
-            log.warning("legacy sync: no SMTP server configured: no set-password mail for user %d", user.id)
-            with self._lock:
-                self.mails_skipped += 1
-            return
-        site = self._site()
-        mails = [admin_notification(site, user.login, user.email),
-                 login_details(site, user.login, user.email, key, https=https)]  # fmt: skip
-        try:
-            self.mailer.send(mails)
-        except (OSError, smtplib.SMTPException) as error:
-            reason = f"mail: {type(error).__name__}: {error}"
-            with self._lock:
-                self.mail_failures += 1
-            with begin_write(self.engine) as connection:
-                mark(connection, user.id, STATE_WRITTEN, last_error=reason)
-            raise MailError(f"cannot mail user {user.id}: {reason}") from error
-        with self._lock:
-            self.mails_sent += len(mails)
-
     # -- the worker -------------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
@@ -193,9 +153,5 @@ class LegacySync(SyncWorker):
                 "conflicts": conflicts,
                 "written": self.written,
                 "rewritten": self.again,
-                "mails_sent": self.mails_sent,
-                "mails_skipped": self.mails_skipped,
-                "mail_failures": self.mail_failures,
-                "mail": self.mailer is not None,
                 "last_error": self.last_error,
             }

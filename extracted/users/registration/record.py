@@ -7,7 +7,9 @@
   :mod:`newuser`; the meta rows with provisional negative ids until the sync learns WordPress's);
 * what consumers are told (``users_announced``, version 1) and the ``user.registered`` event in the
   outbox, derived by :func:`~extracted.users.derivation.decide` from that very state, exactly as the
-  announcer would derive it from WordPress's rows.
+  announcer would derive it from WordPress's rows, with ``origin: users-service`` (:data:`ORIGIN`:
+  a visitor's registration WordPress never saw, so WordPress sends no mail for it; the site-emails
+  extension does).
 
 So the relay publishes the event once, and when the sync's rows come back through CDC (its echo) the
 announcer finds them equal to what was announced: no second event, no ``profile_updated``.
@@ -34,7 +36,7 @@ not counted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
@@ -47,6 +49,7 @@ from .newuser import NewUser, nicename_for, user_level, usermeta
 
 __all__ = [
     "ID_HEADROOM",
+    "ORIGIN",
     "PROVISIONAL_META_SPAN",
     "Directory",
     "allocate_user_id",
@@ -60,6 +63,8 @@ ID_HEADROOM = 10
 #: provisional meta ids of user N: -(N * SPAN) - 1 … -(N * SPAN) - SPAN (a registration writes 14 rows)
 PROVISIONAL_META_SPAN = 64
 STATE_PENDING, STATE_SYNCED, STATE_CONFLICT = "pending", "synced", "conflict"
+#: ``user.registered``'s ``origin`` for the service's registrations (absent: WordPress made the user)
+ORIGIN = "users-service"
 
 
 def option(connection: Connection, name: str, default: str = "") -> str:
@@ -183,7 +188,8 @@ def record_registration(
     )  # fmt: skip
     assert decision.ready and decision.announced is not None and len(decision.events) == 1
     remember(connection, user.id, decision.announced)
-    schema.outbox.append(connection, [outbox_event(topic, derived, now_ms) for derived in decision.events], now_ms)
+    events = [replace(derived, data={**derived.data, "origin": ORIGIN}) for derived in decision.events]
+    schema.outbox.append(connection, [outbox_event(topic, derived, now_ms) for derived in events], now_ms)
     return user
 
 

@@ -6,10 +6,11 @@ the ``wp_users`` row with the service's id, ``user_pass`` a phpass hash of a sec
 ``user_activation_key`` ``<time>:<phpass hash of the set-password key>`` (``get_password_reset_key``),
 then the usermeta rows of :func:`~extracted.users.registration.newuser.usermeta`, in WordPress's order.
 
-Idempotent: a row with the id and the same login is this registration written before (a crash, a
-retry after the mail failed): only the activation key is replaced (the new mail's key) and nothing is
-inserted twice. The id, the login or the email held by another user is a :class:`Conflict` (the
-id race with wp-admin, see ``record``), and nothing is written.
+Idempotent: a row with the id and the same login is this registration written before (a crash
+before it was marked synced): only the activation key is replaced (nobody's yet: the mailed key is
+made later, ``set_password_key``) and nothing is inserted twice. The id, the login or the email
+held by another user is a :class:`Conflict` (the id race with wp-admin, see ``record``), and nothing
+is written.
 """
 
 from __future__ import annotations

@@ -46,6 +46,10 @@ class WordPressNotices:
         )  # fmt: skip
 
     def mails(self, case: Mapping[str, Any]) -> list[bytes]:
+        return self.mails_and_keys(case)[0]
+
+    def mails_and_keys(self, case: Mapping[str, Any]) -> tuple[list[bytes], list[str]]:
+        """The raw mails, and the set-password keys ``get_password_reset_key`` made meanwhile."""
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None
         stdin.write(json.dumps(dict(case)) + "\n")
@@ -56,7 +60,7 @@ class WordPressNotices:
         answer = json.loads(line)
         if "error" in answer:
             raise RuntimeError(answer["error"])
-        return [mail.encode() for mail in answer["mails"]]
+        return [mail.encode() for mail in answer["mails"]], list(answer.get("keys", []))
 
     def close(self) -> None:
         stop_line_process(self._process)

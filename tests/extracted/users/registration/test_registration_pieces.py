@@ -1,5 +1,6 @@
-"""The pure pieces of registration: phpass and sanitize_title against WordPress's own PHP, the mails'
-text, the service's settings, and the settings file the stack writes."""
+"""The pure pieces of registration: phpass and sanitize_title against WordPress's own PHP, the service's
+settings, and the settings file the stack writes (the mails are the site-emails extension's now:
+tests/extracted/extensions/site_emails/test_site_emails_new_user.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from cli.stack.settings import Secrets, StackSettings
 from extracted.formatting.phpass import check_password, generate_password, hash_password
 from extracted.runtime import ConfigurationError
 from extracted.runtime.legacy import LegacyDatabase, SmtpServer, load_settings, parse_settings
-from extracted.users.registration.mail import MailSite, admin_notification, login_details, specialchars_decode
+from extracted.users.internal_api import internal_token
 from extracted.users.registration.newuser import sanitize_title
 
 WORDPRESS = Path("/usr/share/wordpress")
@@ -61,29 +62,6 @@ def test_nicenames_are_wordpress_s_sanitize_title_of_every_kind_of_login() -> No
     assert [sanitize_title(login[:50]) for login in logins] == theirs
 
 
-def test_the_mails_text_is_wordpress_s() -> None:
-    site = MailSite("Tom &amp; Jerry&#039;s &#x27;shop&#39;", "https://www.site.test/wp", "https://www.site.test",
-                    "owner@site.test")  # fmt: skip
-    assert specialchars_decode("Tom &amp; Jerry&#039;s &#x27;shop&#39; &#038; &#0060;&hellip;") == (
-        "Tom & Jerry's 'shop' & <&hellip;"
-    )
-    details = login_details(site, "ann lee@x", "ann@x.test", "KEY0123456789abcdefg", https=False)
-    assert details.subject == "[Tom & Jerry's 'shop'] Login Details" and details.to == "ann@x.test"
-    assert details.body == (
-        "Username: ann lee@x\r\n\r\nTo set your password, visit the following address:\r\n\r\n"
-        "http://www.site.test/wp/wp-login.php?action=rp&key=KEY0123456789abcdefg&login=ann%20lee%40x\r\n\r\n"
-        "http://www.site.test/wp/wp-login.php\r\n"
-    )
-    head = details.raw.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
-    assert [line.split(":", 1)[0] for line in head] == ["To", "Subject", "Date", "From", "Message-ID",
-                                                          "MIME-Version", "Content-Type"]  # fmt: skip
-    assert "From: WordPress <wordpress@site.test>" in head and "Content-Type: text/plain; charset=UTF-8" in head
-    notice = admin_notification(site, "ann", "ann@x.test")
-    assert (notice.to, notice.subject) == ("owner@site.test", "[Tom & Jerry's 'shop'] New User Registration")
-    assert notice.body == "New user registration on your site Tom & Jerry's 'shop':\r\n\r\nUsername: ann\r\n\r\n" \
-        "Email: ann@x.test\r\n"  # fmt: skip
-
-
 def test_the_settings_are_checked_field_by_field(tmp_path: Path) -> None:
     good = {"wordpress_database": {"host": "db", "port": 3306, "user": "wp", "password": "s3cret",
                                    "database": "wordpress"}, "smtp": {"host": "mail", "port": 25}}  # fmt: skip
@@ -124,3 +102,10 @@ def test_the_stack_hands_every_service_its_settings_in_a_private_file(
                                              "wordpress", "wp_")  # fmt: skip
     assert parsed.smtp == SmtpServer("127.0.0.1", 2525)
     assert settings.secrets.wordpress_db_password not in " ".join(arguments)
+    # the users service's internal API token, and site-emails' way to it (the same token)
+    document = json.loads(path.read_text())
+    token = internal_token(str(path))
+    assert len(token) == 64 and token not in " ".join(arguments)
+    assert document["extensions"]["site-emails"] == {"users_url": "http://127.0.0.1:18020", "users_token": token}
+    again = ExtractedService(settings, ProcessTable(tmp_path / "run", tmp_path / "logs"), load_registry()["users"])
+    assert again.service_settings()["internal_token"] == token  # stable: derived from the stack's secrets

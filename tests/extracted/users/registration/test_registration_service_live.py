@@ -1,38 +1,31 @@
 """Registration served by the users service on the real stack: the system of record, its one event,
-the sync into WordPress and its echo, the mail and the first login, WordPress stopped, dry runs.
+the sync into WordPress and its echo, the mails and the first login, WordPress stopped, dry runs.
 
-The stack's users service is replaced for this module by the same service (same store, group and
-arguments) whose settings add an SMTP server: an aiosmtpd sink that catches the mails. The stack's
-own is started again at the end.
+The mails are the site-emails extension's (the stack's extensions service): it reads the
+``user.registered`` event, asks the users service's internal API for the set-password key and mails
+the stack's SMTP sink, where they are read (``GET /messages``), compared with what WordPress's own
+``wp_new_user_notification`` sends for a user it registered.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from cli.stack.services import ExtractedService
 from tests.cdc.harness import query
 from tests.extracted.content.content_process import wait_for
 from tests.extracted.users.registration.registration_flow import set_password_and_log_in
-from tests.extracted.users.registration.smtp_sink import SmtpSink, smtp_sink
+from tests.extracted.users.registration.test_legacy_sync_live import _comparable, wordpress_mails
 from tests.extracted.users.test_users_live import events_of
 from tests.stack_fixture import StackHandle
 
 pytestmark = pytest.mark.stack
-REPOSITORY = Path(__file__).resolve().parents[4]
 #: what nginx or a server adds, not WordPress
 TRANSPORT_HEADERS = {"date", "server", "connection", "transfer-encoding", "content-length"}
 #: the announcer's bounded wait for a user's statements (``Announcer.wait_ms``), and some
@@ -42,9 +35,10 @@ ECHO_SETTLED_S = 2.5
 @dataclass
 class Service:
     url: str
-    sink: SmtpSink
-    users: ExtractedService
     public_host: str
+    #: the stack's SMTP sink's HTTP API
+    mail_url: str
+    extensions_url: str
 
     def health(self) -> dict[str, object]:
         document: dict[str, object] = httpx.get(f"{self.url}/healthz", timeout=5).json()
@@ -56,40 +50,40 @@ class Service:
         found: dict[str, object] = workers["legacy_sync"]
         return found
 
+    def site_emails(self) -> dict[str, object]:
+        workers = httpx.get(f"{self.extensions_url}/healthz", timeout=5).json()["workers"]
+        found: dict[str, object] = workers["extension-site-emails"]
+        return found
+
     def post(self, login: str, email: str | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
         form = {"user_login": login, "user_email": email or f"{login}@example.test", "redirect_to": "",
                 "wp-submit": "Register"}  # fmt: skip
         return httpx.post(f"{self.url}/wp-login.php?action=register", data=form, timeout=30,
                           headers={"Host": self.public_host, **(headers or {})})  # fmt: skip
 
+    def mails_to(self, address: str) -> list[bytes]:
+        """The raw mails the stack's sink caught for ``address``, oldest first."""
+        listed = httpx.get(f"{self.mail_url}/messages", params={"to": address}, timeout=5).json()["messages"]
+        return [httpx.get(f"{self.mail_url}/messages/{mail['id']}/raw", timeout=5).content for mail in listed]
+
+    def wait_for_mails(self, address: str, count: int = 1, containing: str = "") -> list[bytes]:
+        def found() -> list[bytes]:
+            return [raw for raw in self.mails_to(address) if containing.encode() in raw]
+
+        wait_for(lambda: len(found()) >= count, 60, interval=0.1)
+        return found()
+
 
 @pytest.fixture(scope="module")
-def service(stack: StackHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+def service(stack: StackHandle) -> Service:
     assert stack.stack is not None
-    users = stack.stack.service("users")
-    folder = tmp_path_factory.mktemp("users-service")
+    components = stack.refresh()
     query(stack.components, "UPDATE wp_options SET option_value = '1' WHERE option_name = 'users_can_register'")
-    with smtp_sink() as sink:
-        settings = folder / "settings.json"
-        settings.write_text(json.dumps({**users.service_settings(), "smtp": {"host": sink.host, "port": sink.port}}))
-        arguments = users.arguments()
-        arguments[arguments.index("--settings") + 1] = str(settings)
-        stack.stack.processes.stop("users")  # its record goes first: the supervisor leaves it alone
-        with (folder / "users.log").open("ab") as log:
-            process = subprocess.Popen([sys.executable, *arguments], cwd=REPOSITORY, stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-        try:
-            wait_for(users.is_ready, 60, interval=0.1)
-            public = httpx.URL(stack.components["proxy"]["url"]).netloc.decode()
-            found = Service(users.url, sink, users, public)
-            form = f"{found.url}/wp-login.php?action=register"
-            wait_for(lambda: httpx.get(form, headers={"Host": public}).status_code == 200, 30)  # the option arrived
-            yield found
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(20)
-            users.launch()
-            users.wait_ready()
+    public = httpx.URL(components["proxy"]["url"]).netloc.decode()
+    found = Service(components["users"]["url"], public, components["mail"]["url"], components["extensions"]["url"])
+    form = f"{found.url}/wp-login.php?action=register"
+    wait_for(lambda: httpx.get(form, headers={"Host": public}).status_code == 200, 30)  # the option arrived
+    return found
 
 
 def wordpress_user(stack: StackHandle, login: str) -> int | None:
@@ -102,9 +96,10 @@ def _headers(answer: httpx.Response) -> list[tuple[str, str]]:
 
 
 def mailed_link(service: Service, login: str) -> str:
-    (mail,) = service.sink.to(f"{login}@example.test")
-    found = re.search(r"(http://\S+action=rp&key=[A-Za-z0-9]{20}&login=\S+)", mail.body)
-    assert found is not None, mail.body
+    (mail,) = service.wait_for_mails(f"{login}@example.test")
+    body = mail.split(b"\r\n\r\n", 1)[1].decode()
+    found = re.search(r"(http://\S+action=rp&key=[A-Za-z0-9]{20}&login=\S+)", body)
+    assert found is not None, body
     return found.group(1)
 
 
@@ -139,6 +134,36 @@ def test_a_registration_is_one_event_one_wordpress_user_and_a_login(stack: Stack
     assert again.status_code == 200 and "This username is already registered" in again.text
 
 
+def admin_email(stack: StackHandle) -> str:
+    return str(query(stack.components, "SELECT option_value FROM wp_options WHERE option_name = 'admin_email'")[0][0])
+
+
+def test_the_mails_come_from_site_emails_as_wordpress_sends_them(
+    stack: StackHandle, service: Service, tmp_path: Path
+) -> None:
+    """The admin's "New User Registration" and the user's "Login Details" reach the stack's sink from the
+    site-emails extension, equal to WordPress's own wp_new_user_notification for a user it registered
+    (but X-Mailer, Date, Message-ID and the key); WordPress's own registration gets none from it."""
+    reference, login = f"wpmails{uuid.uuid4().hex[:8]}", f"svcmails{uuid.uuid4().hex[:8]}"
+    handled_before = int(str(service.site_emails()["handled"]))
+    assert register_through_wordpress(stack, reference).status_code == 302
+    reference_id = wordpress_user(stack, reference)
+    assert reference_id is not None
+    theirs = wordpress_mails(stack, reference_id, tmp_path)
+    assert service.post(login).status_code == 302
+    (details,) = service.wait_for_mails(f"{login}@example.test")
+    (notice,) = service.wait_for_mails(admin_email(stack), containing=f"Username: {login}\r\n")
+    assert len(theirs) == 2
+    assert _comparable(notice, login) == _comparable(theirs[0], reference)
+    assert _comparable(details, login) == _comparable(theirs[1], reference)
+    # both user.registered events went through site-emails: only the service's was mailed
+    wait_for(lambda: int(str(service.site_emails()["handled"])) >= handled_before + 2, 30, interval=0.1)
+    assert not service.mails_to(f"{reference}@example.test")
+    assert not any(f"Username: {reference}\r\n".encode() in raw for raw in service.mails_to(admin_email(stack)))
+    assert service.site_emails()["dead_lettered"] == 0
+    assert not {key for key in service.sync() if "mail" in key}  # the users service sends none
+
+
 def test_registration_works_while_wordpress_is_stopped(stack: StackHandle, service: Service) -> None:
     assert stack.stack is not None
     wordpress = stack.stack.component("wordpress")
@@ -168,7 +193,7 @@ def test_a_dry_run_answers_the_same_and_does_nothing(stack: StackHandle, service
     after = service.sync()
     assert (after["pending"], after["synced"], after["written"]) == (before["pending"], before["synced"],
                                                                      before["written"])  # fmt: skip
-    assert wordpress_user(stack, login) is None and not service.sink.to(f"{login}@example.test", timeout=0)
+    assert wordpress_user(stack, login) is None and not service.mails_to(f"{login}@example.test")
     assert service.post(login).status_code == 302  # the dry run took nothing
 
 

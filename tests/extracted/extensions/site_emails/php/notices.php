@@ -6,10 +6,12 @@
  * Protocol: one JSON case per line on stdin, one JSON answer per line on stdout.
  *   {"options": {...}, "posts": [wp_posts rows], "users": [wp_users rows], "usermeta": {id: {key: value}},
  *    "comments": [wp_comments rows], "waiting": N, "current_user": id, "comment_id": id,
- *    "hook": "comment_post" | "approve", "empty_trash_days": N}
+ *    "hook": "comment_post" | "approve" | "new_user", "empty_trash_days": N, "user_id": id, "https": bool}
  *   "comment_post": do_action( 'comment_post', ... ) as wp_new_comment() fires it (both notices hooked);
- *   "approve": wp_set_comment_status( $id, 'approve' ) as wp-admin and the REST API call it.
- *   answer {"mails": ["<raw mail>", ...]} or {"error": "..."}
+ *   "approve": wp_set_comment_status( $id, 'approve' ) as wp-admin and the REST API call it;
+ *   "new_user": wp_new_user_notification( $user_id, null, 'both' ) as register_new_user sends it.
+ *   answer {"mails": ["<raw mail>", ...], "keys": [set-password keys get_password_reset_key made]}
+ *   or {"error": "..."}
  * Environment: STRANGLER_WP_CONTENT_DIR (holds our db.php), STRANGLER_OUTBOX, STRANGLER_EMPTY_TRASH_DAYS.
  */
 error_reporting( E_ALL & ~E_DEPRECATED & ~E_NOTICE & ~E_WARNING );
@@ -72,8 +74,19 @@ require_once ABSPATH . 'wp-admin/includes/schema.php';
 populate_roles();
 wp_roles()->remove_role( 'strangler' );
 
+$strangler_keys = array();
+add_action(
+	'retrieve_password_key',
+	function ( $login, $key ) {
+		$GLOBALS['strangler_keys'][] = $key;
+	},
+	10,
+	2
+);
+
 function strangler_run( array $case ) {
-	global $strangler_case, $strangler_options, $wp_rewrite;
+	global $strangler_case, $strangler_options, $wp_rewrite, $strangler_keys;
+	$strangler_keys = array();
 	$strangler_case    = $case;
 	$strangler_options = $case['options'];
 	wp_cache_flush();
@@ -81,8 +94,10 @@ function strangler_run( array $case ) {
 	$wp_rewrite->init();
 	wp_set_current_user( $case['current_user'] ?? 0 );
 	$_SERVER['HTTPS'] = empty( $case['https'] ) ? 'off' : 'on';
-	$id = $case['comment_id'];
-	if ( 'approve' === $case['hook'] ) {
+	$id = $case['comment_id'] ?? 0;
+	if ( 'new_user' === $case['hook'] ) {
+		wp_new_user_notification( $case['user_id'], null, 'both' );
+	} elseif ( 'approve' === $case['hook'] ) {
 		wp_set_comment_status( $id, 'approve' );
 		remove_action( 'wp_set_comment_status', 'wp_new_comment_notify_postauthor' );
 	} else {
@@ -97,7 +112,7 @@ function strangler_run( array $case ) {
 		$mails[] = file_get_contents( $file );
 		unlink( $file );
 	}
-	return array( 'mails' => $mails );
+	return array( 'mails' => $mails, 'keys' => $strangler_keys );
 }
 
 while ( ( $line = fgets( STDIN ) ) !== false ) {
