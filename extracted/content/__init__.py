@@ -1,6 +1,7 @@
 """The content service: WordPress's posts, pages, categories, tags and authors served from change events.
 
-It answers ``/wp-json/wp/v2/{posts,pages,categories,tags,users}`` exactly as WordPress 6.1 does for
+It answers ``/wp-json/wp/v2/{posts,pages,categories,tags,users}``, ``/robots.txt`` and the XML sitemaps
+(``/wp-sitemap.xml``, its sub-sitemaps and their two stylesheets) exactly as WordPress 6.1 does for
 anonymous visitors, from its own read model (never WordPress's database), built by the consumer
 runtime (``extracted.runtime``) from the CDC topics and, for users (authors, their embeds, avatars),
 from the users service's domain events (``<prefix>.events.users``; no WordPress user table is read,
@@ -49,6 +50,14 @@ from MariaDB (``é`` finds ``e``, ``ß`` does not find ``ss``); a ``search`` ove
 (a ledger): revisions, autosaves, meta and counters make none; a scheduled post is published when it
 goes live. An outbox and a relay publish them exactly once (as users' and comments' events).
 
+**robots.txt and sitemaps** (``site_files``, ``sitemaps``, ``sitemap_xml``, ``sitemap_stylesheets``,
+``robots``): built from the read model and the options (``home``, ``siteurl``, ``blog_public``,
+``permalink_structure``, ``show_on_front``, ``WPLANG``), cached per read-model generation. The
+stylesheets depend only on the language: WordPress's ``en_US`` text is stored verbatim (another language
+is declined). Only the spellings WordPress answers itself are served; a sitemap page past the last one,
+``/wp-sitemap.xml/``, ``-0.xml``, a query string that may change the answer, a site that is not public,
+plain permalinks or a permalink front other than ``/`` are declined (503, WordPress answers).
+
 Tie order of term listings (``tie_order``, ``terms_order``): where MariaDB's plan can be predicted
 from the data (an unfiltered listing sorted before the join), its order for equal keys is reproduced
 (quicksort, the radix switch, row references' little-endian bytes; measured: 776 of 1,600 random
@@ -69,7 +78,8 @@ rendering and modes), ``render_inputs``, ``render_state``, ``post_render``, ``si
 (request-time rendering), ``post_args`` (the posts controller's argument types),
 ``post_query``/``post_view``/``posts_api``, ``links`` (posts' routes), ``media_embed``, ``comments_embed``,
 ``terms_api``/``terms_order``/``tie_order``, ``users_api``, ``collation``, ``site``, ``routes``, ``app``
-(HTTP), ``service`` (process). What every service shares (JSON as ``json_encode`` writes it, PHP's query
+(HTTP), ``site_files``/``sitemaps``/``sitemap_xml``/``sitemap_stylesheets``/``robots`` (robots.txt and
+sitemaps), ``service`` (process). What every service shares (JSON as ``json_encode`` writes it, PHP's query
 parsing, argument checks, errors, links, context/``_fields``/``_embed``/``_envelope``, the 503 fallback,
 the HTTP ways in) is ``extracted.rest``.
 """

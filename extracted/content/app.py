@@ -1,5 +1,6 @@
 """The content service's HTTP app: its routes through ``extracted.rest`` (``/wp-json/...`` and
-``/?rest_route=...``), a response cache invalidated by every committed batch, and ``/healthz``, ``/metrics``.
+``/?rest_route=...``), a response cache invalidated by every committed batch, and ``/healthz``, ``/metrics``;
+``/robots.txt`` and the sitemaps (``site_files``).
 
 A response whose posts were rendered at request time from the request's time or URL (see ``live``) is
 cached only for the same day and URL. A response with a post the service cannot render is a 503 with
@@ -46,6 +47,7 @@ from .live import LiveRendering, RequestFacts, ResponseRendering
 from .media_embed import get_media, media_id
 from .routes import dispatch, dispatch_request, is_served
 from .site import SiteState, load_site
+from .site_files import site_file_routes
 
 CACHE_LIMIT = 4096
 
@@ -159,4 +161,5 @@ def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> 
             return {"healthy": False, "store_error": str(error)}
         return {"healthy": True, "generation": generation.value}
 
-    return Starlette(routes=[*health_routes(state, store_health), *rest_routes(answer)])
+    files = site_file_routes(engine, lambda: generation.value)  # robots.txt, sitemaps
+    return Starlette(routes=[*health_routes(state, store_health), *rest_routes(answer), *files])

@@ -6,6 +6,9 @@ queries; posts with featured images also with ``_embed=wp:featuredmedia``. Rende
 (``content.rendered``, ``excerpt.rendered``) comes from ``extracted.formatting``; a request that differs
 only there is counted apart as a rendering gap, and so is one the service declines (503 with
 ``X-Strangler-Unavailable``: the proxy serves WordPress's answer); everything else must match.
+
+The sitemaps and robots.txt on the same import (nested categories, post formats, many authors,
+protected posts, odd slugs): every sitemap the index lists, byte for byte and header for header.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pytest
 from content_matrix import gather, request_matrix
 from content_parity import compare, visitor_clients
 from content_process import admin_client, content_service, hidden_ids
+from test_sitemaps_live import FIXED, difference, listed_sitemaps
 
 from tests.stack_fixture import StackHandle, native_stack
 from wordpress.importer import import_export
@@ -65,3 +69,13 @@ def test_corpus_parity(corpus_stack: StackHandle, tmp_path: Path) -> None:
     for path, problem in report.failures[:20]:
         print(f"  {path}: {problem}")
     assert report.all_equal, report.failures[:5]
+
+
+def test_corpus_sitemaps(corpus_stack: StackHandle, tmp_path: Path) -> None:
+    with content_service(corpus_stack.components, tmp_path / "content.db") as service:
+        wordpress, candidate = visitor_clients(corpus_stack.components, service)
+        with wordpress, candidate:
+            urls = [*FIXED, *listed_sitemaps(wordpress)]
+            problems = [d for url in urls for m in ("GET", "HEAD") if (d := difference(wordpress, candidate, m, url))]
+    print(f"\ncorpus sitemaps: {2 * len(urls) - len(problems)}/{2 * len(urls)} answers equal")
+    assert problems == []
