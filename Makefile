@@ -46,3 +46,14 @@ deploy-check: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Container images (deploy/containers/README.md): Podman set up by the project's own files (Debian's
+# packages, containers.conf, a debootstrapped base image), then every image deploy/kubernetes expects.
+.PHONY: images lock
+images: export CONTAINERS_CONF = $(CURDIR)/deploy/containers/containers.conf
+images: venv
+	PYTHON=$(BIN)/python deploy/containers/build-images.sh
+
+# requirements.lock (what the images install) and requirements-dev.lock, from clean virtualenvs
+lock:
+	PYTHON=$(PYTHON) deploy/containers/lock-requirements.sh
