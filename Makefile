@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | sha256sum | cut -c1-12)
 
 .PHONY: demo test lint typecheck pytest system venv down bench clean deploy-check
 
@@ -13,10 +13,13 @@ test: venv system lint typecheck pytest
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# the locked versions CI tested and the images install (requirements.lock); `make lock` refreshes both
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,postgres]'
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check
 	rm -f $(VENV)/.installed-*
 	touch $@
 
