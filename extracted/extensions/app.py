@@ -9,14 +9,14 @@ service's settings (``api_token``). ``/healthz`` and ``/metrics`` are the kit's.
 
 from __future__ import annotations
 
-import hmac
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from extracted.runtime import ConsumerState, health_routes
+from extracted.runtime.bearer import bearer_token_check
 
 if TYPE_CHECKING:
     from .runner import ExtensionRunner
@@ -70,11 +70,9 @@ def _views(context: ExtensionsContext) -> list[ExtensionView]:
 
 
 def create_app(engine: Engine, state: ConsumerState, context: ExtensionsContext) -> FastAPI:
-    def require_token(request: Request) -> None:
-        token = context.settings.api_token
-        given = request.headers.get("authorization", "")
-        if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise HTTPException(401, "a bearer token is required (the extensions service's api_token)")
+    require_token = bearer_token_check(
+        lambda: context.settings.api_token, "the extensions service's api_token", when_unset="open"
+    )
 
     api = APIRouter(prefix="/api", dependencies=[Depends(require_token)])
 

@@ -14,16 +14,16 @@ of the service (or gone from WordPress); 409 not in WordPress yet (the legacy sy
 
 from __future__ import annotations
 
-import hmac
 import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from extracted.runtime import ConfigurationError
+from extracted.runtime.bearer import bearer_token_check
 from extracted.runtime.legacy import UNREACHABLE
 
 from .registration.set_password_key import Issued, NotYet, SetPasswordKeys, Unknown
@@ -61,14 +61,9 @@ def create_internal_app(context: object) -> FastAPI:
     """The API, mounted by the service's app at :data:`PREFIX`; reads ``context.internal_token`` and
     ``context.set_password_keys`` per request (the workers set them after the app is made)."""
 
-    def require_token(request: Request) -> None:
-        token: str = getattr(context, "internal_token", "")
-        if not token:
-            raise HTTPException(503, "the internal API is off: the service's settings have no internal_token")
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise HTTPException(401, "a bearer token is required (the users service's internal_token)",
-                                headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    require_token = bearer_token_check(
+        lambda: str(getattr(context, "internal_token", "")), "the users service's internal_token", when_unset="off"
+    )
 
     app = FastAPI(title="wp-strangler users (internal)", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
                   dependencies=[Depends(require_token)])  # fmt: skip
