@@ -29,6 +29,7 @@ from fastapi import FastAPI, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 
 from cli.stack.mail_store import MailStore, message_text
+from cli.stack.ports import split_host_port
 from extracted.runtime.service import SignalExitServer
 
 __all__ = ["CatchingHandler", "create_app", "main"]
@@ -90,10 +91,10 @@ def create_app(store: MailStore, smtp_address: str, registry: CollectorRegistry)
 
 
 def _host_port(text: str, option: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    address = split_host_port(text)
+    if address is None:
         raise SystemExit(f"{option} must be HOST:PORT, got {text!r}")
-    return host, int(port)
+    return address
 
 
 async def _serve(smtp: tuple[str, int], http: tuple[str, int], store: MailStore) -> None:

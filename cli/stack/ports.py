@@ -13,6 +13,14 @@ _LOWEST_PORT = 20000  # above the stack's default ports (18000…)
 _handed_out: set[int] = set()
 
 
+def split_host_port(raw: str) -> tuple[str, int] | None:
+    """``HOST:PORT`` (``[::1]:PORT`` too) as (host, port); None when it is not one."""
+    host, _, port = raw.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host.strip("[]"), int(port)
+
+
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

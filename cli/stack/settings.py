@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cli.stack.errors import IncompatibleStateError
+from cli.stack.ports import split_host_port
 
 STATE_FORMAT = 1
 
@@ -124,6 +125,21 @@ class Secrets:
 
 
 @dataclass
+class ExternalStack:
+    """A stack another tool runs (docker-compose.yml under podman-compose or Docker Compose): the CLI
+    starts and stops nothing, it reaches the components at ``ports`` on ``host`` (the published
+    ports), and says so in ``manager``. The proxy reaches the services at ``service_urls`` (their
+    names on the compose network); WordPress's PHP runs as ``php`` (e.g. ``podman exec -i NAME php``),
+    which finds our scripts in ``php_scripts`` and WordPress's document root at ``docroot``."""
+
+    manager: str
+    service_urls: dict[str, str]
+    php: list[str]
+    php_scripts: str
+    docroot: str
+
+
+@dataclass
 class StackSettings:
     home: Path
     ports: dict[str, int]
@@ -136,6 +152,8 @@ class StackSettings:
     admin_email: str = "admin@example.test"
     wordpress_db_user: str = "wordpress"
     cdc_user: str = "strangler_cdc"
+    #: set when another tool runs the stack (``strangler attach``); None for the native stack
+    external: ExternalStack | None = None
 
     @property
     def state_file(self) -> Path:
@@ -164,11 +182,13 @@ class StackSettings:
         return target
 
     def save(self) -> None:
-        document = {
+        document: dict[str, object] = {
             "format": STATE_FORMAT,
             "ports": self.ports,
             "secrets": asdict(self.secrets),
         }
+        if self.external is not None:
+            document["external"] = asdict(self.external)
         self.home.mkdir(parents=True, exist_ok=True)
         temporary = self.state_file.with_suffix(".tmp")
         temporary.write_text(json.dumps(document, indent=2) + "\n")
@@ -182,10 +202,10 @@ def smtp_override() -> tuple[str, int] | None:
     raw = os.environ.get("STRANGLER_SMTP", "").strip()
     if not raw:
         return None
-    host, _, port = raw.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    address = split_host_port(raw)
+    if address is None:
         raise IncompatibleStateError(f"STRANGLER_SMTP={raw!r} is not HOST:PORT")
-    return host.strip("[]"), int(port)
+    return address
 
 
 def proxy_store_override() -> str | None:
@@ -227,12 +247,13 @@ def load_settings(
                 )
             stored_ports = {k: int(v) for k, v in document["ports"].items()}
             stored_secrets = Secrets(**document["secrets"])
+            external = ExternalStack(**document["external"]) if document.get("external") else None
         except (ValueError, KeyError, TypeError) as error:
             raise IncompatibleStateError(f"{state_file} is not a wp-strangler state file ({error}): {fix}") from error
         defaults = dict(DEFAULT_PORTS)
         added = {name: port for name, port in defaults.items() if name not in stored_ports}
         ports = {**_ports_from_environment(added), **stored_ports}
-        settings = StackSettings(home=home, ports=ports, secrets=stored_secrets)
+        settings = StackSettings(home=home, ports=ports, secrets=stored_secrets, external=external)
         if added or set(asdict(stored_secrets)) - set(document["secrets"]):
             settings.save()  # a port or secret this version added: chosen once, then the same for every command
         return settings
