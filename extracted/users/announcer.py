@@ -112,8 +112,10 @@ class Announcer(KitAnnouncer):
         engine: Engine,
         prefix: str,
         *,
-        settle_ms: int = 60,
-        wait_ms: int = 2000,
+        # 250 ms, as for posts: WordPress writes a profile's fields as separate statements with PHP work
+        # between them, and under load a shorter window announced one edit as two events
+        settle_ms: int = 250,
+        wait_ms: int = 10_000,  # only for users written without wp_capabilities (not by wp_insert_user)
         interval_s: float = 0.05,
         clock: Callable[[], int] = now_ms,
         on_events: Callable[[], None] = lambda: None,

@@ -12,7 +12,9 @@ So events are derived from the *state* of one user, once it has settled:
 
 * a user whose statements are still arriving (its last change less than ``settle_ms`` ago) waits;
 * a user without ``wp_capabilities`` is not complete: it waits, up to ``wait_ms`` after its first
-  unannounced change (a bounded wait: a user created without a role is announced with none);
+  unannounced change. ``wp_insert_user`` always writes it (``WP_User::set_role`` stores ``a:0:{}`` for
+  a user without a role), so the bound is for other writers (imports, plugins writing rows); it is
+  long (10 s) because a loaded machine can take seconds between the row and the role;
 * then the state is compared with what consumers were last told (:class:`Announced`):
   ``user.registered`` (all of the public profile and the roles) the first time,
   ``user.profile_updated`` with only the changed profile fields and their new values,

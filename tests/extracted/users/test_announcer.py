@@ -46,7 +46,7 @@ class Site:
         self.meta_ids += 1
         return "wp_usermeta", op, {"umeta_id": self.meta_ids, "user_id": user_id, "meta_key": key, "meta_value": value}
 
-    def announced(self, after_ms: int = 200) -> list[dict[str, Any]]:
+    def announced(self, after_ms: int = 300) -> list[dict[str, Any]]:  # past the 250 ms settle time
         self.now += after_ms
         self.announcer.announce_due()
         with self.engine.begin() as connection:

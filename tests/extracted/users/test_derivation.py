@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import replace
 
 import pytest
 
+from extracted.users.announcer import Announcer
 from extracted.users.derivation import Announced, Pending, UserState, decide, roles_of
 
 SUBSCRIBER = 'a:1:{s:10:"subscriber";b:1;}'
@@ -54,6 +56,15 @@ def test_a_user_without_a_role_is_announced_after_the_bounded_wait() -> None:
     assert not _decide(user, None, 0, 0, WAIT_MS - 1).ready
     decision = _decide(user, None, 0, 0, WAIT_MS)
     assert [event.data["roles"] for event in decision.events] == [[]]
+
+
+def test_a_role_that_comes_seconds_after_the_row_is_still_waited_for() -> None:
+    """A loaded machine can take seconds between ``wp_users`` and ``wp_capabilities``: the registration
+    waits for the role (it was announced with none, then a role change, under a load of 60)."""
+    wait_ms = inspect.signature(Announcer).parameters["wait_ms"].default
+    assert wait_ms >= 10_000
+    slow_role = _user(**_profile_meta())
+    assert not decide(7, slow_role, None, Pending(0, 0), 5_000, settle_ms=SETTLE, wait_ms=wait_ms).ready
 
 
 def test_a_profile_edit_carries_only_the_changed_fields() -> None:
