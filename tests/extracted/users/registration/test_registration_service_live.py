@@ -28,8 +28,6 @@ from tests.stack_fixture import StackHandle
 pytestmark = pytest.mark.stack
 #: what nginx or a server adds, not WordPress
 TRANSPORT_HEADERS = {"date", "server", "connection", "transfer-encoding", "content-length"}
-#: the announcer's bounded wait for a user's statements (``Announcer.wait_ms``), and some
-ECHO_SETTLED_S = 2.5
 
 
 @dataclass
@@ -43,6 +41,12 @@ class Service:
     def health(self) -> dict[str, object]:
         document: dict[str, object] = httpx.get(f"{self.url}/healthz", timeout=5).json()
         return document
+
+    def announcer_idle(self) -> bool:
+        """No user waits to be announced and no event waits to be published."""
+        workers = self.health()["workers"]
+        assert isinstance(workers, dict)
+        return bool(workers["announcer"]["pending"] == 0 and workers["relay"]["pending"] == 0)
 
     def sync(self) -> dict[str, object]:
         workers = self.health()["workers"]
@@ -122,7 +126,7 @@ def test_a_registration_is_one_event_one_wordpress_user_and_a_login(stack: Stack
     wait_for(lambda: len(events_of(bootstrap, user_id)) >= 1, 20, interval=0.1)
     wait_for(lambda: bool(service.sync()["synced"]) and not service.sync()["pending"], 20, interval=0.05)
     wait_for(lambda: bool(service.health()["caught_up"]), 20, interval=0.05)  # the sync's echo is consumed
-    time.sleep(ECHO_SETTLED_S)
+    wait_for(service.announcer_idle, 30, interval=0.05)  # the echo was judged: nothing pending
     (registered,) = events_of(bootstrap, user_id)  # schema-valid, and still the only one after the echo
     assert registered["type"] == "user.registered" and registered["data"]["login"] == login
     assert registered["data"]["roles"] == ["subscriber"] and registered["data"]["email"] == f"{login}@example.test"
