@@ -14,6 +14,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka import TopicPartition as KafkaPartition
 from kafka.errors import KafkaError
 
+from .record_order import in_commit_order
 from .types import BrokerError, DeadLetter, Record, RuntimeSettings, TopicPartition
 
 T = TypeVar("T")
@@ -82,14 +83,10 @@ class KafkaSession:
         polled: dict[Any, list[Any]] = _mapped(
             "poll failed", lambda: self.consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
         )
-        records = [
-            Record(r.topic, r.partition, r.offset, r.key, r.value, int(r.timestamp or 0))
+        return in_commit_order(
+            [Record(r.topic, r.partition, r.offset, r.key, r.value, int(r.timestamp or 0)) for r in batch]
             for batch in polled.values()
-            for r in batch
-        ]
-        # Across partitions, the order the database committed in (CDC's record timestamps).
-        records.sort(key=lambda r: (r.timestamp_ms, r.topic, r.partition, r.offset))
-        return records
+        )
 
     def positions(self) -> dict[TopicPartition, int]:
         assigned = list(self.consumer.assignment())

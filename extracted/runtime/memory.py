@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .record_order import in_commit_order
 from .types import BrokerError, DeadLetter, Record, TopicPartition
 
 #: the operations :meth:`InMemoryBroker.fail` can make fail
@@ -121,10 +122,8 @@ class InMemoryBroker:
         """Records after ``positions`` in clock order (advancing them); waits up to ``timeout_s`` for one."""
         with self._condition:
             self._condition.wait_for(lambda: any(self._end(tp) > at for tp, at in positions.items()), timeout_s)
-            available = [
-                record for tp, at in positions.items() for record in self._partitions[tp.topic][tp.partition][at:]
-            ]
-            records = sorted(available, key=lambda record: record.timestamp_ms)[:max_records]
+            available = [self._partitions[tp.topic][tp.partition][at:] for tp, at in positions.items()]
+            records = in_commit_order(available)[:max_records]
             for record in records:
                 positions[TopicPartition(record.topic, record.partition)] = record.offset + 1
             return records
