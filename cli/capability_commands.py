@@ -140,7 +140,7 @@ def extract(name: Annotated[str, typer.Argument(help="capability, e.g. content")
                     route.name,
                     route.paths,
                     capability.name,
-                    service_url=service.url,
+                    service_url=service.proxy_url,
                     mode="shadow" if mode == "legacy" else mode,
                     methods=route.methods,
                     **route.proxy_options(),

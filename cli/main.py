@@ -53,6 +53,32 @@ def up(
     _print_urls(stack)
 
 
+@app.command()
+def attach(
+    project: Annotated[str, typer.Option(help="the compose project's name")] = "wp-strangler",
+    engine: Annotated[str, typer.Option(help="podman (podman-compose) or docker (Docker Compose)")] = "podman",
+    seed: Annotated[bool, typer.Option("--seed", help="load the deterministic demo site once it is ready")] = False,
+) -> None:
+    """Use the stack docker-compose.yml runs: wait until it is healthy, install WordPress, remember it
+    in STRANGLER_HOME (every other command then acts on it; compose starts and stops it)."""
+    from cli.stack.compose import attach_settings
+    from cli.stack.settings import default_home
+
+    began = time.monotonic()
+    try:
+        settings = attach_settings(default_home(), project, engine)
+        stack = Stack(settings)
+        with console.status("waiting for the compose stack…") as spinner:
+            stack.up(progress=spinner.update)
+    except StackError as error:
+        raise fail(error) from error
+    manager = settings.external.manager if settings.external else project
+    console.print(f"attached to the {manager}: ready after {time.monotonic() - began:.1f} s")
+    if seed:
+        _run_seed(stack, None, demo=True)
+    _print_urls(stack)
+
+
 def _print_urls(stack: Stack) -> None:
     settings = stack.settings
     console.print(f"site (through the proxy): [link]{settings.public_url}/[/link]")

@@ -22,6 +22,7 @@ def _import(stack: Stack, export: WxrExport, label: str, console: Console) -> Im
             export,
             stack.wordpress.php_request(admin_user=stack.settings.admin_user),
             advance=lambda done: progress.advance(task, done),
+            runner=stack.wordpress.php_runner,
         )
 
 

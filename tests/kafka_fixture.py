@@ -11,6 +11,9 @@ from cli.stack.kafka import Kafka
 from cli.stack.ports import free_port
 from cli.stack.processes import ProcessTable, group_alive
 
+#: a loaded machine (several stacks and test sessions on two cores) starts Kafka in well over a minute
+START_TIMEOUT_S = 240.0
+
 
 @contextmanager
 def kafka_only(home: Path) -> Iterator[str]:
@@ -18,6 +21,7 @@ def kafka_only(home: Path) -> Iterator[str]:
     settings = load_settings(home, create=True, ports={"kafka": free_port(), "kafka_controller": free_port()})
     processes = ProcessTable(home / "run", home / "logs")
     kafka = Kafka(settings, processes)
+    kafka.start_timeout = max(kafka.start_timeout, START_TIMEOUT_S)
     kafka.check_ports_free()
     kafka.launch()
     try:

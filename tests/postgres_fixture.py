@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,14 @@ import pytest
 
 from cli.stack.ports import free_port
 
-__all__ = ["PostgresServer", "postgres_bin_dir", "postgres_database", "postgres_server"]
+__all__ = [
+    "PostgresServer",
+    "PostgresUnavailableError",
+    "postgres_bin_dir",
+    "postgres_cluster",
+    "postgres_database",
+    "postgres_server",
+]
 
 SUPERUSER = "strangler"
 _database_numbers = itertools.count(1)
@@ -76,20 +84,33 @@ def _run(command: list[str], what: str) -> None:
         raise RuntimeError(f"{what} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+class PostgresUnavailableError(Exception):
+    """Debian's PostgreSQL, psycopg 3 or (as root) the ``postgres`` user is missing: why, for a skip."""
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[PostgresServer]:
+    """A throwaway cluster on a free port, removed at the end (raises :class:`PostgresUnavailableError`)."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl): apt-get install postgresql")
-    pytest.importorskip("psycopg", reason="psycopg 3 is not installed: pip install -e '.[postgres]'")
+        raise PostgresUnavailableError(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl): apt-get install postgresql"
+        )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as error:
+        raise PostgresUnavailableError("psycopg 3 is not installed: pip install -e '.[postgres]'") from error
     owner: str | None = None
     root = Path(tempfile.mkdtemp(prefix="strangler-pg-"))
     if os.geteuid() == 0:
         owner = "postgres"
         try:
             account = pwd.getpwnam(owner)
-        except KeyError:
-            pytest.skip("running as root, and there is no 'postgres' user to own the test cluster")
+        except KeyError as error:
+            shutil.rmtree(root, ignore_errors=True)
+            raise PostgresUnavailableError(
+                "running as root, and there is no 'postgres' user to own the cluster"
+            ) from error
         os.chown(root, account.pw_uid, account.pw_gid)
     data_dir, port = root / "data", free_port()
     try:
@@ -108,6 +129,16 @@ def postgres_server() -> Iterator[PostgresServer]:
         stop = [str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_owner(stop, owner), capture_output=True, timeout=60, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(postgres_cluster())
+        except PostgresUnavailableError as error:
+            pytest.skip(str(error))
+        yield server
 
 
 @pytest.fixture

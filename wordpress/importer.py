@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
-from wordpress.php_scripts import run_php_script
+from wordpress.php_scripts import PhpRunner, run_php_script
 from wordpress.wxr import WxrExport, WxrPost, WxrTerm
 
 __all__ = ["BATCH_SIZE", "ImportReport", "SkippedItem", "import_export"]
@@ -156,8 +156,10 @@ def import_export(
     *,
     advance: Advance = lambda done: None,
     batch_size: int = BATCH_SIZE,
+    runner: PhpRunner | None = None,
 ) -> ImportReport:
-    """Write ``export`` into WordPress. ``base_request`` holds docroot, public_url and admin_user."""
+    """Write ``export`` into WordPress. ``base_request`` holds docroot, public_url and admin_user;
+    ``runner`` says where WordPress's PHP runs (this machine's by default)."""
     report = ImportReport(repairs=list(export.repairs))
     logins_by_id = {author.author_id: author.login for author in export.authors if author.author_id is not None}
     posts = _parents_first_posts(export.posts)
@@ -174,7 +176,7 @@ def import_export(
             "posts": [_post_payload(post, logins_by_id) for post in batch],
             "id_map": {str(old): new for old, new in report.id_map.items()},
         }
-        answer = run_php_script("import.php", request)
+        answer = run_php_script("import.php", request, runner=runner)
         report.add(answer)
         author_ids = dict(answer["author_ids"])
         pending_links += answer["pending_links"]
@@ -189,5 +191,5 @@ def import_export(
             "links": pending_links,
             "thumbnails": pending_thumbnails,
         }
-        report.add(run_php_script("import.php", request))
+        report.add(run_php_script("import.php", request, runner=runner))
     return report

@@ -29,6 +29,8 @@ class Component(abc.ABC):
         return (self.name,)
 
     def is_running(self) -> bool:
+        if self.settings.external is not None:
+            return True  # another tool runs it: only its readiness tells
         return all(self.processes.is_running(name) for name in self.process_names())
 
     def check_ports_free(self) -> None:

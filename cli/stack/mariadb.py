@@ -71,6 +71,15 @@ class MariaDB(Component):
     def connect_as_root(self, database: str | None = None) -> pymysql.Connection[Any]:
         """Over the socket first (a fresh datadir's root has no password yet), then over TCP."""
         password = self.settings.secrets.mariadb_root_password
+        if self.settings.external is not None:  # another tool's server: no socket here
+            return pymysql.connect(
+                host=self.settings.host,
+                port=self.settings.ports["mariadb"],
+                user="root",
+                password=password,
+                database=database,
+                autocommit=True,
+            )
         try:
             return pymysql.connect(
                 unix_socket=str(self.socket), user="root", password=password, database=database, autocommit=True

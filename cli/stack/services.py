@@ -143,6 +143,7 @@ class Cdc(PythonService):
             "--database", settings.database,
             "--bootstrap", settings.kafka_bootstrap,
             "--prefix", settings.topic_prefix,
+            "--topic-partitions", str(settings.topic_partitions),
             "--server-id", str(self.server_id),
             "--listen", f"{settings.host}:{settings.ports['cdc']}",
             "--admin-token-file", str(self.admin_token_file),
@@ -171,6 +172,12 @@ class ExtractedService(PythonService):
     @property
     def url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.ports[self.capability.port_name]}"
+
+    @property
+    def proxy_url(self) -> str:
+        """The service's URL as the proxy reaches it: :attr:`url`, or its compose-network address."""
+        external = self.settings.external
+        return external.service_urls.get(self.name, self.url) if external else self.url
 
     @property
     def store_url(self) -> str:
@@ -216,7 +223,19 @@ class ExtractedService(PythonService):
             "webhooks": {"allow_loopback": True},
             "internal_token": internal_token,
             "extensions": {"site-emails": {"users_url": users_url, "users_token": internal_token}},
+            # the content service has this WordPress render its pages' site-wide pieces ahead of time
+            "wordpress_php": self._wordpress_php(),
         }
+
+    def _wordpress_php(self) -> dict[str, Any] | None:
+        """How the content service runs our PHP scripts with the stack's WordPress (its nginx sets
+        SERVER_NAME ``_``); None for a compose stack, whose services' containers have no PHP."""
+        if self.settings.external is not None:
+            return None
+        script = Path(__file__).resolve().parents[2] / "wordpress" / "php" / "page_pieces.php"
+        docroot = self.settings.home / "wordpress" / "docroot"
+        return {"docroot": str(docroot), "public_url": self.settings.public_url, "script": str(script),
+                "command": ["php"], "server_name": "_"}  # fmt: skip
 
     def write_settings_file(self) -> Path:
         """The settings as a file only the stack's user reads (it holds the database password)."""
@@ -244,6 +263,7 @@ class ExtractedService(PythonService):
             "--database", settings.database,
             "--store", self.store_url,
             "--group", f"strangler-{self.name}",
+            "--topic-partitions", str(settings.topic_partitions),
         ]  # fmt: skip
 
     def describe(self) -> dict[str, Any]:

@@ -39,6 +39,15 @@ FIXED_PORTS: dict[str, int] = {
 }
 
 
+#: partitions of every row topic (CDC) and domain-event topic (the services) the stack creates. Each
+#: record's key (a row's primary key, an event's aggregate id) picks its partition, so one key's changes
+#: keep their order with any count (tests/extracted/runtime/test_partitions_kafka.py runs 3). The stack
+#: keeps 1: projections also rely on a table's order across keys (an option deleted and added again
+#: under a new id with the same unique name), and a consumer merges partitions by record time in
+#: milliseconds, which cannot order records of the same millisecond (a corpus import failed with
+#: "UNIQUE constraint failed: content_options.name" at 3). Merging by binlog position would lift that.
+TOPIC_PARTITIONS = 1
+
 _service_ports_cache: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
@@ -147,6 +156,7 @@ class StackSettings:
     host: str = "127.0.0.1"
     database: str = "wordpress"
     topic_prefix: str = "wordpress"
+    topic_partitions: int = TOPIC_PARTITIONS
     site_title: str = "wp-strangler demo"
     admin_user: str = "admin"
     admin_email: str = "admin@example.test"

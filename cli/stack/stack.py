@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +48,9 @@ class Stack:
             [self.mariadb, self.kafka, self.wordpress, self.proxy, self.mail],
             [self.cdc],  # reads MariaDB's binlog into Kafka: both must be up
             list(services),  # consume CDC's topics; mail to the sink
-            [self.supervisor],  # restarts what crashes, once everything runs
         ]
+        if settings.external is None:
+            self.stages.append([self.supervisor])  # restarts what crashes, once everything runs
 
     def extracted_services(self) -> list[ExtractedService]:
         """One per capability of the registry whose service is installed."""
@@ -77,6 +79,8 @@ class Stack:
         raise KeyError(name)
 
     def up(self, progress: Progress = lambda message: None) -> UpReport:
+        if self.settings.external is not None:
+            return self._attach(progress)
         report = UpReport(installed_packages=ensure_packages())
         with self.processes.exclusive():
             return self._up(report, progress)
@@ -113,6 +117,27 @@ class Stack:
                 component.stop()
             raise
         return report
+
+    def _attach(self, progress: Progress, timeout: float = 300.0) -> UpReport:
+        """A stack another tool runs: wait until every component is ready, then install WordPress
+        (idempotent, as ``up`` does) and wait for its REST API; start nothing."""
+        assert self.settings.external is not None
+        manager = self.settings.external.manager
+        deadline = time.monotonic() + timeout
+
+        def wait(check: Callable[[], bool], what: str) -> None:
+            while not check():
+                if time.monotonic() >= deadline:
+                    raise ComponentFailedError(f"{what} after {timeout:.0f} s; it runs under {manager}: see its logs")
+                time.sleep(0.5)
+
+        for component in self.components:
+            progress(f"waiting for {component.name}")
+            wait(component.is_ready, f"{component.name} is not ready")
+        progress("installing WordPress")
+        self.wordpress.after_ready()
+        wait(self.wordpress.rest_ready, f"wordpress: no 200 from {self.settings.wordpress_url}/wp-json/")
+        return UpReport(already_running=[component.name for component in self.components])
 
     def down(self, progress: Progress = lambda message: None) -> list[str]:
         with self.processes.exclusive():

@@ -14,7 +14,7 @@ import httpx
 
 from cli.stack.component import Component
 from cli.stack.templates import render
-from wordpress.php_scripts import run_php_script
+from wordpress.php_scripts import PhpRunner, run_php_script
 
 WORDPRESS_FILES = Path("/usr/share/wordpress")
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "wordpress" / "config"
@@ -114,7 +114,15 @@ class WordPress(Component):
 
     def php_request(self, **fields: Any) -> dict[str, Any]:
         """The fields every PHP script needs to load this WordPress, plus ``fields``."""
-        return {"docroot": str(self.docroot), "public_url": self.settings.public_url, **fields}
+        external = self.settings.external
+        docroot = external.docroot if external else str(self.docroot)
+        return {"docroot": docroot, "public_url": self.settings.public_url, **fields}
+
+    @property
+    def php_runner(self) -> PhpRunner:
+        """Where this WordPress's PHP runs: this machine's, or the container's of an attached stack."""
+        external = self.settings.external
+        return PhpRunner(tuple(external.php), external.php_scripts) if external else PhpRunner()
 
     def after_ready(self) -> None:
         settings = self.settings
@@ -128,13 +136,14 @@ class WordPress(Component):
                 permalink_structure=PERMALINKS,
                 app_password_known=bool(settings.secrets.wordpress_app_password),
             ),
+            runner=self.php_runner,
         )
         if "app_password" in answer:
             settings.secrets.wordpress_app_password = answer["app_password"]
             settings.save()
 
     def is_ready(self) -> bool:
-        if not self.php_socket.exists():
+        if self.settings.external is None and not self.php_socket.exists():
             return False
         try:
             # Any answer from PHP (even "not installed yet") shows nginx and PHP-FPM serve.

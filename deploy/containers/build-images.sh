@@ -1,13 +1,13 @@
 #!/bin/sh
 # `make images`: sets Podman up (setup-podman.sh), then builds every image deploy/kubernetes expects
-# (or those named in IMAGES: strangler mariadb kafka wordpress) and prints each build's time.
+# (or those named in IMAGES: strangler mariadb kafka wordpress postgres) and prints each build's time.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$HERE/containers.conf}"
 export BASE_IMAGE="${BASE_IMAGE:-localhost/debian:bookworm-slim}"
 PYTHON="${PYTHON:-.venv/bin/python}"
-IMAGES="${IMAGES:-strangler mariadb kafka wordpress}"
+IMAGES="${IMAGES:-strangler mariadb kafka wordpress postgres}"
 
 "$HERE/setup-podman.sh"
 
@@ -33,7 +33,8 @@ for image in $IMAGES; do
         jars=$("$PYTHON" -c 'from cli.stack.kafka import ensure_jars; print(ensure_jars())')
         build localhost/wp-strangler-kafka:local deploy/containers/kafka/Dockerfile -v "$jars:/kafka-libs:ro" ;;
     wordpress) build localhost/wp-strangler-wordpress:local deploy/containers/wordpress/Dockerfile ;;
-    *) echo "unknown image $image (strangler mariadb kafka wordpress)" >&2; exit 2 ;;
+    postgres) build localhost/wp-strangler-postgres:local deploy/containers/postgres/Dockerfile ;;
+    *) echo "unknown image $image (strangler mariadb kafka wordpress postgres)" >&2; exit 2 ;;
     esac
 done
 podman images --filter reference='localhost/wp-strangler*' --filter reference="$BASE_IMAGE"

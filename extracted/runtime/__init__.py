@@ -14,7 +14,8 @@ and retries with an exponential backoff. :func:`rebuild` replays the topics into
 
 A service is a :class:`ServiceDefinition` (``service``); :func:`serve` runs it (consumer thread +
 uvicorn, plus a thread per background :class:`Worker`, see ``workers``) and
-``extracted.runtime.cli.main(definition)`` is its whole command line.
+``extracted.runtime.cli.main(definition)`` is its whole command line. ``serve --read-only`` runs a
+replica on a store another process of the service writes (``follower``: a shared PostgreSQL read model).
 """
 
 from .applier import BatchResult, apply_batch

@@ -4,7 +4,7 @@ Serve the service's HTTP API from its read model while consuming change events::
 
     python -m extracted.<name> serve --listen 127.0.0.1:18010 --bootstrap 127.0.0.1:9092 \\
         [--prefix wordpress] [--database wordpress] [--store sqlite:///<name>.db] [--group <name>] \\
-        [--settings FILE]
+        [--settings FILE] [--topic-partitions 3] [--read-only]
 
 Rebuild the read model from zero by replaying the topics (the service must be stopped)::
 
@@ -13,7 +13,9 @@ Rebuild the read model from zero by replaying the topics (the service must be st
 ``--settings`` names a JSON file of the service's own settings (``RuntimeSettings.settings_file``; the
 stack writes one for every extracted service, see ``cli.stack.services``). ``serve`` exits 0 on
 SIGTERM/SIGINT; both exit 2 on bad settings or when the store or broker cannot be used, with
-``error: ...`` on stderr. ``rebuild`` prints a JSON report. A service's ``__main__``
+``error: ...`` on stderr. ``--read-only`` serves a store another process of the service writes (the
+projector of a shared PostgreSQL read model, see ``follower``): no consumer, no workers. ``rebuild``
+prints a JSON report. A service's ``__main__``
 is ``sys.exit(main(DEFINITION))``.
 """
 
@@ -45,6 +47,12 @@ def parser(definition: ServiceDefinition[Any]) -> argparse.ArgumentParser:
         )
         command.add_argument("--group", default=definition.name, help="Kafka consumer group")
         command.add_argument("--settings", default="", help="JSON file of the service's own settings (if it has any)")
+        command.add_argument("--topic-partitions", type=int, default=RuntimeSettings.topic_partitions,
+                             help="partitions of the domain-event topics the service creates")  # fmt: skip
+        if name == "serve":
+            command.add_argument(
+                "--read-only", action="store_true", help="serve a store another process writes; consume nothing"
+            )
         command.add_argument("--log-level", default="info")
     return p
 
@@ -57,12 +65,12 @@ def main(definition: ServiceDefinition[Any], argv: list[str] | None = None) -> i
     logging.getLogger("kafka").setLevel(logging.WARNING)
     runtime = RuntimeSettings(
         bootstrap=args.bootstrap, group=args.group, store_url=args.store, prefix=args.prefix, database=args.database,
-        settings_file=args.settings,
+        settings_file=args.settings, topic_partitions=args.topic_partitions,
     )  # fmt: skip
     reported: tuple[type[Exception], ...] = (ConsumerRuntimeError, *definition.errors)
     try:
         if args.command == "serve":
-            return serve(definition, ServiceSettings(listen=args.listen, runtime=runtime))
+            return serve(definition, ServiceSettings(listen=args.listen, runtime=runtime, read_only=args.read_only))
         report = rebuild_service(definition, runtime)
         print(json.dumps(asdict(report)))
         return 0

@@ -20,7 +20,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from .event_outbox import OutboxEvent
 from .event_relay import SEQUENCE_HEADER
-from .types import BrokerError
+from .types import BrokerError, RuntimeSettings
 
 __all__ = ["PRODUCER_HEADER", "KafkaEventSink"]
 
@@ -28,7 +28,8 @@ TIMEOUT_S = 30.0
 #: how far back from a partition's end the relay looks for its last sequence: more than two batches
 #: (each record plus a commit marker per transaction)
 READ_BACK = 1000
-EVENT_PARTITIONS = 3
+#: the kit's default (``RuntimeSettings.topic_partitions``); a service passes its own setting
+EVENT_PARTITIONS = RuntimeSettings.topic_partitions
 CONTENT_TYPE: tuple[str, str | bytes | None] = ("content-type", b"application/cloudevents+json; charset=UTF-8")
 PRODUCER_HEADER = "strangler-outbox-producer"
 #: librdkafka's own log lines go through logging (else they are printed to stderr)

@@ -20,6 +20,10 @@ A service with background work (the users service's announcer and outbox relay) 
 objects once per process; :func:`serve` runs each in its own thread (``workers`` module: health on
 ``/healthz``, metrics on ``/metrics``).
 
+With ``ServiceSettings.read_only`` (``serve --read-only``) the process is a read-only replica of a store
+another process of the service writes (``follower``): no consumer, no workers, no table created; a
+:class:`~extracted.runtime.follower.StoreFollower` tells the context (``on_commit``) when the store moved.
+
 :func:`serve` exits 0 on SIGTERM/SIGINT, once requests in flight are answered and the consumer
 thread and the workers have stopped.
 """
@@ -40,6 +44,7 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp
 
 from .consumer import Consumer
+from .follower import StoreFollower
 from .metrics import ConsumerState
 from .rebuild import RebuildReport, rebuild
 from .store import Store, open_engine
@@ -88,6 +93,8 @@ class ServiceDefinition(Generic[Context]):
 class ServiceSettings:
     listen: str
     runtime: RuntimeSettings
+    #: answer from a store another process of the service writes (``follower``): consume and publish nothing
+    read_only: bool = False
 
     @property
     def host_port(self) -> tuple[str, int]:
@@ -122,16 +129,21 @@ def serve(definition: ServiceDefinition[Context], settings: ServiceSettings, *, 
     host, port = settings.host_port
     projection = definition.projection()
     store = Store(open_engine(settings.runtime.store_url), projection.metadata)
-    store.create()
     state = ConsumerState(settings.runtime.group)
     context = definition.context()
-    consumer = Consumer(
-        settings.runtime, projection, store, state, on_commit=lambda: definition.on_commit(context), broker=broker
-    )
-    workers = definition.workers(store.engine, settings.runtime, context) if definition.workers else ()
+    loop: Consumer | StoreFollower
+    workers: Sequence[Worker]
+    if settings.read_only:  # the projector creates the tables and runs the workers
+        loop, workers = StoreFollower(store, state, on_change=lambda: definition.on_commit(context)), ()
+    else:
+        store.create()
+        loop = Consumer(
+            settings.runtime, projection, store, state, on_commit=lambda: definition.on_commit(context), broker=broker
+        )
+        workers = definition.workers(store.engine, settings.runtime, context) if definition.workers else ()
     state.workers = WorkerPool(workers, definition.name) if workers else None
     stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, args=(stop,), name=f"{definition.name}-consumer", daemon=True)
+    thread = threading.Thread(target=loop.run, args=(stop,), name=f"{definition.name}-consumer", daemon=True)
     thread.start()
     if state.workers is not None:
         state.workers.start(stop)

@@ -130,6 +130,10 @@ def begin_write(engine: Engine) -> Any:
     return engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"}).begin()
 
 
+#: ``postgresql://`` and ``postgres://`` name psycopg 3 (the ``postgres`` extra), not SQLAlchemy's default psycopg2
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 def open_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite gets WAL and cross-thread connections."""
     try:
@@ -138,6 +142,8 @@ def open_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
+        if url.startswith(_POSTGRES_SCHEMES):
+            url = "postgresql+psycopg://" + url.partition("://")[2]
         return create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ValueError, ImportError) as error:
         raise StoreError(f"cannot open the store {url!r}: {error}") from error

@@ -122,6 +122,10 @@ class RuntimeSettings:
     #: the first wait after a failure; it doubles with each failure in a row, up to ``retry_max_s``
     retry_initial_s: float = 0.5
     retry_max_s: float = 30.0
+    #: how many partitions the topics this service creates get (its domain-event topics); each
+    #: record's key (the aggregate id) picks its partition, so one aggregate's events keep their order.
+    #: The stack passes the same count to the CDC connector for the row topics (``cli.stack.settings``).
+    topic_partitions: int = 1
     #: a JSON file of the service's own settings (``--settings``; e.g. the users service's legacy
     #: database and SMTP server), read and validated by the service; "" when none was given
     settings_file: str = ""

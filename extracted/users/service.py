@@ -62,7 +62,7 @@ def transactional_id(runtime: RuntimeSettings) -> str:
 def workers(engine: Engine, runtime: RuntimeSettings, context: UsersContext) -> list[Worker]:
     settings = load_settings(runtime.settings_file)
     topic = events_topic(runtime.prefix, NAME)
-    sink = KafkaEventSink(runtime.bootstrap, transactional_id(runtime))
+    sink = KafkaEventSink(runtime.bootstrap, transactional_id(runtime), partitions=runtime.topic_partitions)
     relay = OutboxRelay(engine, schema.outbox, sink, [topic])
     announcer = Announcer(engine, runtime.prefix, on_events=relay.wake)
     found: list[Worker] = [announcer, relay]

@@ -26,6 +26,7 @@ IMAGE_USERS = {
     "localhost/wp-strangler-mariadb:local": 999,  # mysql
     "localhost/wp-strangler-kafka:local": 10002,  # kafka
     "localhost/wp-strangler-wordpress:local": 33,  # www-data: nginx and PHP-FPM
+    "localhost/wp-strangler-postgres:local": 999,  # postgres
 }
 
 

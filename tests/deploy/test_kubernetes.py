@@ -18,12 +18,15 @@ import yaml
 from cli.capabilities import REGISTRY, load_registry
 from cli.deploy_check import KUSTOMIZE_ROOT, DeployCheckError, check_overlay, kubectl, overlays, render
 from cli.stack.services import Cdc
-from cli.stack.settings import FIXED_PORTS
+from cli.stack.settings import FIXED_PORTS, TOPIC_PARTITIONS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CAPABILITIES = load_registry(REGISTRY)
-OURS = {"proxy", "cdc", *CAPABILITIES}
-INFRASTRUCTURE = {"mariadb", "kafka", "wordpress", "mail-sink"}
+#: the content service runs as read-only replicas (``content``) and one ``content-projector`` (README.md)
+OURS = {"proxy", "cdc", *CAPABILITIES, "content-projector"}
+INFRASTRUCTURE = {"mariadb", "kafka", "wordpress", "mail-sink", "postgres"}
+#: PostgreSQL's port: the content service's shared read model
+POSTGRES_PORT = 5432
 #: each Deployment's container ports, by name, as the native stack numbers them
 EXPECTED_PORTS: dict[str, set[int]] = {
     "proxy": {FIXED_PORTS["proxy"], FIXED_PORTS["proxy_admin"]},
@@ -32,7 +35,9 @@ EXPECTED_PORTS: dict[str, set[int]] = {
     "kafka": {FIXED_PORTS["kafka"], FIXED_PORTS["kafka_controller"]},
     "wordpress": {FIXED_PORTS["wordpress"]},
     "mail-sink": {FIXED_PORTS["smtp"], FIXED_PORTS["mail_http"]},
+    "postgres": {POSTGRES_PORT},
     **{name: {capability.port} for name, capability in CAPABILITIES.items()},
+    "content-projector": {CAPABILITIES["content"].port},
 }
 ADMIN_PORTS = {FIXED_PORTS["proxy_admin"], FIXED_PORTS["cdc"]}
 
@@ -80,11 +85,11 @@ def containers(deployment: dict[str, Any], init: bool = False) -> list[dict[str,
 
 
 def command_words(container: dict[str, Any]) -> list[str]:
-    """The container's command line as words (``sh -c 'exec …'`` unwrapped)."""
+    """The container's command line as words (``sh -c '[export …  &&] exec …'`` unwrapped)."""
     words = [*container.get("command", []), *container.get("args", [])]
     if words[:2] == ["sh", "-c"]:
         words = shlex.split(words[2])
-    return words[1:] if words[:1] == ["exec"] else words
+    return words[words.index("exec") + 1 :] if "exec" in words else words
 
 
 def flags(container: dict[str, Any]) -> dict[str, str]:
@@ -156,6 +161,30 @@ def test_components_start_with_the_native_stacks_commands(overlay: str) -> None:
         assert flags(container)["group"] == f"strangler-{name}", name
     for name in OURS:
         assert {c["image"] for c in containers(deployments[name], init=True)} == {"localhost/wp-strangler:local"}
+    # one partition count for row and event topics, the native stack's (cli/stack/settings.py)
+    assert _endpoints(overlay)["TOPIC_PARTITIONS"] == str(TOPIC_PARTITIONS)
+    for name in ("cdc", *CAPABILITIES, "content-projector"):
+        assert flags(containers(deployments[name])[0])["topic-partitions"] == "$TOPIC_PARTITIONS", name
+
+
+@pytest.mark.parametrize("overlay", ["dev", "production", "podman"])
+def test_content_is_one_projector_and_read_only_replicas_on_one_postgresql_read_model(overlay: str) -> None:
+    deployments = named(overlay, "Deployment")
+    replica, projector = containers(deployments["content"])[0], containers(deployments["content-projector"])[0]
+    assert "--read-only" in command_words(replica) and "--read-only" not in command_words(projector)
+    assert flags(replica)["store"] == flags(projector)["store"] == "$CONTENT_STORE_URL"
+    assert _endpoints(overlay)["CONTENT_STORE_URL"].startswith("postgresql://")
+    assert deployments["content-projector"]["spec"]["replicas"] == 1
+    assert deployments["content-projector"]["spec"]["strategy"] == {"type": "Recreate"}  # never two at once
+    autoscalers = {
+        hpa["spec"]["scaleTargetRef"]["name"]: hpa["spec"] for hpa in objects(overlay, "HorizontalPodAutoscaler")
+    }
+    assert autoscalers["content"]["maxReplicas"] > 1 and "content-projector" not in autoscalers
+    assert {n: a["maxReplicas"] for n, a in autoscalers.items() if n != "content"} == dict.fromkeys(
+        ["proxy", "users", "comments", "extensions"], 1
+    )  # README.md, "Scaling": why they stay at one
+    service = named(overlay, "Service")["content"]
+    assert service["spec"]["selector"] == {"app.kubernetes.io/name": "content"}  # the replicas only
 
 
 def test_every_deployment_has_probes_and_resources() -> None:
@@ -328,6 +357,9 @@ def test_the_dev_credentials_agree_with_each_other(overlay: str, host: str) -> N
     assert site_emails["users_token"] == settings["internal_token"]
     init = (REPOSITORY / "wordpress" / "config" / "mariadb-init.sql").read_text()
     assert f"IDENTIFIED BY '{_secret_data(overlay, 'cdc-secrets')['password']}'" in init
+    read_model = _secret_data(overlay, "service-settings")["read-model-password"]
+    assert read_model == _secret_data(overlay, "postgres-secrets")["password"]
+    assert _endpoints(overlay)["CONTENT_STORE_URL"] == f"postgresql://strangler@{host.format('postgres')}:5432/content"
 
 
 def test_podman_gets_configmaps_instead_of_secrets_and_no_namespace() -> None:

@@ -8,7 +8,7 @@ on the in-memory broker, and a rebuild.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,10 +113,12 @@ def projection() -> ThingsAndPeople:
 
 
 @pytest.fixture
-def store(tmp_path: Path, projection: ThingsAndPeople) -> Store:
-    store = Store(open_engine(f"sqlite:///{tmp_path / 'store.db'}"), projection.metadata)
+def store(store_url: str, projection: ThingsAndPeople) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (``conftest.store_url``)."""
+    store = Store(open_engine(store_url), projection.metadata)
     store.create()
-    return store
+    yield store
+    store.engine.dispose()
 
 
 def people(store: Store) -> dict[int, tuple[str, str, list[str]]]:
@@ -246,9 +248,9 @@ def test_a_plain_projection_reads_an_events_topic_as_change_events(tmp_path: Pat
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> RuntimeSettings:
+def settings(store_url: str) -> RuntimeSettings:
     return RuntimeSettings(
-        bootstrap="memory", group="people", store_url=f"sqlite:///{tmp_path / 'people.db'}", poll_ms=20,
+        bootstrap="memory", group="people", store_url=store_url, poll_ms=20,
         topic_refresh_s=0.05, retry_initial_s=0.01, retry_max_s=0.04,
     )  # fmt: skip
 
@@ -294,3 +296,4 @@ def test_a_rebuild_replays_the_events_topic_and_forgets_the_consumed_ids(
     assert (report.events_applied, report.events_skipped, report.dead_letters) == (3, 1, 0)
     assert people(store) == {8: ("Ann", "", ["author"])} and len(consumed(store)) == 3
     assert store.stored_positions() == {(USERS, 0): 3}
+    store.engine.dispose()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 
 import pytest
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select
@@ -57,10 +56,12 @@ def projection() -> Things:
 
 
 @pytest.fixture
-def store(tmp_path: Path, projection: Things) -> Store:
-    store = Store(open_engine(f"sqlite:///{tmp_path / 'store.db'}"), projection.metadata)
+def store(store_url: str, projection: Things) -> Iterator[Store]:
+    """On SQLite and on PostgreSQL (``conftest.store_url``)."""
+    store = Store(open_engine(store_url), projection.metadata)
     store.create()
-    return store
+    yield store
+    store.engine.dispose()
 
 
 def names(store: Store) -> dict[int, str]:
