@@ -1,8 +1,10 @@
 """Comments benchmark (run on demand, prints numbers; not a test), against a running stack (``make demo``'s,
 or the one ``STRANGLER_HOME`` names, or ``--components status.json``).
 
-1. **reads per second**: ``/wp-json/wp/v2/comments?post=1`` and ``/wp-json/wp/v2/comments/1`` with wrk (8
-   connections) for ``--seconds`` each: WordPress, then the comments service.
+1. **reads per second**: ``/wp-json/wp/v2/comments?post=N`` (``--post``, default 1; also with ``_embed=up``)
+   and ``/wp-json/wp/v2/comments/1`` with wrk (8 connections) for ``--seconds`` each: WordPress, the
+   comments service (answers cached per read-model generation), and the service with every request a
+   new query string (each a cache miss: the answer computed).
 2. **submissions per second** to ``/wp-comments-post.php``, 8 concurrent visitors for ``--seconds``:
    WordPress, then the comments service. Every submission comes from its own loopback address
    (``127.0.x.y``) and email, as visitors do: WordPress's flood check allows one comment per address or
@@ -21,6 +23,7 @@ import asyncio
 import itertools
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -83,13 +86,30 @@ def _report(what: str, seconds: float, ok: int, failed: int, latencies: list[flo
     print(f"{what}: {rate}, p50 {median:.0f} ms, p99 {p99:.0f} ms")
 
 
-def reads(components: dict[str, Any], seconds: float) -> None:
-    """wrk (8 connections), as the content benchmark measures."""
-    targets = [("WordPress", components["wordpress"]["url"]), ("comments service", components["comments"]["url"])]
-    for path in ("/wp-json/wp/v2/comments?post=1", "/wp-json/wp/v2/comments/1"):
-        for name, base in targets:
-            rate, p50, p99 = wrk(base + path, int(seconds), CONCURRENCY)
-            print(f"reads {path}, {name}: {rate:.0f}/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+#: a wrk script whose every request has a query string of its own (an argument WordPress ignores), so
+#: that each one misses the service's answer cache
+_UNCACHED = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&uncached=" .. counter)
+end
+"""
+
+
+def reads(components: dict[str, Any], seconds: float, post: str = POST_ID) -> None:
+    """wrk (8 connections), as the content benchmark measures: WordPress, the service answering from its
+    per-generation cache, and the service computing every answer (each request a new query string)."""
+    wordpress, service = components["wordpress"]["url"], components["comments"]["url"]
+    with tempfile.TemporaryDirectory() as scratch:
+        uncached = Path(scratch) / "uncached.lua"
+        uncached.write_text(_UNCACHED)
+        for path in (f"/wp-json/wp/v2/comments?post={post}", f"/wp-json/wp/v2/comments?post={post}&_embed=up",
+                     "/wp-json/wp/v2/comments/1?context=view"):  # fmt: skip
+            for name, base, script in (("WordPress", wordpress, None), ("comments service", service, None),
+                                       ("comments service, uncached", service, uncached)):  # fmt: skip
+                rate, p50, p99 = wrk(base + path, int(seconds), CONCURRENCY, script)
+                print(f"reads {path}, {name}: {rate:.0f}/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
 
 def submissions(components: dict[str, Any], seconds: float) -> None:
@@ -148,11 +168,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load phase")
     parser.add_argument("--comments", type=int, default=100, help="comments of the submission → WordPress phase")
     parser.add_argument("--phases", default="reads,submissions,visible")
+    parser.add_argument("--post", default=POST_ID, help="the post whose comments the reads list")
     args = parser.parse_args()
     components = _components(args.components)
     phases = set(args.phases.split(","))
     if "reads" in phases:
-        reads(components, args.seconds)
+        reads(components, args.seconds, args.post)
     if "submissions" in phases:
         submissions(components, args.seconds)
     if "visible" in phases:

@@ -16,11 +16,13 @@ Modules: ``schema`` (the read model), ``records`` (the service's own records: pe
 submissions, dry runs), ``projection`` (change events → store), ``derivation`` (pure: which events a
 comment's state makes), ``announcer`` (pending comments → the outbox, a worker), ``site``; the REST
 endpoints: ``api`` with ``comment_args`` (arguments), ``access`` (who may read what), ``comment_query``,
-``comment_view`` (a comment as the API shows it, its link) and ``dates``; the submissions:
+``comment_view`` (a comment as the API shows it, its link), ``comment_pages`` (the comment page a
+link names), ``post_embed`` (the post a comment's ``up`` embeds) and ``dates``; the submissions:
 ``submission`` (WordPress's rules and answers, pure), ``submission_store`` (the store as the rules see
 it, a comment recorded), ``submission_endpoint``, ``dry_runs`` (shadowed decisions against
-WordPress's) and ``legacy_sync`` (the system of record → WordPress); ``app`` (HTTP), ``service`` (the
-kit's definition).
+WordPress's) and ``legacy_sync`` (the system of record → WordPress); ``app`` (HTTP, answers cached
+per read-model generation), ``context`` (what the app and the workers share), ``service`` (the kit's
+definition).
 """
 
 from .derivation import Announced, CommentState, Decision, DerivedEvent, decide, event_status

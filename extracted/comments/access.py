@@ -24,7 +24,7 @@ from extracted.rest import POST_TYPE_ROUTES, REGISTERED_POST_TYPES, ServiceUnava
 from . import schema
 from .comment_args import SERVICE, RequestView, php_array, php_empty
 
-__all__ = ["PasswordFacts", "Posts", "comment_readable", "php_post_id", "post_readable"]
+__all__ = ["PasswordFacts", "Posts", "comment_readable", "php_post_id", "post_readable", "type_readable"]
 
 posts_table = schema.posts
 #: deeper ``inherit`` chains than this are a loop in PHP (it recurses until it runs out of stack)
@@ -86,7 +86,7 @@ def _password_given(post: Row[Any], facts: PasswordFacts) -> bool:
     return hmac.compare_digest(post.password.encode(), facts.password.encode("utf-8", "surrogateescape"))
 
 
-def _type_readable(posts: Posts, post: Row[Any], depth: int = 0) -> bool:
+def type_readable(posts: Posts, post: Row[Any], depth: int = 0) -> bool:
     """The posts controller's ``check_read_permission`` for a visitor."""
     if post.type not in POST_TYPE_ROUTES:
         return False
@@ -97,7 +97,7 @@ def _type_readable(posts: Posts, post: Row[Any], depth: int = 0) -> bool:
         if parent is not None:
             if depth >= _MAX_DEPTH:
                 raise ServiceUnavailableError("a loop of parents", service=SERVICE, unavailable="post parents")
-            return _type_readable(posts, parent, depth + 1)
+            return type_readable(posts, parent, depth + 1)
     return bool(post.status == "inherit")
 
 
@@ -107,7 +107,7 @@ def post_readable(posts: Posts, post: Row[Any], facts: PasswordFacts) -> bool:
         return False
     if not php_empty(post.password) and not _password_given(post, facts):
         return False  # post_password_required(), and a visitor may not edit the post
-    return _type_readable(posts, post)
+    return type_readable(posts, post)
 
 
 def comment_readable(posts: Posts, comment: Row[Any], facts: PasswordFacts) -> bool:

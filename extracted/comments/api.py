@@ -7,11 +7,12 @@ checks in WordPress's order: ``comment_args``); the listing's query is ``comment
 ``comment_view``'s. ``X-WP-Total`` counts every comment the query matched, also those the page then
 leaves out because their post is not readable, as WordPress does.
 
-``_embed`` follows a comment's ``in-reply-to`` and ``children`` links to this service's own routes; its
-``author`` (the users service's ``/wp/v2/users/{id}``) and ``up`` (the post, content's) are other
-services' answers, which this service does not reproduce: :func:`dispatch` declines those routes with
-a 503 (``X-Strangler-Unavailable: embed author`` / ``embed up``), so a request that embeds them is
-answered by WordPress. :func:`is_served` names these routes too, so that the REST layer's embedding
+``_embed`` follows a comment's ``in-reply-to`` and ``children`` links to this service's own routes, and
+its ``up`` to the post or page, answered from the service's own copy of it (``post_embed``); its
+``author`` (the users service's ``/wp/v2/users/{id}``) and the ``up`` of other post types (attachments...)
+are other services' answers, which this service does not reproduce: :func:`dispatch` declines those
+routes with a 503 (``X-Strangler-Unavailable: embed author`` / ``embed up``), so a request that embeds
+them is answered by WordPress. :func:`is_served` names these routes too, so that the REST layer's embedding
 asks :func:`dispatch` about them (``extracted.rest.StoreEndpoints``).
 """
 
@@ -42,6 +43,7 @@ from .access import PasswordFacts, Posts, comment_readable, php_post_id, post_re
 from .comment_args import SERVICE, Request, RequestView, collection_args, item_args, php_array, php_empty, read
 from .comment_query import comment_page
 from .comment_view import CommentView
+from .post_embed import EMBEDDED_TYPES, get_post_embed
 from .site import CommentsSite
 
 __all__ = ["dispatch", "get_comment", "get_comments", "is_served"]
@@ -151,6 +153,8 @@ ROUTES: list[tuple[re.Pattern[str], Handler]] = [
      lambda c, s, m, q: get_comment(c, s, int(m["id"]), q)),
     # what the items link to as embeddable, answered by other services
     (re.compile(r"/wp/v2/users/[\d]+", re.IGNORECASE | re.ASCII), _elsewhere("author")),
+    (re.compile(rf"/wp/v2/(?P<base>{'|'.join(EMBEDDED_TYPES)})/(?P<id>[\d]+)", re.IGNORECASE | re.ASCII),
+     lambda c, s, m, q: Answer(get_post_embed(c, s, m["base"].lower(), int(m["id"]), q))),
     (re.compile(rf"(?:{_POST_ROUTES})/[\d]+", re.IGNORECASE | re.ASCII), _elsewhere("up")),
 ]  # fmt: skip
 

@@ -1,11 +1,11 @@
 """Comments as the REST API shows them (``prepare_item_for_response`` and ``prepare_links``), view context.
 
 ``content.rendered`` is ``comment_text`` (``extracted.formatting``); ``link`` is ``get_comment_link``:
-the post's permalink, a trailing slash with pretty permalinks, ``#comment-ID``. Declined (a 503 the
-proxy answers with WordPress's): links when comments are paged (``page_comments``: the link names
-the comment's page, ``get_page_of_comment``), links of comments on anything but posts and pages
-(attachments' links depend on their parent's), and of posts when the structure has ``%category%`` or
-``%author%`` (this service keeps no terms or users' slugs). Fields a ``_fields`` leaves out are not
+the post's permalink, the comment's page when comments are paged (``comment_pages``), a trailing slash
+with pretty permalinks, ``#comment-ID``. Declined (a 503 the proxy answers with WordPress's): pages
+under options PHP reads oddly (``comment_pages.PageUnmodelledError``), links of comments on anything
+but posts and pages (attachments' links depend on their parent's), and of posts when the structure has
+``%category%`` or ``%author%`` (this service keeps no terms or users' slugs). Fields a ``_fields`` leaves out are not
 computed, so they decline nothing. ``author_avatar_urls`` hashes the user's email for a comment of an
 existing user (``get_avatar_data``), else the comment's; a comment type without avatars (pingbacks,
 trackbacks: ``get_avatar_comment_types`` is ``comment``) has ``false`` for each size.
@@ -33,10 +33,12 @@ from extracted.rest import (
 from . import schema
 from .access import Posts
 from .comment_args import SERVICE
-from .dates import Unmodelled, mysql_to_rfc3339
+from .comment_pages import PageUnmodelledError, comment_link
+from .dates import Unmodelled as UnmodelledDate
+from .dates import mysql_to_rfc3339
 from .site import CommentsSite, load_site
 
-__all__ = ["EMBED_FIELDS", "CommentView", "permalink", "post_permalink", "rest_status"]
+__all__ = ["EMBED_FIELDS", "CommentView", "permalink", "post_permalink", "rest_date", "rest_status"]
 
 comments, user_emails = schema.comments, schema.user_emails
 EMBED_FIELDS = frozenset(
@@ -56,10 +58,11 @@ def _declined(what: str, unavailable: str) -> ServiceUnavailableError:
                                    unavailable=unavailable)  # fmt: skip
 
 
-def _date(value: str) -> str:
+def rest_date(value: str) -> str:
+    """``mysql_to_rfc3339`` of a stored date (declined where the service does not reproduce it)."""
     try:
         return mysql_to_rfc3339(value)
-    except Unmodelled as error:
+    except UnmodelledDate as error:
         raise _declined(str(error), "date") from None
 
 
@@ -96,8 +99,8 @@ class CommentView:
             "author": row.user_id,
             "author_name": row.author,
             "author_url": row.author_url,
-            "date": _date(row.date) if self.wanted("date") else None,
-            "date_gmt": _date(row.date_gmt) if self.wanted("date_gmt") else None,
+            "date": rest_date(row.date) if self.wanted("date") else None,
+            "date_gmt": rest_date(row.date_gmt) if self.wanted("date_gmt") else None,
             "content": {"rendered": self._rendered(row.content) if self.wanted("content") else ""},
             "link": self._link(row) if self.wanted("link") else "",
             "status": rest_status(row.approved),
@@ -124,15 +127,18 @@ class CommentView:
 
     def _link(self, row: Row[Any]) -> str:
         """``get_comment_link``."""
-        if self.site.paged_comment_links:
-            raise _declined("links to comment pages (page_comments)", "link comment-page")
+        paging = self.site.comment_paging
+        if paging is None:
+            raise _declined("comment pages with these discussion options", "link comment-page")
         post = self.posts.get(row.post_id)
         if post is None:
             raise _declined("links of comments without a post", "link no-post")
-        link_of_post = permalink(self.site, self.posts, post)
-        if self.site.urls.pretty:  # user_trailingslashit( $link, 'comment' )
-            link_of_post = self.site.urls.trailing(link_of_post)
-        return f"{link_of_post}#comment-{row.id}"
+        urls = self.site.urls
+        try:
+            return comment_link(self.connection, paging, row, permalink(self.site, self.posts, post),
+                                pretty=urls.pretty, trailing=urls.trailing)  # fmt: skip
+        except PageUnmodelledError as error:
+            raise _declined(f"the comment page of this comment ({error})", "link comment-page") from None
 
     def _links(self, row: Row[Any]) -> Links:
         rest = self.site.urls.rest_url

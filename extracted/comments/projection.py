@@ -1,7 +1,8 @@
-"""Change events of ``wp_comments``, ``wp_posts`` and the kept ``wp_options``, and the users service's
+"""Change events of ``wp_comments``, ``wp_posts``, the kept ``wp_postmeta`` and ``wp_options``, and the users service's
 domain events → the comments read model. Pure (:func:`project`, :func:`project_user_event`).
 
-Comments keep every column; posts only what visibility and permalinks need; options only
+Comments keep every column; posts what visibility and permalinks need, and the raw texts of posts and
+pages (``schema.post_texts``: the embedded post); post meta only ``schema.kept_meta``; options only
 :data:`~extracted.comments.schema.OPTIONS` (most ``wp_options`` traffic is transients). Users are not
 read from WordPress's tables: their emails (for avatars) come from ``user.registered``,
 ``user.profile_updated`` (when the email changed) and ``user.deleted``. A primary key updated in
@@ -31,6 +32,8 @@ __all__ = ["SOURCE_TABLES", "USERS_AGGREGATE", "CommentsProjection", "mysql_date
 
 #: the aggregate whose domain events the service consumes (topic ``<prefix>.events.users``)
 USERS_AGGREGATE = "users"
+#: the post types whose texts are kept (the embeddable ``up`` of a comment: ``post_embed``)
+TEXT_TYPES = ("post", "page")
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -82,15 +85,47 @@ def _post(row: Row) -> list[Change]:
         "date": mysql_datetime(row.get("post_date")),
         "date_gmt": mysql_datetime(row.get("post_date_gmt")),
     }
-    return [Upsert(schema.posts.name, {"id": int(row["ID"])}, values)]
+    key = {"id": int(row["ID"])}
+    changes: list[Change] = [Upsert(schema.posts.name, key, values)]
+    if values["type"] in TEXT_TYPES:
+        texts = {"title": text(row.get("post_title")), "excerpt": text(row.get("post_excerpt")),
+                 "content": text(row.get("post_content"))}  # fmt: skip
+        changes.append(Upsert(schema.post_texts.name, key, texts))
+    else:  # revisions, attachments...: their texts are never embedded
+        changes.append(Delete(schema.post_texts.name, key))
+    return changes
+
+
+def _post_texts_gone(event: ChangeEvent, row: Row) -> list[Change]:
+    """A deleted post's texts (and those of the old id of a post whose id changed) go with it."""
+    before = event.before or {}
+    if event.op == "d":
+        return [Delete(schema.post_texts.name, {"id": int(row["ID"])})]
+    if event.op == "u" and "ID" in before and int(before["ID"]) != int(row["ID"]):
+        return [Delete(schema.post_texts.name, {"id": int(before["ID"])})]
+    return []
+
+
+def _post_meta(row: Row) -> list[Change]:
+    key = {"meta_id": int(row["meta_id"])}
+    if not schema.kept_meta(row.get("meta_key")):  # renamed away from a kept key
+        return [Delete(schema.post_meta.name, key)]
+    values = {
+        "post_id": _int(row.get("post_id")),
+        "key": text(row.get("meta_key")),
+        "value": text(row.get("meta_value")),
+    }
+    return [Upsert(schema.post_meta.name, key, values)]
 
 
 #: source table -> how its rows become store changes
 TABLES: dict[str, SourceTable] = {
     "wp_comments": SourceTable(schema.comments.name, lambda r: {"id": int(r["comment_ID"])}, _comment),
-    "wp_posts": SourceTable(schema.posts.name, lambda r: {"id": int(r["ID"])}, _post),
+    "wp_posts": SourceTable(schema.posts.name, lambda r: {"id": int(r["ID"])}, _post, also=_post_texts_gone),
     "wp_options": options_table(schema.options.name, schema.OPTIONS),
-}
+    "wp_postmeta": SourceTable(schema.post_meta.name, lambda r: {"meta_id": int(r["meta_id"])}, _post_meta,
+                               keep=lambda r: schema.kept_meta(r.get("meta_key"))),
+}  # fmt: skip
 SOURCE_TABLES = tuple(TABLES)
 
 

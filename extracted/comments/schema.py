@@ -11,9 +11,12 @@ would compare equal without reading every comment.
 
 ``comments_posts`` is the slice of ``wp_posts`` the answers read: whether the comment's post exists,
 whether a visitor may read it (type, status, parent, password) and its permalink (name, date,
-parent chain). ``comments_options`` keeps :data:`OPTIONS` only. ``comments_user_emails`` is each
-user's email from the users service's events (``user.registered``, ``user.profile_updated``,
-``user.deleted``): ``get_avatar_data`` hashes the *user's* email for a comment of an existing user.
+parent chain), with revisions (the embedded post's ``version-history``); ``comments_post_texts`` the raw
+title, excerpt and content of posts and pages and ``comments_post_meta`` their ``_thumbnail_id`` and
+oEmbed caches (a comment's post as ``_embed=up`` shows it). ``comments_options`` keeps :data:`OPTIONS` only.
+``comments_user_emails`` is each user's email from the users service's events (``user.registered``,
+``user.profile_updated``, ``user.deleted``): ``get_avatar_data`` hashes the *user's* email for a comment of
+an existing user.
 
 No ``wp_commentmeta``: the REST answer's ``meta`` is ``[]`` (no comment meta is registered for REST).
 """
@@ -31,9 +34,12 @@ __all__ = [
     "ZERO_DATE",
     "collation_key",
     "comments",
+    "kept_meta",
     "lookup_keys",
     "metadata",
     "options",
+    "post_meta",
+    "post_texts",
     "posts",
     "user_emails",
 ]
@@ -100,6 +106,35 @@ posts = Table(
     Column("date", String(19), nullable=False, default=ZERO_DATE),  # post_date, local (the permalink's)
     Column("date_gmt", String(19), nullable=False, default=ZERO_DATE),
 )
+
+#: the raw title, excerpt and content of posts and pages (what the post embedded as a comment's ``up`` renders);
+#: no row: not known (a store made before this table: the embed is declined until the post changes or a rebuild)
+post_texts = Table(
+    "comments_post_texts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("excerpt", Text, nullable=False, default=""),
+    Column("content", Text, nullable=False, default=""),
+)
+
+#: the rows of ``wp_postmeta`` the embedded post reads (:func:`kept_meta`: ``_thumbnail_id``, its
+#: ``featured_media``, and the oEmbed caches its excerpt renders from), by ``meta_id``
+post_meta = Table(
+    "comments_post_meta",
+    metadata,
+    Column("meta_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("post_id", BigInteger, nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("value", Text, nullable=False, default=""),
+    Index("comments_post_meta_post", "post_id", "meta_id"),
+)
+
+
+def kept_meta(key: object) -> bool:
+    """Whether the comments service keeps a post meta row of this ``meta_key``."""
+    return isinstance(key, str) and (key == "_thumbnail_id" or key.startswith("_oembed_"))
+
 
 #: the options kept: URLs and permalinks, avatars, comment rendering and links, the time zone (``before``/``after``),
 #: and the discussion settings visitors' submissions are decided by (``submission.settings``)

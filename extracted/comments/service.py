@@ -6,13 +6,12 @@ Beside the consumer it runs its workers: the :class:`~extracted.comments.announc
 Kafka, exactly once; its ``transactional.id`` is the service's name and consumer group, as for users)
 and — with a legacy database in the service's ``--settings`` — the
 :class:`~extracted.comments.legacy_sync.LegacySync` (the comments the service took → WordPress's
-MariaDB). The process's context (:class:`CommentsContext`) hands the app the submission endpoint
-the workers' settings made (``/wp-comments-post.php``).
+MariaDB). The process's context (:class:`~extracted.comments.context.CommentsContext`) hands the app
+the submission endpoint the workers' settings made (``/wp-comments-post.php``) and the read model's
+generation, moved by every committed batch and every comment taken (the app's answer cache).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from . import records
 from .announcer import AGGREGATE, Announcer
 from .app import create_app
 from .comment_view import post_permalink
+from .context import CommentsContext
 from .legacy_sync import LegacySync
 from .projection import CommentsProjection
 from .submission_endpoint import SubmissionEndpoint
@@ -34,14 +34,6 @@ from .submission_endpoint import SubmissionEndpoint
 __all__ = ["DEFINITION", "CommentsContext", "transactional_id", "workers"]
 
 NAME = "comments"
-
-
-@dataclass
-class CommentsContext:
-    """What the workers and the app of one process share."""
-
-    #: made with the workers (it needs the service's settings); None before
-    submissions: SubmissionEndpoint | None = None
 
 
 def transactional_id(runtime: RuntimeSettings) -> str:
@@ -61,6 +53,7 @@ def workers(engine: Engine, runtime: RuntimeSettings, context: CommentsContext) 
         found.append(sync)
 
     def recorded() -> None:
+        context.changed()  # the comment is in the read model: cached answers are stale
         relay.wake()
         if sync is not None:
             sync.wake()
@@ -78,5 +71,6 @@ DEFINITION: ServiceDefinition[CommentsContext] = ServiceDefinition(
     projection=CommentsProjection,
     app=create_app,
     context=CommentsContext,
+    on_commit=CommentsContext.changed,
     workers=workers,
 )

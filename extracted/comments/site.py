@@ -1,6 +1,6 @@
 """The site's settings as the comments API needs them, from the options the projection kept:
-the URL model (``rest_url``, permalinks), avatars, what ``comment_text`` renders with, whether comment
-links carry a comment page, and the time zone ``before``/``after`` are read in."""
+the URL model (``rest_url``, permalinks), avatars, what ``comment_text`` renders with, what the comment
+page in comment links depends on, and the time zone ``before``/``after`` are read in."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Connection, select
 
-from extracted.formatting import SiteOptions
+from extracted.formatting import RenderState, SiteOptions
 from extracted.formatting.phpdata import php_int
 from extracted.rest import Site
 from extracted.rest.timezones import site_timezone
 
 from . import schema
+from .comment_pages import CommentPaging, PageUnmodelledError, paging
 
 __all__ = ["CommentsSite", "load_site"]
 
@@ -29,9 +30,12 @@ class CommentsSite:
     avatar_rating: str = "G"
     #: what ``comment_text`` reads (smilies, the site URL of their images)
     rendering: SiteOptions = field(default_factory=SiteOptions)
-    #: ``page_comments`` with a ``comments_per_page``: comment links name the comment's page (``get_page_of_comment``)
-    paged_comment_links: bool = False
+    #: what comment links' pages depend on (``comment_pages``); None: options the service does not reproduce
+    comment_paging: CommentPaging | None = field(default_factory=CommentPaging)
     tz: tzinfo = UTC
+    #: what WordPress's rendering carries through one request (the embedded posts' excerpts): the site is
+    #: loaded once per request, so each response renders with its own
+    render_state: RenderState = field(default_factory=RenderState, compare=False)
 
     def local(self, moment: datetime) -> str:
         """A ``date-time`` argument as ``WP_Date_Query`` compares it with ``comment_date``: naive times are
@@ -58,13 +62,16 @@ def load_site(connection: Connection) -> CommentsSite:
     )
     rendering = SiteOptions(home=home, siteurl=values.get("siteurl", ""),
                             use_smilies=_flag(values.get("use_smilies"), True))  # fmt: skip
-    paged = _flag(values.get("page_comments"), False) and _flag(values.get("comments_per_page"), False)
+    try:
+        comment_paging: CommentPaging | None = paging(values)
+    except PageUnmodelledError:
+        comment_paging = None
     return CommentsSite(
         urls=urls,
         show_avatars=_flag(values.get("show_avatars"), True),
         avatar_default=values.get("avatar_default", "mystery"),
         avatar_rating=values.get("avatar_rating", "G"),
         rendering=rendering,
-        paged_comment_links=paged,
+        comment_paging=comment_paging,
         tz=site_timezone(values.get("timezone_string", ""), values.get("gmt_offset", "0")),
     )

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from .errors import UnsupportedRequestError
 from .phpquery import parse_str
 from .request_forms import cors_headers, unsupported_form
-from .server import Reply
+from .server import VARY_ORIGIN, Reply
 
 #: sent (``1``) by the proxy on shadow copies of routes with a dry-run contract: answer, act on nothing
 DRY_RUN_HEADER = "x-strangler-dry-run"
@@ -60,6 +60,8 @@ def send(request: Request, reply: Reply) -> Response:
     headers = reply.headers
     if cors := cors_headers(request.headers.get("origin")):  # before Vary, the last header, as WordPress
         headers = [*headers[:-1], *cors, headers[-1]] if headers[-1][0] == "Vary" else [*headers, *cors]
+    elif request.method != "GET":  # rest_send_cors_headers varies on Origin only with one, or for a GET
+        headers = [header for header in headers if header != VARY_ORIGIN]
     response.raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
     response.raw_headers.append((b"content-length", str(len(body)).encode()))
     return response

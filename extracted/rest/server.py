@@ -20,6 +20,8 @@ from .types import Headers, Query, Resolver, RestSite
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
 UNAVAILABLE_HEADER = "X-Strangler-Unavailable"
+#: the last header of every REST answer to a GET (``rest_send_cors_headers``)
+VARY_ORIGIN = ("Vary", "Origin")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def response_headers(site: RestSite, own: Headers) -> list[tuple[str, str]]:
     headers = [("Content-Type", CONTENT_TYPE), BASE_HEADERS[0]]
     if not any(name == "Link" for name, _ in own):
         headers.append(("Link", f'<{site.urls.rest_url("/")}>; rel="https://api.w.org/"'))
-    headers += [*BASE_HEADERS[1:], *((name, str(value)) for name, value in own), ("Vary", "Origin")]
+    headers += [*BASE_HEADERS[1:], *((name, str(value)) for name, value in own), VARY_ORIGIN]
     return headers
 
 

@@ -27,6 +27,7 @@ from .types import Query
 
 __all__ = [
     "Handler",
+    "Memo",
     "RouteTable",
     "StoreEndpoints",
     "dispatch_route",
@@ -67,15 +68,30 @@ def render_from_store(connection: Connection, endpoints: StoreEndpoints, route: 
         return encode_unavailable(error)
 
 
-def store_answer(engine: Engine, endpoints: StoreEndpoints) -> Callable[[str, Request], Response]:
-    """The ``answer(route, request)`` of :func:`~extracted.rest.rest_routes` for these endpoints."""
+#: answers a key once: ``memo(key, make)`` is a kept reply, or ``make()``'s (e.g. a per-generation cache's)
+Memo = Callable[[tuple[str, str], Callable[[], Reply]], Reply]
+
+
+def _unkept(key: tuple[str, str], make: Callable[[], Reply]) -> Reply:
+    return make()
+
+
+def store_answer(engine: Engine, endpoints: StoreEndpoints, memo: Memo = _unkept) -> Callable[[str, Request], Response]:
+    """The ``answer(route, request)`` of :func:`~extracted.rest.rest_routes` for these endpoints; replies
+    go through ``memo`` by route and query string (what of the request they depend on: CORS headers
+    and HEAD are applied to each request by ``send``)."""
 
     def answer(route: str, request: Request) -> Response:
         declined = declined_form(request, service=endpoints.service)
         if declined is not None:
             return send(request, encode_unavailable(declined))
-        with engine.connect() as connection:
-            return send(request, render_from_store(connection, endpoints, route, parse_str(request.url.query)))
+        query = request.url.query
+
+        def make() -> Reply:
+            with engine.connect() as connection:
+                return render_from_store(connection, endpoints, route, parse_str(query))
+
+        return send(request, memo((route, query), make))
 
     return answer
 

@@ -208,10 +208,43 @@ def test_embeds_of_own_routes_and_declines_of_others(db: Connection) -> None:
     assert "post" not in item["_embedded"]["in-reply-to"][0]  # embed context
     children = body(db, "/wp/v2/comments/1?_embed=replies,children")["_embedded"]["children"]
     assert [c["id"] for c in children[0]] == [2]
-    for embed, unavailable in (("up", "embed up"), ("author", "embed author"), ("1", "embed author")):
+    for embed, unavailable in (("author", "embed author"), ("1", "embed author")):
         reply = get(db, f"/wp/v2/comments/2?_embed={embed}")
         assert reply.status == 503 and header(reply, "X-Strangler-Unavailable") == unavailable
     assert get(db, "/wp/v2/comments?_embed=1&_fields=id").status == 200  # no links kept: nothing embedded
+
+
+def test_the_post_embedded_as_up(store: Store) -> None:
+    apply(store, _post(30, post_title="A \"quoted\" title", post_content="One -- two.\n\nThree.", post_author=3),
+          _post(31, post_type="page", post_parent=15, post_excerpt='<img class="wp-image-16" src="/a.jpg">'),
+          _post(32, post_content='A <img class="wp-image-16" src="/a.jpg"> <!-- wp:latest-posts /-->\nhttps://x.test/a'),
+          _post(33, post_password="pw", post_content="<!-- wp:latest-posts /-->"),
+          _post(34, "inherit", "revision", post_parent=30, post_date=NOV_24 + HOUR),
+          _post(35, "inherit", "revision", post_parent=30),
+          _event("wp_postmeta", {"meta_id": 1, "post_id": 30, "meta_key": "_thumbnail_id", "meta_value": "16"}),
+          *(_comment(40 + n, 30 + n, 1) for n in range(4)))  # fmt: skip
+    with store.engine.connect() as db:
+        (up,) = body(db, "/wp/v2/comments/40?_embed=up")["_embedded"]["up"]
+        assert list(up) == ["id", "date", "slug", "type", "link", "title", "excerpt", "author", "featured_media",
+                            "_links"]  # fmt: skip
+        assert up["title"] == {"rendered": "A &#8220;quoted&#8221; title"} and up["featured_media"] == 16
+        assert up["excerpt"] == {"rendered": "<p>One &#8212; two. Three.</p>\n", "protected": False}
+        links = up["_links"]
+        assert links["version-history"] == [{"count": 2, "href": f"{HOME}/wp-json/wp/v2/posts/30/revisions"}]
+        assert links["predecessor-version"] == [{"id": 34, "href": f"{HOME}/wp-json/wp/v2/posts/30/revisions/34"}]
+        assert links["wp:featuredmedia"] == [{"embeddable": True, "href": f"{HOME}/wp-json/wp/v2/media/16"}]
+        assert [term["taxonomy"] for term in links["wp:term"]] == ["category", "post_tag"]
+        reply = get(db, "/wp/v2/comments/41?_embed=up")  # an image of a handwritten excerpt: its attachment
+        assert reply.status == 503 and header(reply, "X-Strangler-Unavailable") == "embed up excerpt"
+        (made,) = body(db, "/wp/v2/comments/42?_embed=up")["_embedded"]["up"]  # images, blocks: left out
+        assert made["excerpt"]["rendered"].startswith("<p>A ")
+        (protected,) = body(db, "/wp/v2/comments?post=33&password=pw&_embed=up")[0]["_embedded"]["up"]
+        assert protected["excerpt"] == {"rendered": "", "protected": True}
+        answer = render_from_store(db, ENDPOINTS, "/wp/v2/pages/30", {"context": "embed"})
+        assert answer.status == 404 and json.loads(answer.body)["code"] == "rest_post_invalid_id"
+        answer = render_from_store(db, ENDPOINTS, "/wp/v2/posts/11", {"context": "embed"})  # private
+        assert answer.status == 401 and json.loads(answer.body)["code"] == "rest_forbidden"
+        assert render_from_store(db, ENDPOINTS, "/wp/v2/posts/30", {}).status == 503  # not an embed request
 
 
 def test_nested_fields_leave_a_field_out(db: Connection) -> None:
@@ -227,7 +260,11 @@ def test_what_is_declined(store: Store, db: Connection) -> None:
     assert get(db, "/wp/v2/comments/23?_fields=id,content").status == 200  # no link asked for
     apply(store, _event("wp_options", {"option_id": 7, "option_name": "page_comments", "option_value": "1"}))
     with store.engine.connect() as fresh:  # the fixture's connection reads in a transaction from before
-        reply = get(fresh, "/wp/v2/comments?post=10")  # links name the comment's page
+        links = [item["link"] for item in json.loads(get(fresh, "/wp/v2/comments?post=10").body)]
+    assert links[0] == f"{HOME}/2024/11/24/p10/comment-page-1/#comment-2"  # newest first: page 1 is named
+    apply(store, _event("wp_options", {"option_id": 8, "option_name": "comments_per_page", "option_value": "5x"}))
+    with store.engine.connect() as fresh:
+        reply = get(fresh, "/wp/v2/comments?post=10")  # PHP would read "5x" with a warning
     assert reply.status == 503 and header(reply, "X-Strangler-Unavailable") == "link comment-page"
 
 

@@ -238,7 +238,8 @@ def _options(stack: StackHandle, values: dict[str, str]) -> Iterator[None]:
 
 def test_comments_in_another_time_zone_and_with_paged_comments(stack: StackHandle, service: str) -> None:
     """``before``/``after`` are read in the site's time zone, compared with the local ``comment_date``; with
-    ``page_comments`` a comment's link names its page: the service declines and WordPress answers."""
+    ``page_comments`` a comment's link names its page, as WordPress's (a visitor WordPress knows the email
+    of is declined: their held comments would count)."""
     zoned = [f"/wp/v2/comments?{q}" for q in (
         "after=2024-11-25T10:00:00Z", "before=2024-11-25T11:00:00Z", "after=2024-11-25T10:30:00",
         "after=2024-11-25T12:00:00%2B05:00&before=2024-11-26T01:00:00", "orderby=date&order=asc&per_page=50",
@@ -253,10 +254,75 @@ def test_comments_in_another_time_zone_and_with_paged_comments(stack: StackHandl
     wp, sv = visitor_clients(stack.components, service)
     with wp, sv, _options(stack, {"page_comments": "1", "comments_per_page": "2"}):
         probe = f"/wp-json/wp/v2/comments?post={GALORE}"
-        wait_for(lambda: sv.get(probe).status_code == 503, 60, 0.2)
+        wait_for(lambda: "comment-page-" in sv.get(probe).text, 60, 0.2)
         paged = compare(wp, sv, {"paged": [f"/wp/v2/comments?post={GALORE}", "/wp/v2/comments/1",
-                                           "/wp/v2/comments/1?_fields=id,content"]})  # fmt: skip
+                                           "/wp/v2/comments/1?_fields=id,content", "/wp/v2/comments/7023",
+                                           "/wp/v2/comments?per_page=100&_embed=up,in-reply-to"]})  # fmt: skip
         assert "comment-page-" in wp.get(probe).text  # WordPress's links do name the page
+        known = sv.get(probe, headers={"Cookie": "comment_author_email_0123abcd=held%40example.test"})
+        assert known.status_code == 503 and known.headers["x-strangler-unavailable"] == "request commenter"
     print(f"\ncomments in Asia/Kathmandu: {zones.summary()}; paged comments: {paged.summary()}")
     assert zones.all_equal and zones.equal["zoned"] == len(zoned), zones.failures[:5]
-    assert paged.fallback["paged"] == 2 and paged.equal["paged"] == 1, paged.failures
+    assert paged.all_equal and paged.equal["paged"] == 5, (paged.failures, paged.fallback_reasons)
+
+
+#: discussion options (per page, first page shown, threading, depth, permalinks) WordPress names pages under
+PAGINGS = [
+    ("2", "newest", "1", "5", "/%year%/%monthnum%/%day%/%postname%/"), ("2", "oldest", "1", "5", "/%postname%/"),
+    ("3", "newest", "0", "5", "/%postname%"), ("1", "oldest", "1", "1", "/archives/%post_id%"),
+    ("5", "newest", "1", "2", ""), ("0", "newest", "1", "5", "/%postname%/"), ("00", "oldest", "1", "3", ""),
+]  # fmt: skip
+
+
+def _links(client: httpx.Client) -> list[Any]:
+    answer = client.get("/wp-json/wp/v2/comments", params={"per_page": 100, "_fields": "id,link", "orderby": "id"})
+    return answer.json() if answer.status_code == 200 else [answer.status_code, answer.text[:200]]
+
+
+def test_comment_pages_as_wordpress_names_them(stack: StackHandle, service: str) -> None:
+    """``get_comment_link``'s page (``get_page_of_comment``) under each discussion setting: every visible
+    comment's link from the service equals WordPress's (threads, held and spam siblings, same-second and
+    zero-GMT comments of the module's seed)."""
+    wp, sv = visitor_clients(stack.components, service)
+    named = 0
+    with wp, sv:
+        for per_page, first, threaded, depth, structure in PAGINGS:
+            values = {"page_comments": "1", "comments_per_page": per_page, "default_comments_page": first,
+                      "thread_comments": threaded, "thread_comments_depth": depth,
+                      "permalink_structure": structure}  # fmt: skip
+            with _options(stack, values):
+                expected = _links(wp)
+                try:
+                    wait_for(lambda: _links(sv) == expected, 60, 0.2)  # noqa: B023 (called at once)
+                except AssertionError:
+                    pairs = [(a, b) for a, b in zip(expected, _links(sv), strict=False) if a != b]
+                    raise AssertionError(f"{values}: {pairs[:3]}") from None
+                named += sum("comment-page-" in item["link"] or "cpage=" in item["link"] for item in expected)
+    print(f"\ncomment pages: {len(PAGINGS)} settings x {len(expected)} links equal, {named} naming a page")
+    assert named > len(expected)  # the settings do name pages, in both permalink forms
+
+
+def test_the_post_embedded_as_up_and_head_requests(stack: StackHandle, service: str) -> None:
+    """``_embed=up`` of every visible comment (posts and pages, protected ones with their password) is
+    WordPress's; HEAD answers carry WordPress's headers, ``Vary: Origin`` only with an ``Origin``."""
+    wp, sv = visitor_clients(stack.components, service)
+    urls = [f"/wp/v2/comments/{comment_id}?_embed=up" for comment_id in (1, 2, 7001, 7012, 7019, 7023)]
+    urls += [f"/wp/v2/comments?{q}" for q in (
+        "_embed=up&per_page=100", f"post={PROTECTED}&password=open-sesame&_embed=up",
+        f"post={MEMBERS_PAGE}&password=members&_embed=up", "_embed=up,in-reply-to,children&per_page=100",
+        "_embed=1&_fields=id,_links.up,_embedded",
+    )]  # fmt: skip
+    transport = {"date", "server", "connection", "content-length", "transfer-encoding"}
+    heads = ["/wp-json/wp/v2/comments", "/wp-json/wp/v2/comments/1", "/wp-json/wp/v2/comments/999999",
+             "/wp-json/wp/v2/comments?status=hold", "/?rest_route=/wp/v2/comments/2"]  # fmt: skip
+    with wp, sv:
+        embedded = compare(wp, sv, {"up": urls})  # the avatar of a comment without an email is random: noise
+        for url in heads:
+            for origin in ({}, {"Origin": "http://elsewhere.example"}):
+                theirs, ours = wp.head(url, headers=origin), sv.head(url, headers=origin)
+                mine = [(k, v) for k, v in ours.headers.multi_items() if k not in transport]
+                assert (ours.status_code, mine) == (theirs.status_code, [
+                    (k, v) for k, v in theirs.headers.multi_items() if k not in transport]), (url, origin)  # fmt: skip
+                assert ("vary" in ours.headers) == bool(origin) and ours.content == b""
+    print(f"\n_embed=up: {embedded.summary()}; HEAD: {2 * len(heads)} equal")
+    assert embedded.all_equal and embedded.equal["up"] == len(urls), (embedded.failures, embedded.fallback_reasons)

@@ -63,15 +63,31 @@ def test_deletes_truncates_tombstones_and_moved_keys() -> None:
     assert [type(change) for change in moved] == [Delete, Upsert] and moved[0] == Delete("comments_comments", {"id": 7})
 
 
-def test_posts_keep_what_visibility_and_links_need() -> None:
+def test_posts_keep_what_visibility_and_links_need_and_the_texts_of_posts_and_pages() -> None:
     row = {"ID": 10, "post_type": "page", "post_status": "publish", "post_password": "pw", "comment_status": "open",
            "ping_status": "closed", "post_name": "about", "post_parent": 3, "post_author": 1,
-           "post_date": MS_2024_11_24_13, "post_date_gmt": MS_2024_11_24_13, "post_content": "never kept"}  # fmt: skip
-    (change,) = project(event("wp_posts", "r", row))
+           "post_date": MS_2024_11_24_13, "post_date_gmt": MS_2024_11_24_13, "post_content": "Text",
+           "post_title": "About", "post_excerpt": None}  # fmt: skip
+    change, texts = project(event("wp_posts", "r", row))
     assert isinstance(change, Upsert) and change.key == {"id": 10}
     assert change.values == {"type": "page", "status": "publish", "password": "pw", "comment_status": "open",
                              "ping_status": "closed", "name": "about", "parent": 3, "author": 1,
                              "date": "2024-11-24 13:00:00", "date_gmt": "2024-11-24 13:00:00"}  # fmt: skip
+    assert texts == Upsert("comments_post_texts", {"id": 10}, {"title": "About", "excerpt": "", "content": "Text"})
+    revision = project(event("wp_posts", "c", {**row, "ID": 11, "post_type": "revision"}))
+    assert revision[1] == Delete("comments_post_texts", {"id": 11})
+    assert project(event("wp_posts", "d", row)) == [Delete("comments_posts", {"id": 10}),
+                                                   Delete("comments_post_texts", {"id": 10})]  # fmt: skip
+
+
+def test_only_thumbnails_and_oembed_caches_of_the_post_meta() -> None:
+    meta = {"meta_id": 5, "post_id": 10, "meta_key": "_thumbnail_id", "meta_value": "42"}
+    kept = Upsert("comments_post_meta", {"meta_id": 5}, {"post_id": 10, "key": "_thumbnail_id", "value": "42"})
+    assert project(event("wp_postmeta", "c", meta)) == [kept]
+    assert project(event("wp_postmeta", "c", {**meta, "meta_key": "_oembed_ab12", "meta_value": "<b>"}))
+    assert project(event("wp_postmeta", "c", {**meta, "meta_key": "_edit_lock"})) == []
+    renamed = project(event("wp_postmeta", "u", {**meta, "meta_key": "x"}, before=meta))
+    assert renamed == [Delete("comments_post_meta", {"meta_id": 5})]
 
 
 def test_only_the_kept_options() -> None:
@@ -104,7 +120,9 @@ def store(tmp_path: Path) -> Store:
 def test_the_runtime_sees_an_event_projection(store: Store) -> None:
     projection = CommentsProjection()
     assert isinstance(projection, EventProjection)
-    assert tuple(projection.source_tables()) == SOURCE_TABLES == ("wp_comments", "wp_posts", "wp_options")
+    assert (
+        tuple(projection.source_tables()) == SOURCE_TABLES == ("wp_comments", "wp_posts", "wp_options", "wp_postmeta")
+    )
     assert list(projection.source_events()) == ["users"]
     with store.engine.begin() as connection:
         registered = user_event("user.registered", {"id": 2, "email": "b@x.test"})

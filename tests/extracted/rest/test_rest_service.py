@@ -163,6 +163,9 @@ def test_head_cors_and_declined_forms() -> None:
         "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-credentials", "vary",
         "content-length",
     ]  # fmt: skip
+    bare_head, bare_get = request("HEAD", "/wp-json/wp/v2/users"), request("GET", "/wp-json/wp/v2/users")
+    assert "vary" not in bare_head.headers and bare_get.headers["vary"] == "Origin"  # WordPress: Vary for a GET only
+    assert names(bare_head) == [name for name in names(bare_get) if name != "vary"]
     jsonp = request("GET", "/wp-json/wp/v2/users?_jsonp=cb")
     assert jsonp.status_code == 503 and jsonp.headers["x-strangler-unavailable"] == "request jsonp"
     body: dict[str, Any] = json.loads(jsonp.content)
