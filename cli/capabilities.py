@@ -56,6 +56,8 @@ class CapabilityRoute:
     dry_run: bool = False
     #: the proxy's comparison rules of the route (``headers``, ``ignore``, ``masks``), as JSON text
     compare: str = ""
+    #: the proxy's priority of the route (higher wins): below 0 for catch-all patterns such as ``/*``
+    priority: int = 0
 
     def proxy_options(self) -> dict[str, Any]:
         """The route's fields for the proxy's admin API beyond paths, service, mode and methods."""
@@ -66,6 +68,8 @@ class CapabilityRoute:
             options["shadow"] = {"dry_run": True, "methods": list(self.methods)}
         if self.compare:
             options["compare"] = json.loads(self.compare)
+        if self.priority:
+            options["priority"] = self.priority
         return options
 
 
@@ -152,7 +156,7 @@ class _Document:
 def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
     if not isinstance(raw, dict):
         raise document.error(field, "must be a mapping with name and paths")
-    known = {"name", "paths", "methods", "query", "dry_run", "compare"}
+    known = {"name", "paths", "methods", "query", "dry_run", "compare", "priority"}
     for key in raw:
         if key not in known:
             raise document.error(f"{field}.{key}", f"unknown field (known: {', '.join(sorted(known))})")
@@ -172,6 +176,7 @@ def _route(document: _Document, raw: Any, field: str) -> CapabilityRoute:
         query=tuple(query.items()),
         dry_run=document.get(raw, "dry_run", field, bool, False),
         compare=_compare(document, raw, field),
+        priority=document.get(raw, "priority", field, int, 0),
     )
 
 

@@ -1,8 +1,9 @@
 """Crawl a capability's routes through the proxy, so their shadow copies get compared.
 
 Every collection route is walked page by page (``X-WP-TotalPages``), then every item it lists,
-plus a few parameter variations visitors use (ordering, embedding, field selection); then every URL
-of the site's sitemap (``/wp-sitemap.xml`` and the sitemaps it lists) that one of the routes matches.
+plus a few parameter variations visitors use (ordering, embedding, field selection); the routes' files
+outside the REST API (``/robots.txt``, the sitemaps, ``/feed/``) as they are, without paging; then every
+URL of the site's sitemap (``/wp-sitemap.xml`` and the sitemaps it lists) that one of the routes matches.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from proxy.routing import compile_pattern
 #: parameter variations requested on each collection besides plain paging
 VARIATIONS = ("orderby=id&order=asc", "_embed=1", "_fields=id,link", "per_page=5&page=2")
 _ITEM = re.compile(r"\{(\w+)(?::\w+)?\}")
+REST_PREFIX = "/wp-json/"
 
 
 def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
@@ -29,10 +31,26 @@ def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
     for route in capability.routes:
         if "GET" not in route.methods:
             continue
-        collections = [path for path in route.paths if "{" not in path and "*" not in path]
+        collections = [path for path in route.paths if _is_fixed(path) and path.startswith(REST_PREFIX)]
         items = [path for path in route.paths if _ITEM.search(path)]
         pairs += [(collection, items[0] if items else None) for collection in collections]
     return pairs
+
+
+def file_paths(capability: Capability) -> list[str]:
+    """The fixed paths of GET routes outside the REST API (``/robots.txt``, sitemaps, feeds): fetched
+    once, as they are (paging and REST variations mean nothing to them)."""
+    return [
+        path
+        for route in capability.routes
+        if "GET" in route.methods
+        for path in route.paths
+        if _is_fixed(path) and not path.startswith(REST_PREFIX)
+    ]
+
+
+def _is_fixed(path: str) -> bool:
+    return "{" not in path and "*" not in path
 
 
 def crawl(
@@ -66,6 +84,8 @@ def crawl(
                 page += 1
             for variation in VARIATIONS:
                 fetch(f"{collection}?{variation}")
+        for path in file_paths(capability):
+            fetch(path)
         patterns = [compile_pattern(path) for route in capability.routes for path in route.paths]
         for target in sitemap_targets(client):
             if any(pattern.match(urlsplit(target).path) for pattern in patterns):

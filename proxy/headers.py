@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from http.cookies import CookieError, SimpleCookie
 
-from proxy.types import DRY_RUN_HEADER, RawHeaders
+from proxy.types import DRY_RUN_HEADER, SORT_KEYS_HEADER, RawHeaders
 
 HOP_BY_HOP = frozenset(
     {
@@ -22,8 +22,8 @@ HOP_BY_HOP = frozenset(
 )
 CREDENTIAL_HEADERS = frozenset({b"cookie", b"authorization"})
 # Set by the proxy only: a visitor's own would let anyone make a service skip a real write (dry run),
-# or claim a forwarding chain the proxy did not see.
-_PROXY_SET = (b"x-forwarded-proto", b"x-forwarded-host", DRY_RUN_HEADER)
+# or claim a forwarding chain the proxy did not see; the sort keys are for the proxy's comparison only.
+_PROXY_SET = (b"x-forwarded-proto", b"x-forwarded-host", DRY_RUN_HEADER, SORT_KEYS_HEADER)
 
 
 def _connection_tokens(headers: RawHeaders) -> frozenset[bytes]:
@@ -97,8 +97,9 @@ def upstream_request_headers(
 
 
 def downstream_response_headers(headers: RawHeaders) -> RawHeaders:
-    """Upstream response headers as sent to the visitor; repeats (Set-Cookie) preserved."""
-    return strip_hop_by_hop(headers)
+    """Upstream response headers as sent to the visitor; repeats (Set-Cookie) preserved; a service's
+    statement of its sort keys (for the proxy's comparison only) dropped."""
+    return [(n, v) for n, v in strip_hop_by_hop(headers) if n.lower() != SORT_KEYS_HEADER]
 
 
 def read_cookie(headers: RawHeaders, cookie_name: str) -> str | None:

@@ -20,10 +20,10 @@ from proxy.metrics import COMPARISONS, SHADOW_QUEUE, TrafficObserver
 from proxy.outcomes import Outcome, outcome_of
 from proxy.parity import HttpResponse, ParityRules, compare_responses, detect_noise
 from proxy.parity.compare import decoded_body
-from proxy.parity.ordering import sort_spec
+from proxy.parity.ties import tie_rules
 from proxy.replay import UNAVAILABLE_HEADER
 from proxy.store import ComparisonRecord
-from proxy.types import DRY_RUN_HEADER, ComparisonStorage, RawHeaders, ShadowRules, Transport
+from proxy.types import DRY_RUN_HEADER, SORT_KEYS_HEADER, ComparisonStorage, RawHeaders, ShadowRules, Transport
 
 log = logging.getLogger("proxy.shadow")
 MAX_STORED_BODY = 64 * 1024  # bytes of each body kept with a comparison
@@ -33,12 +33,14 @@ NOISE_REFRESH_SECONDS = 5.0
 
 def shadow_headers(headers: RawHeaders, rules: ShadowRules) -> RawHeaders:
     """A copy's headers: credentials stripped unless the route forwards them; ``X-Strangler-Dry-Run: 1``
-    added for a route with a dry-run contract (any such header of the visitor's was dropped already)."""
+    added for a route with a dry-run contract (any such header of the visitor's was dropped already);
+    ``X-Strangler-Sort-Keys: 1`` asks the service for the sort keys its answer does not show
+    (``parity.ties``)."""
     if not rules.forward_credentials:
         headers = [(k, v) for k, v in headers if k.lower() not in CREDENTIAL_HEADERS]
     if rules.dry_run:
         headers = [*headers, (DRY_RUN_HEADER, b"1")]
-    return headers
+    return [*headers, (SORT_KEYS_HEADER, b"1")]
 
 
 async def _fetch(
@@ -209,7 +211,7 @@ class ShadowMirror:
         if capture.safe and random.random() * 100 < route.shadow.noise_sample_percent:
             await self._learn_noise(capture, legacy, rules)
         noise = await self._noise_for(route.name)
-        order = sort_spec(capture.target)
+        order = tie_rules(capture.target)
         result = compare_responses(legacy, candidate, dataclasses.replace(rules, noise=noise, order=order))
         outcome = outcome_of(result)
         return self._record(

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from proxy.parity import ties
+
 if TYPE_CHECKING:
     from proxy.metrics import RouteTraffic
     from proxy.store import ComparisonRecord
@@ -25,6 +27,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DRY_RUN_HEADER = b"x-strangler-dry-run"
 """Sent (value ``1``) on shadow copies of routes with a dry-run contract: the service answers what it
 would do without doing it. A visitor's own header of that name is dropped before any upstream sees it."""
+
+SORT_KEYS_HEADER = ties.SORT_KEYS_HEADER.encode()
+"""Sent (value ``1``) on shadow copies: the service answers with the sort keys its answer does not show
+(``proxy.parity.ties``). Dropped from a visitor's request and from every answer a visitor gets."""
 
 
 class Mode(enum.StrEnum):

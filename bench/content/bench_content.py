@@ -48,9 +48,10 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * UNITS[match.group(2)]
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms)."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms); ``script``: a wrk Lua script (e.g. one that varies the request)."""
+    scripted = ["-s", str(script)] if script else []
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *scripted, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Latency Distribution" not in output:
         raise RuntimeError(f"wrk gave no latency distribution:\n{output}")

@@ -1,6 +1,6 @@
 """The content service's HTTP app: its routes through ``extracted.rest`` (``/wp-json/...`` and
 ``/?rest_route=...``), a response cache invalidated by every committed batch, and ``/healthz``, ``/metrics``;
-``/robots.txt`` and the sitemaps (``site_files``).
+``/robots.txt`` and the sitemaps (``site_files``), ``/feed/`` (``feeds``).
 
 A response whose posts were rendered at request time from the request's time or URL (see ``live``) is
 cached only for the same day and URL. A response with a post the service cannot render is a 503 with
@@ -12,8 +12,7 @@ method overrides…) and an embed of a route WordPress serves and this service d
 from __future__ import annotations
 
 import re
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -40,28 +39,20 @@ from extracted.rest import (
     send,
 )
 from extracted.runtime import ConsumerState, health_routes
+from extracted.runtime.answer_cache import Generation, GenerationCache
 
 from .comments_embed import is_replies, replies
 from .errors import SERVICE
+from .feeds import feed_routes
 from .live import LiveRendering, RequestFacts, ResponseRendering
 from .media_embed import get_media, media_id
+from .pages import page_routes
 from .routes import dispatch, dispatch_request, is_served
 from .site import SiteState, load_site
 from .site_files import site_file_routes
+from .sort_keys import asked, detached, for_request, with_statement
 
 CACHE_LIMIT = 4096
-
-
-class Generation:
-    """Counts committed batches; a cached answer is valid while the count is unchanged."""
-
-    def __init__(self) -> None:
-        self.value = 0
-        self._lock = threading.Lock()
-
-    def bump(self) -> None:
-        with self._lock:
-            self.value += 1
 
 
 @dataclass(frozen=True)
@@ -122,20 +113,27 @@ def render(
     facts = RequestFacts(now=datetime.now(site.tz).strftime("%Y-%m-%d %H:%M:%S"), url=url)
     rendering = ResponseRendering(connection, live or LiveRendering(), facts)
     resolve = _resolver(connection, site, rendering)
+    stated: list[tuple[str, str]] = []  # the sort keys the answer may not show (sort_keys), never enveloped
+
+    def endpoint() -> Answer:
+        answer, keys = detached(dispatch_request(connection, site, route, query, rendering))
+        stated.extend(keys)
+        return answer
+
     try:
-        reply = encode_answer(site, query, lambda: dispatch_request(connection, site, route, query, rendering), resolve)
+        reply = encode_answer(site, query, endpoint, resolve)
     except ServiceUnavailableError as error:  # never enveloped: the proxy must see the 503 to fall back
         return _declined(error, frozenset(rendering.reads), facts)
-    return Rendered(reply.status, reply.headers, reply.body, frozenset(rendering.reads), facts)
+    headers = with_statement(reply.headers, stated)
+    return Rendered(reply.status, headers, reply.body, frozenset(rendering.reads), facts)
 
 
 def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> Starlette:
-    cache: dict[tuple[str, str], Rendered] = {}
+    cache: GenerationCache[tuple[str, str], Rendered] = GenerationCache(lambda: generation.value, CACHE_LIMIT)
     live = [LiveRendering(-1)]
 
     def answer(route: str, request: Request) -> Response:
         if live[0].generation != generation.value:
-            cache.clear()
             live[0] = LiveRendering(generation.value)
         key = (route, request.url.query)
         declined = declined_form(request, service=SERVICE)
@@ -146,12 +144,11 @@ def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> 
             if not rendered.holds_for(RequestFacts(today, request_url(request))):
                 rendered = None
         if rendered is None:
+            before = cache.generation()
             with engine.connect() as connection:
                 rendered = render(connection, route, parse_str(request.url.query), live[0], request_url(request))
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
-            cache[key] = rendered
-        return send(request, rendered)
+            cache.put(key, rendered, before)
+        return send(request, replace(rendered, headers=for_request(rendered.headers, asked=asked(request.headers))))
 
     def store_health() -> dict[str, Any]:
         try:
@@ -162,4 +159,6 @@ def create_app(engine: Engine, state: ConsumerState, generation: Generation) -> 
         return {"healthy": True, "generation": generation.value}
 
     files = site_file_routes(engine, lambda: generation.value)  # robots.txt, sitemaps
-    return Starlette(routes=[*health_routes(state, store_health), *rest_routes(answer), *files])
+    feeds = feed_routes(engine, lambda: generation.value)  # /feed/
+    pages = page_routes(engine, lambda: generation.value)  # HTML pages: /<slug>/ last, after the files
+    return Starlette(routes=[*health_routes(state, store_health), *rest_routes(answer), *files, *feeds, *pages])

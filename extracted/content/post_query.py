@@ -40,6 +40,9 @@ TAXONOMY_PARAMS = {"categories": "category", "tags": "post_tag"}
 class PostPage:
     ids: list[int]
     total: int
+    #: each id's sort key as the query compares it (``sort_keys``: the proxy sees ties the answer hides);
+    #: None for orders by a list, which has no ties
+    keys: list[Any] | None = None
 
 
 #: ``WP_Query::parse_query`` drops a longer ``s`` ("fairly large, potentially too large, upper bound")
@@ -136,6 +139,24 @@ def _order(args: dict[str, Any], relevance: ColumnElement[Any] | None) -> list[A
     return [*order, directed(posts.c.id)]
 
 
+#: the raw column of each ``orderby`` whose ties the proxy is told about (the SQL sorts by a collation
+#: key for titles; the proxy collates the raw title as it does visible keys)
+_KEY_COLUMNS = {
+    "author": posts.c.author, "date": posts.c.date, "id": posts.c.id, "modified": posts.c.modified,
+    "parent": posts.c.parent, "slug": posts.c.slug, "title": posts.c.title_raw, "menu_order": posts.c.menu_order,
+}  # fmt: skip
+
+
+def _key_columns(args: dict[str, Any], relevance: ColumnElement[Any] | None) -> list[Any]:
+    """The columns of the order's key: relevance's class (None without one) and the date for a search
+    by relevance, else the ``orderby`` column; none for orders by a list."""
+    orderby = args["orderby"]
+    if orderby == "relevance":
+        return [relevance if relevance is not None else func.nullif(1, 1), posts.c.date]
+    column = _KEY_COLUMNS.get(orderby)
+    return [column] if column is not None else []
+
+
 def _filters(connection: Connection, post_type: str, args: dict[str, Any], sticky: Sequence[int]) -> list[Any]:
     where: list[Any] = [posts.c.type == post_type, posts.c.status == "publish"]
     include, exclude = list(args.get("include") or []), list(args.get("exclude") or [])
@@ -190,6 +211,10 @@ def find_posts(connection: Connection, post_type: str, args: dict[str, Any], sti
     total = connection.execute(select(func.count()).select_from(posts).where(condition)).scalar_one()
     per_page = args["per_page"]
     offset = args["offset"] if args.get("offset") is not None else (args["page"] - 1) * per_page
-    query = select(posts.c.id).where(condition).order_by(*_order(args, relevance))
-    query = query.limit(per_page).offset(max(0, offset))
-    return PostPage([row.id for row in connection.execute(query)], int(total))
+    key_columns = _key_columns(args, relevance)
+    query = select(posts.c.id, *key_columns).where(condition).order_by(*_order(args, relevance))
+    rows = connection.execute(query.limit(per_page).offset(max(0, offset))).all()
+    keys = None
+    if key_columns:
+        keys = [list(row[1:]) if len(key_columns) > 1 else row[1] for row in rows]
+    return PostPage([row.id for row in rows], int(total), keys)

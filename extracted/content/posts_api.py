@@ -31,6 +31,7 @@ from .post_query import find_posts
 from .post_render import Parts
 from .post_view import EMBED_FIELDS, load_batch, post_item, readable
 from .site import SiteState
+from .sort_keys import post_term_names, statement
 
 posts = schema.posts
 INTEGER_LIST = {"type": "array", "items": "integer", "default": []}
@@ -136,7 +137,8 @@ def get_posts(
         raise RestError("rest_post_invalid_page_number", message, 400)
     link_query = sanitized_query(spec, query, args)
     headers = listing_headers(site, route, link_query, total=total, per_page=per_page, page=page)
-    return Answer(_items(connection, site, found.ids, query, rendering=rendering), headers)
+    items = _items(connection, site, found.ids, query, rendering=rendering)
+    return Answer(items, [*headers, *statement(found.keys, post_term_names(connection, items))])
 
 
 def _item_permission(connection: Connection, row: Any, post_type: str, query: Query) -> RestError | None:
@@ -163,4 +165,5 @@ def get_post(
         raise problem
     password = args.get("password") or None
     item = _items(connection, site, [post_id], query, rendering=rendering, password=password)[0]
-    return Answer(item, [("Link", f'<{item.data["link"]}>; rel="alternate"; type=text/html')])
+    link = ("Link", f'<{item.data["link"]}>; rel="alternate"; type=text/html')
+    return Answer(item, [link, *statement(terms=post_term_names(connection, [item]))])

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from extracted.rest import Reply, ServiceUnavailableError, encode_unavailable, send_page
+from extracted.runtime.answer_cache import GenerationCache
 
 from .robots import robots
 from .sitemap_xml import parse_sitemap_file
@@ -67,26 +68,19 @@ def site_file_reply(connection: Connection, path: str, *, head: bool = False) ->
 
 def site_file_routes(engine: Engine, generation: Callable[[], int]) -> list[Route]:
     """GET and HEAD routes for the files, and their trailing-slash forms (declined, not redirected)."""
-    cache: dict[tuple[str, str], Reply] = {}
-    seen = [-1]
+    cache: GenerationCache[tuple[str, str], Reply] = GenerationCache(generation, CACHE_LIMIT)
 
     def answer(request: Request) -> Response:
         raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
         if not harmless_query(request.scope.get("query_string", b"").decode("latin-1")):
             error = unavailable("request query", "a query string WordPress may answer differently")
             return send_page(request, encode_unavailable(error))
-        if seen[0] != generation():
-            cache.clear()
-            seen[0] = generation()
-        key = (raw, request.method)
-        reply = cache.get(key)
-        if reply is None:
+
+        def make() -> Reply:
             with engine.connect() as connection:
-                reply = site_file_reply(connection, raw, head=request.method == "HEAD")
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
-            cache[key] = reply
-        return send_page(request, reply)
+                return site_file_reply(connection, raw, head=request.method == "HEAD")
+
+        return send_page(request, cache.answer((raw, request.method), make))
 
     async def endpoint(request: Request) -> Response:
         return answer(request)

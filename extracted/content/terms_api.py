@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, or_, select, true
+from sqlalchemy import Connection, LargeBinary, Row, and_, case, cast, func, or_, select, true
 
 from extracted.rest import (
     CONTEXT,
@@ -31,13 +31,16 @@ from .collation import collated_like
 from .post_view import term_path
 from .query_text import like_pattern, slug_for_query
 from .site import SiteState
-from .terms_order import SORTED_TABLE, Listing, TermRow, term_listing_order
+from .sort_keys import statement
+from .terms_order import SORTED_TABLE, Listing, TermRow, TermStats, plan_predictable, term_listing_order
 
 terms, taxonomies, relationships, posts = schema.terms, schema.taxonomies, schema.relationships, schema.posts
 TAXONOMIES = {"categories": ("category", True), "tags": ("post_tag", False)}
 EMBED_FIELDS = frozenset({"id", "link", "name", "slug", "taxonomy"})
 #: above this many terms a listing keeps SQL's order rather than sorting them all in Python per request
 MOST_TERMS_SORTED_HERE = 5000
+#: the orders whose key ``sort_keys`` states: the raw column (the proxy collates text as the tables do)
+STATED_KEYS = ("name", "slug", "count", "description")
 ORDERBY = ("id", "include", "name", "slug", "include_slugs", "term_group", "description", "count")
 
 
@@ -155,25 +158,41 @@ def _permission(connection: Connection, query: Query) -> RestError | None:
     return None
 
 
+def _term_stats(connection: Connection, taxonomy: str) -> TermStats:
+    """``TermStats`` in SQL: whether a listing's plan is predictable is known before any term is loaded."""
+    size = func.coalesce(
+        func.sum(func.length(cast(terms.c.name, LargeBinary)) + func.length(cast(terms.c.slug, LargeBinary))), 0
+    )
+    total, in_bytes = connection.execute(select(func.count(), size).select_from(terms)).one()
+    in_taxonomy = connection.execute(
+        select(func.count()).select_from(taxonomies).where(taxonomies.c.taxonomy == taxonomy)
+    ).scalar_one()
+    return TermStats(int(total), int(in_taxonomy), int(in_bytes))
+
+
 def _listed_terms(connection: Connection) -> list[TermRow] | None:
     """Every term with its taxonomy row, as ``terms_order`` needs them (None: a term in two taxonomies,
     a taxonomy row without its term, or more terms than a request should sort in Python)."""
-    named = {row.term_id: row for row in connection.execute(
-        select(terms.c.term_id, terms.c.name, terms.c.name_key, terms.c.slug)).all()}  # fmt: skip
-    if len(named) > MOST_TERMS_SORTED_HERE:
+    total = connection.execute(select(func.count()).select_from(terms)).scalar_one()
+    if total > MOST_TERMS_SORTED_HERE:
         return None
-    rows: dict[int, TermRow] = {}
-    for tt in connection.execute(select(taxonomies)).all():
-        term = named.get(tt.term_id)
-        if term is None or tt.term_id in rows:
-            return None
-        rows[tt.term_id] = TermRow(
-            term.term_id, term.name, term.name_key, term.slug, tt.term_taxonomy_id, tt.taxonomy, tt.description,
-            tt._mapping["count"],
-        )  # fmt: skip
+    joined = terms.outerjoin(taxonomies, taxonomies.c.term_id == terms.c.term_id)
+    query = select(
+        terms.c.term_id, terms.c.name, terms.c.name_key, terms.c.slug, taxonomies.c.term_taxonomy_id,
+        taxonomies.c.taxonomy, taxonomies.c.description, taxonomies.c["count"],
+    ).select_from(joined)  # fmt: skip
     # term_group is not in the read model: TermRow's 0 is what WordPress leaves it (only alias_of sets it).
-    orphans = [TermRow(t.term_id, t.name, t.name_key, t.slug) for t in named.values() if t.term_id not in rows]
-    return [*rows.values(), *orphans]
+    rows = [
+        TermRow(term_id, name, key, slug, tt_id, taxonomy, description or "", count or 0)
+        for term_id, name, key, slug, tt_id, taxonomy, description, count in connection.execute(query).tuples().all()
+    ]
+    orphaned_taxonomy_rows = connection.execute(
+        select(func.count()).select_from(taxonomies.outerjoin(terms, taxonomies.c.term_id == terms.c.term_id))
+        .where(terms.c.term_id.is_(None))
+    ).scalar_one()  # fmt: skip
+    if orphaned_taxonomy_rows or len({row.term_id for row in rows}) != len(rows):
+        return None
+    return rows
 
 
 def _simulated_page(
@@ -184,16 +203,19 @@ def _simulated_page(
     whole in SQL (no ``LIMIT``, no ``count > 0``) and sliced after WordPress's PHP filter."""
     if args["orderby"] not in SORTED_TABLE:
         return None
-    everything = _listed_terms(connection)
-    if everything is None:
-        return None
     per_page = args["per_page"]
     descending = args["order"] == "desc"
     if hierarchical:
         listing = Listing(taxonomy, args["orderby"], descending)
     else:
         listing = Listing(taxonomy, args["orderby"], descending, bool(args["hide_empty"]), per_page, offset)
-    ordered = term_listing_order(everything, listing)
+    stats = _term_stats(connection, taxonomy)
+    if not plan_predictable(stats, listing):
+        return None
+    everything = _listed_terms(connection)
+    if everything is None:
+        return None
+    ordered = term_listing_order(everything, listing, stats)
     if ordered is None:
         return None
     position = {term_id: index for index, term_id in enumerate(ordered)}
@@ -236,7 +258,9 @@ def get_terms(connection: Connection, site: SiteState, base: str, query: Query) 
     headers = listing_headers(
         site, f"/wp/v2/{base}", link_query, total=int(total), per_page=args["per_page"], page=page
     )
-    return Answer(items, headers)
+    orderby = args["orderby"]
+    keys = [row._mapping[orderby] for row in rows] if orderby in STATED_KEYS else None
+    return Answer(items, [*headers, *statement(keys)])
 
 
 def get_term(connection: Connection, site: SiteState, base: str, term_id: int, query: Query) -> Answer:

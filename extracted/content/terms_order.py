@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .projection import collation_key
 from .tie_order import addon_order, innodb_rowid, rowid_order
@@ -54,9 +54,10 @@ _SAFETY_COST, _SAFETY_SHARE = 2.0, 0.02
 _PAGE_BYTES_FULL, _PAGE_BYTES_HALF, _ROW_OVERHEAD = 15_360, 8_192, 36
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TermRow:
-    """A ``wp_terms`` row with its ``wp_term_taxonomy`` row (``taxonomy`` is None for an orphan)."""
+    """A ``wp_terms`` row with its ``wp_term_taxonomy`` row (``taxonomy`` is None for an orphan); not
+    frozen, as a listing builds one per term of the site (frozen ones cost twice as much to build)."""
 
     term_id: int
     name: str
@@ -81,19 +82,32 @@ class Listing:
     offset: int = 0
 
 
-def _pages_of_terms(terms: Sequence[TermRow]) -> tuple[int, int]:
+class TermStats(NamedTuple):
+    """What the optimizer's choice of plan depends on: ``wp_terms``'s rows and their size, the taxonomy's rows."""
+
+    total: int
+    in_taxonomy: int
+    name_and_slug_bytes: int
+
+    @classmethod
+    def of(cls, terms: Sequence[TermRow], taxonomy: str) -> TermStats:
+        size = sum(len(row.name.encode()) + len(row.slug.encode()) for row in terms)
+        return cls(len(terms), sum(row.taxonomy == taxonomy for row in terms), size)
+
+
+def _pages_of_terms(stats: TermStats) -> tuple[int, int]:
     """The fewest and most pages ``wp_terms``'s clustered index can have for these rows."""
-    size = sum(len(row.name.encode()) + len(row.slug.encode()) + _ROW_OVERHEAD for row in terms)
+    size = stats.name_and_slug_bytes + _ROW_OVERHEAD * stats.total
     fewest = 1 if size <= _PAGE_BYTES_FULL else -(-size // _PAGE_BYTES_FULL) + 1
     return fewest, -(-size // _PAGE_BYTES_HALF) + 2
 
 
-def terms_table_first(terms: Sequence[TermRow], listing: Listing) -> bool | None:
+def terms_table_first(terms: Sequence[TermRow] | TermStats, listing: Listing) -> bool | None:
     """Whether the optimizer reads ``wp_terms`` first (True), ``wp_term_taxonomy`` (False), or unknown."""
-    total = len(terms)
-    in_taxonomy = sum(row.taxonomy == listing.taxonomy for row in terms)
+    stats = terms if isinstance(terms, TermStats) else TermStats.of(terms, listing.taxonomy)
+    total, in_taxonomy = stats.total, stats.in_taxonomy
     limited = listing.limit is not None and listing.offset + listing.limit < total
-    fewest_pages, most_pages = _pages_of_terms(terms)
+    fewest_pages, most_pages = _pages_of_terms(stats)
     terms_first = 1.4 * total + (0 if limited else total)
     taxonomy_first = (_REF_COST_PER_ROW + 2.4) * in_taxonomy
     constant_most = 0.125 + in_taxonomy / 100 + 1
@@ -118,17 +132,27 @@ def _sort_key(orderby: str, row: TermRow) -> Any:
     return row.term_group
 
 
-def term_listing_order(terms: Sequence[TermRow], listing: Listing) -> list[int] | None:
+def plan_predictable(stats: TermStats, listing: Listing) -> bool:
+    """Whether :func:`term_listing_order` may predict ``listing`` on a site of these ``stats``: a cheap
+    test before every term is loaded (it may still answer None, e.g. for over-long names)."""
+    table = SORTED_TABLE.get(listing.orderby)
+    if table == "t":
+        return not listing.hide_empty and terms_table_first(stats, listing) is True
+    return table == "tt" and stats.in_taxonomy != stats.total
+
+
+def term_listing_order(terms: Sequence[TermRow], listing: Listing, stats: TermStats | None = None) -> list[int] | None:
     """The ``term_id``s MariaDB returns for ``listing`` over all ``terms``, or None if not predictable.
 
-    ``terms``: every ``wp_terms`` row of the site with its taxonomy row (one taxonomy per term).
+    ``terms``: every ``wp_terms`` row of the site with its taxonomy row (one taxonomy per term);
+    ``stats``: theirs, when the caller has them already.
     """
     table = SORTED_TABLE.get(listing.orderby)
     if table is None:
         return None
     in_taxonomy = [row for row in terms if row.taxonomy == listing.taxonomy]
     if table == "t":
-        if listing.hide_empty or terms_table_first(terms, listing) is not True:
+        if not plan_predictable(stats or TermStats.of(terms, listing.taxonomy), listing):
             return None
         scanned = sorted(terms, key=lambda row: row.term_id)
     else:
@@ -161,4 +185,12 @@ def term_listing_order(terms: Sequence[TermRow], listing: Listing) -> list[int] 
     return kept[listing.offset : listing.offset + listing.limit]
 
 
-__all__ = ["SORTED_TABLE", "Listing", "TermRow", "term_listing_order", "terms_table_first"]
+__all__ = [
+    "SORTED_TABLE",
+    "Listing",
+    "TermRow",
+    "TermStats",
+    "plan_predictable",
+    "term_listing_order",
+    "terms_table_first",
+]

@@ -13,6 +13,7 @@ from proxy.parity.jsondiff import diff_json
 from proxy.parity.noise import is_noise_difference, noise_entry
 from proxy.parity.ordering import order_equivalent
 from proxy.parity.paths import Token, ignored
+from proxy.parity.ties import listing_of, stated_keys, untied
 from proxy.parity.types import Difference, HttpResponse, ParityResult, ParityRules
 
 _NOT_JSON = object()
@@ -88,29 +89,41 @@ def _body_differences(
     return [_byte_difference(left, right)], 0
 
 
-def _id_of(item: Any) -> Any:
-    return item.get("id") if isinstance(item, dict) else None
+def _real(differences: Any, rules: ParityRules) -> bool:
+    """Whether any of (token path, difference) pairs is neither ignored nor noise."""
+    return any(
+        not ignored(rules.ignore, tokens) and not is_noise_difference(difference, rules.noise)
+        for tokens, difference in differences
+    )
 
 
 def _only_reordered(legacy: HttpResponse, candidate: HttpResponse, rules: ParityRules) -> bool:
-    """Whether the two JSON lists differ only in the order of items with equal sort keys."""
+    """Whether the two JSON answers differ only in the order of items with equal sort keys: equal once
+    every run of tied items is in one canonical order (``ties``), or, for a tie at a page's edge, by
+    ``order_equivalent``'s judgement of the listing's runs."""
     if rules.order is None:
         return False
     left, right = _parse_json(decoded_body(legacy)), _parse_json(decoded_body(candidate))
-    if not isinstance(left, list) or not isinstance(right, list):
+    if left is _NOT_JSON or right is _NOT_JSON or not _real(diff_json(left, right), rules):
+        return False  # not JSON, or the same JSON: the difference is elsewhere (the bytes of the same JSON)
+    left, right, key = untied(left, right, rules.order, stated_keys(candidate))
+    if not _real(diff_json(left, right), rules):
+        return True
+    spec = rules.order.listing
+    (left_items, _), (right_items, _) = listing_of(left, rules.order), listing_of(right, rules.order)
+    if spec is None or key is None or left_items is None or right_items is None:
         return False
-    if [_id_of(item) for item in left] == [_id_of(item) for item in right]:
-        return False  # same order: the difference is elsewhere (a value, or the bytes of the same JSON)
-    position = {id(item): index for index, item in enumerate(left)}
+    if isinstance(left, dict) and isinstance(right, dict):  # an envelope: the rest of it as it is
+        left_rest, right_rest = ({k: v for k, v in side.items() if k != "body"} for side in (left, right))
+        if _real(diff_json(left_rest, right_rest), rules):
+            return False
+    position = {id(item): index for index, item in enumerate(left_items)}
 
     def items_equal(legacy_item: Any, candidate_item: Any) -> bool:
         prefix: tuple[Token, ...] = (position[id(legacy_item)],)  # paths as in the legacy answer
-        return not any(
-            not ignored(rules.ignore, tokens) and not is_noise_difference(difference, rules.noise)
-            for tokens, difference in diff_json(legacy_item, candidate_item, prefix)
-        )
+        return not _real(diff_json(legacy_item, candidate_item, prefix), rules)
 
-    return order_equivalent(left, right, rules.order, items_equal)
+    return order_equivalent(left_items, right_items, spec, items_equal, key)
 
 
 MASK = "…"

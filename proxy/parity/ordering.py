@@ -10,8 +10,9 @@ different items on the page; that too is equivalent, as long as the differing it
 run at the edge of the page.
 
 Pure: the sort key of a request is read from its path and query alone (the proxy owns this knowledge;
-it imports no service). Comments are not here: WP_Comment_Query always adds `comment_ID` as a
-tie-breaker, so their order is defined.
+it imports no service). Where the answer does not carry the key (a search by relevance, ``_fields``
+without it), the key is the one the service states for its items: see ``ties``. Comments are not
+here: WP_Comment_Query always adds `comment_ID` as a tie-breaker, so their order is defined.
 """
 
 from __future__ import annotations
@@ -22,14 +23,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["SortSpec", "order_equivalent", "sort_spec"]
+__all__ = ["ABSENT", "SortSpec", "collated", "key_at", "order_equivalent", "rest_route", "sort_spec"]
 
 Item = dict[str, Any]
 ItemsEqual = Callable[[Item, Item], bool]
+KeyOf = Callable[[Any], Any]
 
 # Per collection: the REST field that carries each `orderby` value's SQL key, the default `orderby`,
-# the default `order`. `None`: the key is not in the anonymous answer (term_group, registered_date…),
-# so ties cannot be told from real differences and nothing is declared equivalent.
+# the default `order`. `()`: the key is not in the answer, only the service's statement of it can show
+# ties (relevance: `ties`). `None`: no key to judge ties by (term_group, registered_date…, which the
+# service does not state either), so nothing is declared equivalent.
 _POSTS_KEYS: dict[str, tuple[str, ...] | None] = {
     "date": ("date",),
     "modified": ("modified",),
@@ -41,7 +44,7 @@ _POSTS_KEYS: dict[str, tuple[str, ...] | None] = {
     "menu_order": ("menu_order",),
     "include": None,
     "include_slugs": None,
-    "relevance": None,
+    "relevance": (),  # (CASE title/excerpt/content LIKE …) then post_date: stated by the service
 }
 _TERMS_KEYS: dict[str, tuple[str, ...] | None] = {
     "name": ("name",),
@@ -71,6 +74,8 @@ _COLLECTIONS: dict[str, tuple[dict[str, tuple[str, ...] | None], str]] = {
     "/wp/v2/users": (_USERS_KEYS, "name"),
 }
 _DEFAULT_PER_PAGE = 10
+#: orders by a list, and the parameter that holds the list
+_LISTS = {"include": "include", "include_slugs": "slug"}
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,12 @@ class SortSpec:
     """How one request's collection is sorted and paged."""
 
     collection: str
-    key: tuple[str, ...]  # path of the sort key inside each item
+    key: tuple[str, ...]  # path of the sort key inside each item; () when the answer never carries it
     first_page: bool  # nothing precedes this page (page 1, no offset)
     per_page: int
 
 
-def _rest_route(target: str) -> tuple[str, dict[str, str]]:
+def rest_route(target: str) -> tuple[str, dict[str, str]]:
     """The REST route (`/wp/v2/posts`) and the query (PHP's last value wins) of a request target."""
     parts = urlsplit(target)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -102,12 +107,15 @@ def _integer(value: str | None, default: int) -> int:
 
 def sort_spec(target: str) -> SortSpec | None:
     """The sort semantics of a collection request, or None where ties cannot be recognised."""
-    route, query = _rest_route(target)
+    route, query = rest_route(target)
     known = _COLLECTIONS.get(route)
-    if known is None or "_fields" in query:  # _fields may drop the key: nothing to judge ties by
+    if known is None:  # (with _fields the key may be dropped: then only a stated key can show ties)
         return None
     keys, default = known
-    key = keys.get(query.get("orderby", default), None)
+    orderby = query.get("orderby", default)
+    if keys is _TERMS_KEYS and orderby in _LISTS and not query.get(_LISTS[orderby]):
+        orderby = "name"  # WP_Term_Query orders by FIELD() only with the list given, else by t.name
+    key = keys.get(orderby, None)
     if key is None:
         return None
     page = _integer(query.get("page"), 1)
@@ -116,36 +124,39 @@ def sort_spec(target: str) -> SortSpec | None:
     return SortSpec(route, key, first_page=page <= 1 and offset <= 0, per_page=per_page)
 
 
-_ABSENT = object()
+#: the key of an item that has none (never a tie, not even with another such item)
+ABSENT: Any = object()
 
 
-def _key_of(item: Any, path: tuple[str, ...]) -> Any:
+def key_at(item: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` inside ``item`` as the collation compares it, or :data:`ABSENT`."""
     value = item
     for name in path:
         if not isinstance(value, dict) or name not in value:
-            return _ABSENT
+            return ABSENT
         value = value[name]
-    return value
+    return collated(value) if path else ABSENT
 
 
-def _collated(value: Any) -> Any:
+def collated(value: Any) -> Any:
     """A text sort key as WordPress's tables compare it (utf8mb4_unicode_520_ci: case, accents and
     trailing spaces do not count, so "Parent Page" and "Parent page" tie). An approximation by Unicode
     decomposition, on the strict side for letters MariaDB folds without a decomposition (ø, ł):
     those stay apart, and their answers stay mismatches rather than being excused."""
+    if isinstance(value, list | tuple):
+        return tuple(collated(part) for part in value)
     if not isinstance(value, str):
         return value
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower().rstrip(" ")
 
 
-def _runs(items: Sequence[Item], key: tuple[str, ...]) -> list[tuple[Any, list[Item]]]:
+def _runs(items: Sequence[Item], key: KeyOf) -> list[tuple[Any, list[Item]]]:
     """Consecutive items with equal sort keys (as MariaDB compares them), in order."""
     runs: list[tuple[Any, list[Item]]] = []
     for item in items:
-        value = _key_of(item, key)
-        value = value if value is _ABSENT else _collated(value)
-        if runs and runs[-1][0] == value:
+        value = key(item)
+        if runs and value is not ABSENT and runs[-1][0] == value:
             runs[-1][1].append(item)
         else:
             runs.append((value, [item]))
@@ -170,7 +181,9 @@ def _same_items(left: list[Item], right: list[Item], items_equal: ItemsEqual, *,
     return not exact or shared == len(right)
 
 
-def order_equivalent(legacy: Any, candidate: Any, spec: SortSpec, items_equal: ItemsEqual) -> bool:
+def order_equivalent(
+    legacy: Any, candidate: Any, spec: SortSpec, items_equal: ItemsEqual, key: KeyOf | None = None
+) -> bool:
     """Whether two collection answers differ only in the order of items with equal sort keys.
 
     Both must be lists of objects with ids, sorted the same way (the same sequence of key values);
@@ -182,8 +195,9 @@ def order_equivalent(legacy: Any, candidate: Any, spec: SortSpec, items_equal: I
         return False
     if not all(isinstance(item, dict) and "id" in item for item in (*legacy, *candidate)):
         return False
-    left, right = _runs(legacy, spec.key), _runs(candidate, spec.key)
-    if len(left) != len(right) or any(value is _ABSENT for value, _ in left):
+    key = key or (lambda item: key_at(item, spec.key))
+    left, right = _runs(legacy, key), _runs(candidate, key)
+    if len(left) != len(right) or any(value is ABSENT for value, _ in left):
         return False
     full_page = len(legacy) >= spec.per_page
     last = len(left) - 1

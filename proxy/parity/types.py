@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from proxy.parity.ordering import SortSpec
+    from proxy.parity.ties import TieRules
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ class ParityRules:
     headers: tuple[str, ...] = ("content-type",)
     ignore: tuple[str, ...] = ()  # JSON path patterns: `$.a.b`, `$[*].x`, `$..x`, `$.a.*`
     noise: frozenset[str] = field(default_factory=frozenset)  # generalised paths known to be noise
-    #: the request's collection order (proxy.parity.ordering.sort_spec): lets tie order be told apart
-    order: SortSpec | None = None
+    #: what of the request's answer WordPress orders with ties (proxy.parity.ties.tie_rules): lets tie
+    #: order be told apart; the candidate's X-Strangler-Sort-Keys gives the keys the answer does not show
+    order: TieRules | None = None
     #: header name (lower case) → regular expressions masked in both answers' values before comparing
     masks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 

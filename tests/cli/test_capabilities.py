@@ -142,3 +142,12 @@ def test_route_compare_rules_reach_the_proxy(tmp_path: Path) -> None:
 def test_bad_compare_rules_name_the_field(tmp_path: Path, compare: str, field: str) -> None:
     with pytest.raises(RegistryError, match=f"capabilities.content.routes\\[0\\].{field}".replace("[0]:", "\\[0\\]:")):
         load_registry(_write(tmp_path, VALID + f"        compare: {compare}\n"))
+
+
+def test_a_route_priority_reaches_the_proxy_and_ranks_catch_alls_last(tmp_path: Path) -> None:
+    (route,) = load_registry(_write(tmp_path, VALID + "        priority: -10\n"))["content"].routes
+    assert route.priority == -10 and route.proxy_options() == {"priority": -10}
+    html = {r.name: r for r in load_registry(REGISTRY)["content"].routes}["content-html-404"]
+    assert html.priority < 0 and html.paths == ("/{slug:slug}",)
+    with pytest.raises(RegistryError, match="priority: must be an integer"):
+        load_registry(_write(tmp_path, VALID + "        priority: high\n"))

@@ -347,3 +347,41 @@ async def test_the_order_of_tied_items_is_equivalent(make_harness, order: list[i
     assert row["outcome"] == outcome
     assert stats["match_percent"] == (0.0 if outcome == "mismatch" else 100.0)
     assert stats["equivalent_percent"] == (100.0 if outcome == "equivalent" else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("names", "outcome"), [({"5": "PHP", "7": "php"}, "equivalent"), ({"5": "PHP", "7": "Rust"}, "mismatch")]
+)
+async def test_shadow_copies_ask_for_the_sort_keys_the_answer_does_not_show(  # type: ignore[no-untyped-def]
+    make_harness, names: dict[str, str], outcome: str
+) -> None:
+    async def wordpress_post(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"id": 1, "categories": [5, 7]})
+
+    async def stating(request: httpx.Request) -> httpx.Response:
+        stated = (
+            {"x-strangler-sort-keys": json.dumps({"terms": names})}
+            if request.headers.get("x-strangler-sort-keys") == "1"
+            else {}
+        )
+        return httpx.Response(200, json={"id": 1, "categories": [7, 5]}, headers=stated)
+
+    upstreams = FakeUpstreams(wordpress_post, stating)
+    async with make_harness(upstreams, routes_yaml("shadow", shadow="{noise_sample_percent: 0}")) as h:
+        await h.client.get("/wp-json/wp/v2/posts/1", headers={"X-Strangler-Sort-Keys": "1"})
+        await h.runtime.shadow.drain()
+        (row,) = (await h.admin.get("/api/comparisons")).json()["comparisons"]
+    assert row["outcome"] == outcome
+    assert "x-strangler-sort-keys" not in upstreams.seen["wordpress"][0].headers  # a visitor's own is dropped
+    assert upstreams.seen["service"][0].headers["x-strangler-sort-keys"] == "1"
+
+
+async def test_a_visitor_never_gets_a_services_statement_of_sort_keys(make_harness) -> None:  # type: ignore[no-untyped-def]
+    async def stating(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[], headers={"X-Strangler-Sort-Keys": '{"order": []}'})
+
+    upstreams = FakeUpstreams(wordpress, stating)
+    async with make_harness(upstreams, routes_yaml("cutover")) as h:
+        answer = await h.client.get("/wp-json/wp/v2/posts", headers={"X-Strangler-Sort-Keys": "1"})
+    assert answer.status_code == 200 and "x-strangler-sort-keys" not in answer.headers
+    assert "x-strangler-sort-keys" not in upstreams.seen["service"][0].headers

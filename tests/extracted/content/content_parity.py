@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from proxy.parity import HttpResponse, ParityResult, ParityRules, compare_responses, detect_noise
-from proxy.parity.ordering import sort_spec
+from proxy.parity.ties import SORT_KEYS_HEADER, tie_rules
 
 # Headers that must match exactly (Date, Server, Content-Length and the transfer framing may differ).
 HEADERS = ("content-type", "x-wp-total", "x-wp-totalpages", "link", "allow", "x-robots-tag",
@@ -46,8 +46,12 @@ class ParityReport:
     equal: Counter[str] = field(default_factory=Counter)
     total: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
-    #: equal once items with equal sort keys may come in any order (MariaDB's filesort leaves it undefined)
+    #: equivalent by the proxy's own judgement: only items with equal sort keys in another order
     tie_order: Counter[str] = field(default_factory=Counter)
+    #: equal only once this harness ignores the order of every list (tie-prone orders whose key no answer
+    #: shows nor the service states, e.g. term_group): weaker than the proxy's judgement, counted apart
+    unordered: Counter[str] = field(default_factory=Counter)
+    unordered_cases: list[tuple[str, str]] = field(default_factory=list)
     #: requests that differ only in rendered HTML (gaps of the formatting library), by endpoint
     rendering_only: Counter[str] = field(default_factory=Counter)
     rendering_failures: list[tuple[str, str]] = field(default_factory=list)
@@ -61,6 +65,9 @@ class ParityReport:
             self.equal[endpoint] += 1
         elif kind == "tie-order":
             self.tie_order[endpoint] += 1
+        elif kind == "unordered":
+            self.unordered[endpoint] += 1
+            self.unordered_cases.append((path, problem))
         elif kind == "fallback":
             self.fallback[endpoint] += 1
             self.fallback_reasons.append((path, problem))
@@ -73,7 +80,8 @@ class ParityReport:
     def summary(self) -> str:
         parts = []
         for name in self.total:
-            extra = f" +{self.tie_order[name]} equal but for tie order" if self.tie_order[name] else ""
+            extra = f" +{self.tie_order[name]} equivalent (tie order)" if self.tie_order[name] else ""
+            extra += f" +{self.unordered[name]} equal as unordered lists" if self.unordered[name] else ""
             extra += f" +{self.rendering_only[name]} rendering-only" if self.rendering_only[name] else ""
             extra += f" +{self.fallback[name]} falling back to WordPress" if self.fallback[name] else ""
             parts.append(f"{name} {self.equal[name]}/{self.total[name]}{extra}")
@@ -100,7 +108,8 @@ def visitor_clients(components: dict[str, dict[str, Any]], service: str) -> tupl
     the site's public one (WordPress's links to the request, e.g. the login link's ``redirect_to``, use it)."""
     public = {"Host": httpx.URL(components["proxy"]["url"]).netloc.decode()}
     wordpress = httpx.Client(base_url=components["wordpress"]["url"], headers=public, timeout=60)
-    return wordpress, httpx.Client(base_url=service, headers=public, timeout=60)
+    # as on the proxy's shadow copies: the service states the sort keys its answer may not show
+    return wordpress, httpx.Client(base_url=service, headers={**public, SORT_KEYS_HEADER: "1"}, timeout=60)
 
 
 def _response(answer: httpx.Response) -> HttpResponse:
@@ -147,7 +156,7 @@ def compare(
                     report.add(endpoint, url, f"{declined}: {candidate.body[:300]!r}", kind="fallback")
                     continue
                 # the proxy's own judgement first: ties of the collection's sort key, as MariaDB compares them
-                rules = replace(RULES, order=sort_spec(url))
+                rules = replace(RULES, order=tie_rules(url))
                 result = _with_noise(wordpress, url, legacy, candidate, rules=rules, learned=learned)
                 if result.equivalent:
                     report.add(endpoint, url, _describe([d.to_dict() for d in result.reordered][:3]), kind="tie-order")
@@ -168,7 +177,7 @@ def compare(
                 )
                 cut_from_ties = TIE_PRONE.search(url) and _same_page_shape(legacy, candidate, result.differences)
                 if (unordered.match and ties_possible) or cut_from_ties:
-                    report.add(endpoint, url, problem, kind="tie-order")
+                    report.add(endpoint, url, problem, kind="unordered")
                 elif all(RENDERED.search(d.path) for d in result.differences):
                     report.add(endpoint, url, problem, kind="rendering")
                 else:

@@ -79,10 +79,16 @@ def wait_until_ready(components: dict[str, dict[str, Any]], url: str, prefix: st
 
 @contextmanager
 def content_service(
-    components: dict[str, dict[str, Any]], store: Path, *, prefix: str = "wordpress", own: bool = False
+    components: dict[str, dict[str, Any]],
+    store: Path,
+    *,
+    prefix: str = "wordpress",
+    own: bool = False,
+    settings: Path | None = None,
 ) -> Iterator[str]:
     """The URL of a content service that has consumed everything committed so far and knows every user
-    WordPress has (see the module): the stack's, or (``own``, or when the stack runs none) one started here."""
+    WordPress has (see the module): the stack's, or (``own``, or when the stack runs none) one started here
+    (with ``settings``: its ``--settings`` file)."""
     running = components.get("content", {})
     if not own and running.get("healthy") and running.get("url"):
         wait_until_ready(components, str(running["url"]), prefix)
@@ -93,6 +99,7 @@ def content_service(
         sys.executable, "-m", "extracted.content", "serve", "--listen", f"127.0.0.1:{port}",
         "--bootstrap", components["kafka"]["bootstrap"], "--store", f"sqlite:///{store}", "--prefix", prefix,
         "--group", f"content-test-{os.getpid()}-{port}", "--log-level", "warning",
+        *(["--settings", str(settings)] if settings else []),
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     with service_process(command, "content service"):

@@ -9,8 +9,9 @@ import httpx
 from test_content_projection import SITE, apply, event, post
 
 from extracted.content import ContentProjection
-from extracted.content.app import Generation, create_app
+from extracted.content.app import create_app
 from extracted.runtime import ConsumerState, Store, open_engine
+from extracted.runtime.answer_cache import Generation
 
 
 class Client:

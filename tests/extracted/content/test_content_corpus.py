@@ -8,7 +8,8 @@ only there is counted apart as a rendering gap, and so is one the service declin
 ``X-Strangler-Unavailable``: the proxy serves WordPress's answer); everything else must match.
 
 The sitemaps and robots.txt on the same import (nested categories, post formats, many authors,
-protected posts, odd slugs): every sitemap the index lists, byte for byte and header for header.
+protected posts, odd slugs): every sitemap the index lists, byte for byte and header for header. The
+feed likewise (GET, HEAD, conditional GETs), and every post of the import as a feed item (``feed_parity``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import pytest
 from content_matrix import gather, request_matrix
 from content_parity import compare, visitor_clients
 from content_process import admin_client, content_service, hidden_ids
+from feed_parity import compare_items, wordpress_items
+from sqlalchemy import create_engine
+from test_feeds_live import feed_differences
 from test_sitemaps_live import FIXED, difference, listed_sitemaps
 
 from tests.stack_fixture import StackHandle, native_stack
@@ -79,3 +83,22 @@ def test_corpus_sitemaps(corpus_stack: StackHandle, tmp_path: Path) -> None:
             problems = [d for url in urls for m in ("GET", "HEAD") if (d := difference(wordpress, candidate, m, url))]
     print(f"\ncorpus sitemaps: {2 * len(urls) - len(problems)}/{2 * len(urls)} answers equal")
     assert problems == []
+
+
+def test_corpus_feeds(corpus_stack: StackHandle, tmp_path: Path) -> None:
+    with content_service(corpus_stack.components, tmp_path / "content.db") as service:
+        stacks = corpus_stack.components.get("content", {}).get("url") == service  # the stack's: its read model
+        store = corpus_stack.home / "services" / "content" / "read-model.db" if stacks else tmp_path / "content.db"
+        wordpress, candidate = visitor_clients(corpus_stack.components, service)
+        with wordpress, candidate:
+            total, problems = feed_differences(wordpress, candidate)
+            theirs = wordpress_items(corpus_stack.components, wordpress, 1000)
+        engine = create_engine(f"sqlite:///{store}")
+        try:
+            report = compare_items(engine, theirs)
+        finally:
+            engine.dispose()
+    print(f"\ncorpus feed: {total - len(problems)}/{total} answers equal; every post: {report.summary()}")
+    for post_id, _, ours in report.failures[:5]:
+        print(f"  post {post_id} differs: {ours[:300]!r}")
+    assert problems == [] and report.failures == []

@@ -10,9 +10,10 @@ import pytest
 from test_content_app import Client
 
 from extracted.content import ContentProjection, schema
-from extracted.content.app import Generation, create_app
+from extracted.content.app import create_app
 from extracted.content.site_files import harmless_query, site_file_reply
 from extracted.runtime import ConsumerState, Store, open_engine
+from extracted.runtime.answer_cache import Generation
 
 OPTIONS = {"home": "http://x.test", "siteurl": "http://x.test", "permalink_structure": "/%postname%/",
            "blog_public": "1", "show_on_front": "posts"}  # fmt: skip

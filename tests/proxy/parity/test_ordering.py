@@ -9,6 +9,7 @@ import pytest
 
 from proxy.parity import HttpResponse, ParityRules, compare_responses
 from proxy.parity.ordering import SortSpec, order_equivalent, sort_spec
+from proxy.parity.ties import tie_rules
 
 
 def _equal(left: dict[str, Any], right: dict[str, Any]) -> bool:
@@ -29,6 +30,8 @@ def _post(post_id: int, date: str, title: str = "t") -> dict[str, Any]:
         ("/index.php?rest_route=/wp/v2/tags/&offset=3", ("name",), False, 10),
         ("/wp-json/wp/v2/users", ("name",), True, 10),
         ("/wp-json/wp/v2/posts?orderby=id&orderby=slug", ("slug",), True, 10),  # PHP: the last value wins
+        ("/wp-json/wp/v2/categories?orderby=include_slugs", ("name",), True, 10),  # no slugs: by name
+        ("/wp-json/wp/v2/tags?orderby=include", ("name",), True, 10),
     ],
 )
 def test_sort_spec_reads_the_collection_and_its_key(
@@ -45,14 +48,21 @@ def test_sort_spec_reads_the_collection_and_its_key(
         "/wp-json/wp/v2/comments",  # comment_ID breaks ties: the order is defined
         "/wp-json/wp/v2/posts/1",  # not a collection
         "/wp-json/wp/v2/posts?orderby=include&include=3,1",
-        "/wp-json/wp/v2/posts?orderby=relevance&search=x",
-        "/wp-json/wp/v2/tags?orderby=term_group",  # the key is not in the answer
-        "/wp-json/wp/v2/posts?_fields=id",  # the key may be dropped
+        "/wp-json/wp/v2/tags?orderby=term_group",  # the key is not in the answer, nor stated
+        "/wp-json/wp/v2/tags?orderby=include&include=3,1",  # by the list: no ties
         "/wp-json/wp/v2/media",
     ],
 )
 def test_no_spec_where_ties_cannot_be_judged(target: str) -> None:
     assert sort_spec(target) is None
+
+
+@pytest.mark.parametrize(
+    "target", ["/wp-json/wp/v2/posts?orderby=relevance&search=x", "/wp-json/wp/v2/posts?orderby=title&_fields=id"]
+)
+def test_keys_the_answer_may_not_show_leave_a_spec_for_stated_keys(target: str) -> None:
+    spec = sort_spec(target)
+    assert spec is not None and spec.key == (() if "relevance" in target else ("title", "rendered"))
 
 
 SPEC = SortSpec("/wp/v2/posts", ("date",), first_page=True, per_page=10)
@@ -124,7 +134,7 @@ def _answer(items: list[dict[str, Any]]) -> HttpResponse:
 
 def test_compare_reports_a_tie_in_another_order_as_equivalent() -> None:
     legacy = [_post(1, "2024-01-01"), _post(2, "2024-01-01")]
-    rules = ParityRules(order=sort_spec("/wp-json/wp/v2/posts"))
+    rules = ParityRules(order=tie_rules("/wp-json/wp/v2/posts"))
     result = compare_responses(_answer(legacy), _answer(legacy[::-1]), rules)
     assert result.match and result.equivalent and result.reordered
     assert not compare_responses(_answer(legacy), _answer(legacy[::-1])).match  # without the order: a mismatch
@@ -133,21 +143,21 @@ def test_compare_reports_a_tie_in_another_order_as_equivalent() -> None:
 def test_compare_keeps_real_differences_beside_a_reordered_tie() -> None:
     legacy = [_post(1, "2024-01-01"), _post(2, "2024-01-01")]
     candidate = [_post(2, "2024-01-01"), _post(1, "2024-01-01", "other")]
-    rules = ParityRules(order=sort_spec("/wp-json/wp/v2/posts"))
+    rules = ParityRules(order=tie_rules("/wp-json/wp/v2/posts"))
     assert not compare_responses(_answer(legacy), _answer(candidate), rules).match
 
 
 def test_compare_ignored_and_noisy_fields_do_not_break_a_tie() -> None:
     legacy = [{**_post(1, "d"), "guid": "a", "n": 1}, {**_post(2, "d"), "guid": "b", "n": 1}]
     candidate = [{**_post(2, "d"), "guid": "x", "n": 2}, {**_post(1, "d"), "guid": "y", "n": 3}]
-    rules = ParityRules(ignore=("$[*].guid",), noise=frozenset({"$[*].n"}), order=sort_spec("/wp-json/wp/v2/posts"))
+    rules = ParityRules(ignore=("$[*].guid",), noise=frozenset({"$[*].n"}), order=tie_rules("/wp-json/wp/v2/posts"))
     assert compare_responses(_answer(legacy), _answer(candidate), rules).equivalent
 
 
 def test_same_order_different_bytes_stays_a_mismatch() -> None:
     items = [_post(1, "d/e"), _post(2, "d/e")]
     escaped = HttpResponse(200, (("Content-Type", "application/json"),), json.dumps(items).replace("/", "\\/").encode())
-    rules = ParityRules(order=sort_spec("/wp-json/wp/v2/posts"))
+    rules = ParityRules(order=tie_rules("/wp-json/wp/v2/posts"))
     result = compare_responses(_answer(items), escaped, rules)
     assert not result.match and not result.reordered
 
