@@ -13,6 +13,7 @@ import httpx
 import pytest
 from content_parity import visitor_clients
 from content_process import admin_client, content_service, wait_for
+from test_sitemaps_live import difference as sitemaps_difference
 
 from tests.stack_fixture import StackHandle
 
@@ -55,12 +56,7 @@ def clients(service: str, stack: StackHandle) -> Iterator[tuple[httpx.Client, ht
 
 
 def difference(wordpress: httpx.Client, service: httpx.Client, method: str, url: str) -> str | None:
-    legacy, candidate = wordpress.request(method, url), service.request(method, url)
-    if (legacy.status_code, legacy.content) != (candidate.status_code, candidate.content):
-        ours, theirs = (f"{r.status_code} {r.content[:200]!r}" for r in (legacy, candidate))
-        return f"{method} {url}: {ours} != {theirs}"
-    ours, theirs = ({k: r.headers.get_list(k) for k in HEADERS} for r in (legacy, candidate))
-    return None if ours == theirs else f"{method} {url}: headers {ours} != {theirs}"
+    return sitemaps_difference(wordpress, service, method, url, HEADERS)
 
 
 def test_the_404_page_is_wordpress_s(clients: tuple[httpx.Client, httpx.Client]) -> None:

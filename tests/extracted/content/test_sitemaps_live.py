@@ -46,12 +46,15 @@ def listed_sitemaps(wordpress: httpx.Client) -> list[str]:
     return [httpx.URL(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", index.text)]
 
 
-def difference(wordpress: httpx.Client, service: httpx.Client, method: str, url: str) -> str | None:
+def difference(
+    wordpress: httpx.Client, service: httpx.Client, method: str, url: str, headers: tuple[str, ...] = HEADERS
+) -> str | None:
+    """None when both answer ``method url`` alike: status, body and ``headers``; else what differs."""
     legacy, candidate = wordpress.request(method, url), service.request(method, url)
     if (legacy.status_code, legacy.content) != (candidate.status_code, candidate.content):
         ours, theirs = (f"{r.status_code} {r.content[:200]!r}" for r in (legacy, candidate))
         return f"{method} {url}: {ours} != {theirs}"
-    ours, theirs = ({k: r.headers.get_list(k) for k in HEADERS} for r in (legacy, candidate))
+    ours, theirs = ({k: r.headers.get_list(k) for k in headers} for r in (legacy, candidate))
     return None if ours == theirs else f"{method} {url}: headers {ours} != {theirs}"
 
 
