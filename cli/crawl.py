@@ -22,6 +22,8 @@ from proxy.routing import compile_pattern
 VARIATIONS = ("orderby=id&order=asc", "_embed=1", "_fields=id,link", "per_page=5&page=2")
 _ITEM = re.compile(r"\{(\w+)(?::\w+)?\}")
 REST_PREFIX = "/wp-json/"
+#: a slug no site has: what a pattern route outside the REST API answers for a URL that names nothing
+MISSING_SLUG = "strangler-verify-missing"
 
 
 def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
@@ -38,15 +40,19 @@ def collection_paths(capability: Capability) -> list[tuple[str, str | None]]:
 
 
 def file_paths(capability: Capability) -> list[str]:
-    """The fixed paths of GET routes outside the REST API (``/robots.txt``, sitemaps, feeds): fetched
-    once, as they are (paging and REST variations mean nothing to them)."""
-    return [
-        path
-        for route in capability.routes
-        if "GET" in route.methods
-        for path in route.paths
-        if _is_fixed(path) and not path.startswith(REST_PREFIX)
-    ]
+    """The paths of GET routes outside the REST API, fetched once as they are (paging and REST
+    variations mean nothing to them): fixed ones (``/robots.txt``, sitemaps, feeds), and each pattern
+    with :data:`MISSING_SLUG` in its placeholders, the route's answer for something the site does not
+    have (the 404 page); the site's own URLs of those patterns come from its sitemaps."""
+    paths: list[str] = []
+    for route in capability.routes:
+        if "GET" not in route.methods:
+            continue
+        for path in route.paths:
+            if path.startswith(REST_PREFIX) or "*" in path:
+                continue
+            paths.append(path if _is_fixed(path) else _ITEM.sub(MISSING_SLUG, path))
+    return paths
 
 
 def _is_fixed(path: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 
 from cli.capabilities import Capability, CapabilityRoute
-from cli.crawl import collection_paths, crawl, file_paths, sitemap_targets
+from cli.crawl import MISSING_SLUG, collection_paths, crawl, file_paths, sitemap_targets
 
 INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>http://site.test/wp-sitemap-posts-post-1.xml</loc></sitemap></sitemapindex>"""
@@ -20,6 +20,7 @@ CAPABILITY = Capability(
         CapabilityRoute("posts", ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/{id:int}")),
         CapabilityRoute("archives", ("/2024/**",)),
         CapabilityRoute("feeds", ("/feed/", "/robots.txt")),
+        CapabilityRoute("html-404", ("/{slug:slug}",)),
     ),
 )
 
@@ -64,7 +65,7 @@ def test_crawl_pages_items_variations_and_matching_sitemap_urls() -> None:
 
 
 def test_files_are_fetched_as_they_are() -> None:
-    assert file_paths(CAPABILITY) == ["/feed/", "/robots.txt"]
+    assert file_paths(CAPABILITY) == ["/feed/", "/robots.txt", f"/{MISSING_SLUG}"]
     seen: list[str] = []
     crawl("http://site.test", CAPABILITY, seen.append, transport=httpx.MockTransport(_site))
     assert "/feed/" in seen and "/robots.txt" in seen
