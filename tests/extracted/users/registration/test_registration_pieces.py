@@ -92,7 +92,8 @@ def test_the_stack_hands_every_service_its_settings_in_a_private_file(
     from cli.stack.processes import ProcessTable
 
     monkeypatch.setenv("STRANGLER_SMTP", "127.0.0.1:2525")
-    settings = StackSettings(home=tmp_path, ports={"mariadb": 13306, "users": 18020, "kafka": 19092}, secrets=Secrets())
+    ports = {"mariadb": 13306, "users": 18020, "kafka": 19092, "proxy": 18000}
+    settings = StackSettings(home=tmp_path, ports=ports, secrets=Secrets())
     service = ExtractedService(settings, ProcessTable(tmp_path / "run", tmp_path / "logs"), load_registry()["users"])
     arguments = service.arguments()
     path = Path(arguments[arguments.index("--settings") + 1])
