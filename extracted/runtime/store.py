@@ -138,7 +138,10 @@ def open_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite gets WAL and cross-thread connections."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=8)
+            # a writer waits up to 30 s for the lock (the driver's default is 5 s): a large batch of the
+            # consumer, the announcer and a worker write the same file, and "database is locked" made the
+            # service report itself failing under load
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             return engine

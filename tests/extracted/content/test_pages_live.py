@@ -39,11 +39,12 @@ def wordpress_php(components: dict[str, dict[str, object]]) -> dict[str, object]
 
 @pytest.fixture(scope="module")
 def service(stack: StackHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A content service of its own, with the settings that let it have WordPress render the pieces."""
+    """The stack's content service (the stack gives it the settings that let WordPress render the pieces;
+    a fresh one would replay every earlier test's events), or one started with those settings."""
     directory = tmp_path_factory.mktemp("pages")
     settings = directory / "settings.json"
     settings.write_text(json.dumps({"wordpress_php": wordpress_php(stack.components)}))
-    with content_service(stack.components, directory / "content.db", own=True, settings=settings) as url:
+    with content_service(stack.components, directory / "content.db", settings=settings) as url:
         yield url
 
 
