@@ -15,7 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
-from extracted.formatting.excerpt import first_page
+from extracted.formatting.excerpt import MORE_BLOCK_DELIMITER, MORE_TAG, first_page
 
 __all__ = [
     "EMOJI_URL",
@@ -35,8 +35,6 @@ _HEX_ENTITY = re.compile(r"&#x([0-9a-f]+);")
 #: ``preg_split('/(<.*>)/U', ...)``: a tag and what lies between tags (``.`` stops at newlines)
 _TAGS = re.compile(r"(<.*?>)")
 _IGNORED_OPENING = re.compile(r"^<(code|pre|style|script|textarea)>")
-_MORE = re.compile(r"<!--more(.*?)?-->")
-_MORE_BLOCK = re.compile(r"<!-- /?wp:more(.*?) -->")
 _OEMBED_IFRAME = (
     '<iframe class="wp-embedded-content" sandbox="allow-scripts" security="restricted" '
     'style="position: absolute; clip: rect(1px, 1px, 1px, 1px);"'
@@ -122,11 +120,11 @@ def feed_content(post_id: int, raw: str) -> str:
     """``get_the_content()`` in a feed's loop (``$more = 1``, page 1): the first page, the teaser then
     ``<span id="more-N"></span>`` and the rest (no teaser with ``<!--noteaser-->``)."""
     content = first_page(raw)
-    more = _MORE.search(content)
+    more = MORE_TAG.search(content)
     if more is None:
         return content
     if "<!-- wp:more" in content:
-        content = _MORE_BLOCK.sub("", content)
+        content = MORE_BLOCK_DELIMITER.sub("", content)
     teaser, _, rest = content.partition(more.group(0))
     if "<!--noteaser-->" in raw:
         teaser = ""
